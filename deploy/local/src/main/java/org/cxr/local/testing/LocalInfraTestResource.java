@@ -1,0 +1,45 @@
+package org.cxr.local.testing;
+
+import java.util.Map;
+
+import org.cxr.local.infra.Endpoints;
+import org.cxr.local.infra.InfraProcess;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives a {@code @QuarkusTest} real servers: a Kafka broker, PostgreSQL and an S3 server, started in
+ * a separate JVM for the duration of the test run. Init arg {@code database} names the PostgreSQL
+ * database the service uses (omit it for services without one).
+ */
+public class LocalInfraTestResource implements QuarkusTestResourceLifecycleManager {
+    private static InfraProcess shared;
+    private String database;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        database = initArgs.get("database");
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return endpoints().quarkusConfig(database);
+    }
+
+    /** The running servers (started on first use, stopped when the test JVM exits). */
+    public static synchronized Endpoints endpoints() {
+        if (shared == null) {
+            shared = InfraProcess.startTemporary();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "infra-test-stop"));
+            System.out.println("[infra] Kafka " + shared.endpoints().kafkaBootstrap()
+                    + ", PostgreSQL " + shared.endpoints().jdbcBaseUrl()
+                    + ", S3 " + shared.endpoints().s3Endpoint());
+        }
+        return shared.endpoints();
+    }
+
+    @Override
+    public void stop() {
+        // kept for the whole JVM: several test classes share one set of servers
+    }
+}
