@@ -1,0 +1,36 @@
+package org.cxr.events;
+
+import java.time.Instant;
+
+/** The catalog's view of a study after indexing an event that changed it. */
+public record StudyIndexed(
+        int schemaVersion,
+        String subjectId,
+        String studyId,
+        StudyState state,
+        int imagesReceived,
+        int imagesConverted,
+        int imagesFailed,
+        boolean labelled,
+        String split,
+        Instant indexedAt) implements CxrEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+    public static final String TYPE = "org.cxr.study-indexed.v1";
+
+    public StudyIndexed {
+        Ids.requireSubjectId(subjectId);
+        Ids.requireStudyId(studyId);
+    }
+
+    @Override
+    public String eventType() {
+        return TYPE;
+    }
+
+    @Override
+    public String eventId() {
+        return "study-indexed:" + studyId + ":" + state + ":" + imagesReceived + ":" + imagesConverted
+                + ":" + imagesFailed + ":" + labelled;
+    }
+}

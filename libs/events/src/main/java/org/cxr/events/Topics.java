@@ -1,0 +1,33 @@
+package org.cxr.events;
+
+import java.util.List;
+
+/**
+ * Kafka topic names. Every record is keyed by study_id so that one study's events stay in order
+ * on one partition. Each consuming stage has its own dead-letter topic.
+ */
+public final class Topics {
+    private Topics() {
+    }
+
+    /** ingest → convert, catalog: a de-identified DICOM instance is stored in the raw bucket. */
+    public static final String INSTANCE_RECEIVED = "cxr.instance-received";
+    /** ingest → label, catalog: a de-identified report is stored in the reports bucket. */
+    public static final String REPORT_RECEIVED = "cxr.report-received";
+    /** convert → catalog: the JPG is in the jpg bucket; carries the metadata columns. */
+    public static final String INSTANCE_CONVERTED = "cxr.instance-converted";
+    /** label → catalog: both label vectors of a study's report. */
+    public static final String REPORT_LABELLED = "cxr.report-labelled";
+    /** catalog → anyone: a study's indexed state changed (e.g. it became complete). */
+    public static final String STUDY_INDEXED = "cxr.study-indexed";
+
+    /** Events convert-service could not process, with the reason. */
+    public static final String CONVERT_DLQ = "cxr.convert.dlq";
+    /** Events label-service could not process, with the reason. */
+    public static final String LABEL_DLQ = "cxr.label.dlq";
+    /** Events catalog-service could not index, with the reason. */
+    public static final String CATALOG_DLQ = "cxr.catalog.dlq";
+
+    public static final List<String> ALL = List.of(INSTANCE_RECEIVED, REPORT_RECEIVED, INSTANCE_CONVERTED,
+            REPORT_LABELLED, STUDY_INDEXED, CONVERT_DLQ, LABEL_DLQ, CATALOG_DLQ);
+}

@@ -1,0 +1,124 @@
+package org.cxr.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+
+/** The JSON the code writes is exactly what docs/events/*.schema.json describes, and reads back equal. */
+class EventContractTest {
+    static final Instant T = Instant.parse("2026-11-27T10:15:30.123Z");
+    static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    static final String DICOM = "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014";
+
+    static LabelVector labels() {
+        Map<Observation, Double> m = new EnumMap<>(Observation.class);
+        m.put(Observation.CARDIOMEGALY, -1.0);
+        m.put(Observation.EDEMA, 1.0);
+        m.put(Observation.PNEUMOTHORAX, 0.0);
+        m.put(Observation.SUPPORT_DEVICES, 1.0);
+        return LabelVector.of(m);
+    }
+
+    static Stream<Arguments> samples() {
+        var received = new InstanceReceived(1, "10000032", "50414267", DICOM, Buckets.RAW,
+                ObjectKeys.dicom("10000032", "50414267", DICOM), SHA, 1_234_567, "1.2.840.10008.1.2.1",
+                "1.2.840.10008.5.1.4.1.1.1", Source.REST, T);
+        return Stream.of(
+                Arguments.of("instance-received", received),
+                Arguments.of("report-received", new ReportReceived(1, "10000032", "50414267", Buckets.REPORTS,
+                        ObjectKeys.report("10000032", "50414267"), SHA, 1200, 1, Source.IMPORT, T)),
+                Arguments.of("instance-converted", new InstanceConverted(1, "10000032", "50414267", DICOM,
+                        received.objectKey(), SHA, Buckets.JPG, ObjectKeys.jpg("10000032", "50414267", DICOM),
+                        523_111, "1.2.840.10008.1.2.4.70", false,
+                        new ImageMetadata("CHEST (PA AND LAT)", "PA", 3056, 2544, "21800506", "213014.531",
+                                "CHEST (PA AND LAT)", "postero-anterior", "Erect"),
+                        "cxr-convert/1.0", 48, 95, T)),
+                Arguments.of("instance-converted", new InstanceConverted(1, "10000032", "50414267", DICOM,
+                        received.objectKey(), SHA, Buckets.JPG, ObjectKeys.jpg("10000032", "50414267", DICOM),
+                        1000, null, true, new ImageMetadata(null, null, 2, 2, null, null, null, null, null),
+                        "cxr-convert/1.0", 0, 1, T)),
+                Arguments.of("report-labelled", new ReportLabelled(1, "10000032", "50414267",
+                        ObjectKeys.report("10000032", "50414267"), SHA, ReportSection.IMPRESSION,
+                        "mild cardiomegaly. no pneumothorax.", labels(), labels(), "cxr-label/1.0", T)),
+                Arguments.of("study-indexed", new StudyIndexed(1, "10000032", "50414267", StudyState.COMPLETE,
+                        2, 2, 0, true, "train", T)),
+                Arguments.of("dead-letter", new DeadLetter(1, "convert", FailureReason.MULTI_FRAME,
+                        "96 frames; only single-frame images are converted", "10000032", "50414267", DICOM,
+                        Topics.INSTANCE_RECEIVED, received.eventId(), received.eventType(),
+                        EventJson.tree(received), T)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void payloadMatchesItsJsonSchemaAndRoundTrips(String schemaName, CxrEvent event) throws Exception {
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(docs().resolve(schemaName + ".schema.json")), InputFormat.JSON);
+        String json = EventJson.write(event);
+        List<com.networknt.schema.Error> errors = schema.validate(json, InputFormat.JSON);
+        assertThat(errors).as(json).isEmpty();
+        assertThat(EventJson.write(EventJson.read(json, event.getClass()))).isEqualTo(json);
+    }
+
+    @Test
+    void everyEventTypeHasASchema() {
+        for (Class<?> c : CxrEvent.class.getPermittedSubclasses()) {
+            String name = c.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
+            assertThat(docs().resolve(name + ".schema.json")).as(c.getSimpleName()).exists();
+        }
+    }
+
+    @Test
+    void labelVectorsAreWrittenByColumnNameWithNullsForEmpty() {
+        String json = EventJson.mapper().valueToTree(labels()).toString();
+        assertThat(json).startsWith("{\"Atelectasis\":null,\"Cardiomegaly\":-1.0,");
+        assertThat(json).contains("\"No Finding\":null").contains("\"Support Devices\":1.0");
+    }
+
+    @Test
+    void rejectsWhatTheContractForbids() {
+        assertThatThrownBy(() -> LabelVector.of(Map.of(Observation.NO_FINDING, 0.0)))
+                .hasMessageContaining("No Finding");
+        assertThatThrownBy(() -> LabelVector.of(Map.of(Observation.EDEMA, 2.0)))
+                .hasMessageContaining("Edema");
+        assertThatThrownBy(() -> ObjectKeys.jpg("20000000", "50000000", DICOM)).hasMessageContaining("subject_id");
+        assertThatThrownBy(() -> ObjectKeys.jpg("10000000", "50000000", DICOM.toUpperCase()))
+                .hasMessageContaining("dicom_id");
+        String future = EventJson.write(new StudyIndexed(1, "10000032", "50414267", StudyState.RECEIVED, 1, 0, 0,
+                false, null, T)).replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+        assertThatThrownBy(() -> EventJson.read(future, StudyIndexed.class))
+                .isInstanceOf(EventJson.InvalidEventException.class).hasMessageContaining("schemaVersion 2");
+        assertThatThrownBy(() -> EventJson.read("{\"schemaVersion\":1,\"studyId\":\"x\"}", StudyIndexed.class))
+                .isInstanceOf(EventJson.InvalidEventException.class).hasMessageContaining("subject_id");
+        assertThatThrownBy(() -> EventJson.read("not json", InstanceReceived.class))
+                .isInstanceOf(EventJson.InvalidEventException.class);
+    }
+
+    @Test
+    void keysFollowTheDatasetLayout() {
+        assertThat(ObjectKeys.jpg("10000032", "50414267", DICOM))
+                .isEqualTo("files/p10/p10000032/s50414267/" + DICOM + ".jpg");
+        assertThat(ObjectKeys.report("10000032", "50414267")).isEqualTo("files/p10/p10000032/s50414267.txt");
+    }
+
+    static Path docs() {
+        String root = System.getProperty("cxr.repo.root", "../..");
+        return Path.of(root, "docs", "events");
+    }
+}
