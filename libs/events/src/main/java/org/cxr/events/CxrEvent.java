@@ -11,6 +11,9 @@ public sealed interface CxrEvent
 
     String studyId();
 
+    /** The research subject id (null only in a dead letter of an unreadable event). */
+    String subjectId();
+
     /** CloudEvents {@code type}, e.g. {@code org.cxr.instance-received.v1}. */
     String eventType();
 

@@ -1,0 +1,45 @@
+package org.cxr.platform.messaging;
+
+import java.time.Instant;
+
+import org.cxr.events.CxrEvent;
+import org.cxr.events.DeadLetter;
+import org.cxr.events.EventJson;
+import org.cxr.events.FailureReason;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/** Builds the dead letter of an event a stage could not process. */
+public final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    /**
+     * @param original the event if it could be parsed, else null
+     * @param rawPayload the record value as received (kept as JSON when it is JSON, else as text)
+     */
+    public static DeadLetter of(String stage, FailureReason reason, String message, String originalTopic,
+            CxrEvent original, String rawPayload, String dicomId) {
+        String subjectId = null;
+        String studyId = null;
+        if (original != null) {
+            studyId = original.studyId();
+            subjectId = original.subjectId();
+        }
+        return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, reason, message, subjectId, studyId, dicomId,
+                originalTopic, original == null ? null : original.eventId(),
+                original == null ? null : original.eventType(), asJson(rawPayload), Instant.now());
+    }
+
+    private static JsonNode asJson(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return EventJson.mapper().readTree(raw);
+        } catch (Exception e) {
+            return TextNode.valueOf(raw.length() > 4096 ? raw.substring(0, 4096) : raw);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.cxr.platform.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Item;
+
+/**
+ * The object store (MinIO in production, any S3 API server locally) through the MinIO Java SDK.
+ * Only calls that S3Proxy also serves are used: no bucket notifications, no object lock.
+ */
+public class ObjectStore implements AutoCloseable {
+    private final MinioClient client;
+    private final String endpoint;
+
+    public ObjectStore(String endpoint, String accessKey, String secretKey) {
+        this.endpoint = endpoint;
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** What {@link #stat} tells about an object. */
+    public record ObjectInfo(String bucket, String key, long size, String etag, Instant lastModified,
+            Map<String, String> userMetadata) {
+    }
+
+    public boolean bucketExists(String bucket) {
+        return call("check bucket " + bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+    }
+
+    public void ensureBucket(String bucket) {
+        if (!bucketExists(bucket)) {
+            try {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            } catch (ErrorResponseException e) {
+                String code = e.errorResponse().code();
+                if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                    throw new ObjectStoreException("cannot create bucket " + bucket + ": " + code, e, false);
+                }
+            } catch (MinioException e) {
+                throw new ObjectStoreException("cannot create bucket " + bucket + ": " + e.getMessage(), e, false);
+            }
+        }
+    }
+
+    public void put(String bucket, String key, byte[] data, String contentType, Map<String, String> userMetadata) {
+        call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key).data(data, data.length)
+                .contentType(contentType).userMetadata(userMetadata).build()));
+    }
+
+    /** Streams {@code size} bytes (use -1 when unknown: then the SDK uploads in parts). */
+    public void put(String bucket, String key, InputStream in, long size, String contentType,
+            Map<String, String> userMetadata) {
+        call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key).stream(in, size < 0 ? null : size, size < 0 ? 16L << 20 : null)
+                .contentType(contentType).userMetadata(userMetadata).build()));
+    }
+
+    /** The whole object. Throws {@link ObjectStoreException} with {@code notFound()} when absent. */
+    public byte[] get(String bucket, String key) {
+        try (InputStream in = open(bucket, key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + bucket + "/" + key + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    /** A stream of the object; the caller closes it. */
+    public InputStream open(String bucket, String key) {
+        return call("get " + bucket + "/" + key,
+                () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    public Optional<ObjectInfo> stat(String bucket, String key) {
+        try {
+            StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.of(new ObjectInfo(bucket, key, r.size(), r.etag(),
+                    r.lastModified() == null ? null : r.lastModified().toInstant(), userMetadata(r)));
+        } catch (ErrorResponseException e) {
+            if (isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw new ObjectStoreException("cannot stat " + bucket + "/" + key + ": " + e.getMessage(), e, false);
+        } catch (MinioException e) {
+            throw new ObjectStoreException("cannot stat " + bucket + "/" + key + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    public boolean exists(String bucket, String key) {
+        return stat(bucket, key).isPresent();
+    }
+
+    public void delete(String bucket, String key) {
+        call("delete " + bucket + "/" + key,
+                () -> {
+                    client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                    return null;
+                });
+    }
+
+    /** Object keys under a prefix, in key order, fetched lazily page by page. */
+    public Iterable<String> listKeys(String bucket, String prefix) {
+        Iterable<Result<Item>> results = client.listObjects(
+                ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build());
+        return () -> new Iterator<>() {
+            private final Iterator<Result<Item>> it = results.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return call("list " + bucket + "/" + prefix, () -> it.next().get().objectName());
+            }
+        };
+    }
+
+    public List<String> listKeysToList(String bucket, String prefix) {
+        List<String> keys = new ArrayList<>();
+        listKeys(bucket, prefix).forEach(keys::add);
+        return keys;
+    }
+
+    private static Map<String, String> userMetadata(StatObjectResponse r) {
+        Map<String, String> m = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> e : r.userMetadata()) {
+            m.put(e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    private static boolean isNotFound(ErrorResponseException e) {
+        String code = e.errorResponse().code();
+        return "NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code)
+                || e.response() != null && e.response().code() == 404;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws MinioException;
+    }
+
+    private static <T> T call(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (ErrorResponseException e) {
+            throw new ObjectStoreException(what + " failed: " + e.errorResponse().code() + " " + e.getMessage(), e,
+                    isNotFound(e));
+        } catch (MinioException e) {
+            throw new ObjectStoreException(what + " failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            // nothing to release that matters at shutdown
+        }
+    }
+}
