@@ -59,7 +59,7 @@ public class ObjectStore implements AutoCloseable {
                 if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
                     throw new ObjectStoreException("cannot create bucket " + bucket + ": " + code, e, false);
                 }
-            } catch (MinioException e) {
+            } catch (MinioException | IllegalStateException e) {
                 throw new ObjectStoreException("cannot create bucket " + bucket + ": " + e.getMessage(), e, false);
             }
         }
@@ -104,7 +104,7 @@ public class ObjectStore implements AutoCloseable {
                 return Optional.empty();
             }
             throw new ObjectStoreException("cannot stat " + bucket + "/" + key + ": " + e.getMessage(), e, false);
-        } catch (MinioException e) {
+        } catch (MinioException | IllegalStateException e) {
             throw new ObjectStoreException("cannot stat " + bucket + "/" + key + ": " + e.getMessage(), e, false);
         }
     }
@@ -174,7 +174,8 @@ public class ObjectStore implements AutoCloseable {
         } catch (ErrorResponseException e) {
             throw new ObjectStoreException(what + " failed: " + e.errorResponse().code() + " " + e.getMessage(), e,
                     isNotFound(e));
-        } catch (MinioException e) {
+        } catch (MinioException | IllegalStateException e) {
+            // the SDK reports I/O failures (connection refused, timeouts) as IllegalStateException
             throw new ObjectStoreException(what + " failed: " + e.getMessage(), e, false);
         }
     }
