@@ -1,0 +1,326 @@
+package org.cxr.local.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.cxr.events.Topics;
+import org.cxr.local.infra.FreePorts;
+import org.cxr.local.infra.LocalClasspath;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./cxr up | down | status | run}: the local platform's lifecycle. */
+@Command(name = "platform", mixinStandardHelpOptions = true,
+        subcommands = {PlatformMain.Up.class, PlatformMain.Down.class, PlatformMain.Status.class,
+                PlatformMain.Run.class})
+public final class PlatformMain {
+    static final PrintStream OUT = System.out;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new PlatformMain()).execute(args);
+        System.exit(code);
+    }
+
+    /** Options every lifecycle command shares. */
+    static final class Common {
+        @Option(names = "--data-dir", description = "where the platform keeps its data (default: $CXR_DATA_DIR or ./.cxr-data)")
+        Path dataDir;
+
+        @Option(names = "--kafka-port", description = "default ${DEFAULT-VALUE}")
+        int kafkaPort = PlatformConfig.DEFAULT_KAFKA_PORT;
+        @Option(names = "--postgres-port", description = "default ${DEFAULT-VALUE}")
+        int postgresPort = PlatformConfig.DEFAULT_POSTGRES_PORT;
+        @Option(names = "--s3-port", description = "default ${DEFAULT-VALUE}")
+        int s3Port = PlatformConfig.DEFAULT_S3_PORT;
+        @Option(names = "--ingest-port", description = "default ${DEFAULT-VALUE}")
+        int ingestPort = 8081;
+        @Option(names = "--convert-port", description = "default ${DEFAULT-VALUE}")
+        int convertPort = 8082;
+        @Option(names = "--label-port", description = "default ${DEFAULT-VALUE}")
+        int labelPort = 8083;
+        @Option(names = "--catalog-port", description = "default ${DEFAULT-VALUE}")
+        int catalogPort = 8084;
+
+        Path dataDir() {
+            if (dataDir != null) {
+                return dataDir.toAbsolutePath();
+            }
+            String env = System.getenv("CXR_DATA_DIR");
+            return (env != null && !env.isBlank() ? Path.of(env) : LocalClasspath.repoRoot().resolve(".cxr-data"))
+                    .toAbsolutePath();
+        }
+
+        PlatformConfig config() {
+            return new PlatformConfig(LocalClasspath.repoRoot(), dataDir(), kafkaPort, postgresPort, s3Port,
+                    Map.of("ingest", ingestPort, "convert", convertPort, "label", labelPort, "catalog", catalogPort));
+        }
+
+        List<String> asArgs() {
+            return List.of("--data-dir", dataDir().toString(), "--kafka-port", "" + kafkaPort,
+                    "--postgres-port", "" + postgresPort, "--s3-port", "" + s3Port, "--ingest-port", "" + ingestPort,
+                    "--convert-port", "" + convertPort, "--label-port", "" + labelPort, "--catalog-port",
+                    "" + catalogPort);
+        }
+    }
+
+    /** Runs the platform in the foreground until SIGTERM/Ctrl-C. {@code up} starts this detached. */
+    @Command(name = "run", description = "Run the platform in the foreground (Ctrl-C stops it).")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() {
+            PlatformConfig config = common.config();
+            Platform platform = new Platform(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                platform.close();
+                stopped.countDown();
+            }, "platform-stop"));
+            try {
+                platform.start(Duration.ofMinutes(5));
+            } catch (RuntimeException e) {
+                OUT.println("cxr: the platform did not start: " + e.getMessage());
+                return 1;
+            }
+            printReady(platform.state(), config);
+            while (true) {
+                try {
+                    if (stopped.await(5, TimeUnit.SECONDS)) {
+                        return 0;
+                    }
+                } catch (InterruptedException e) {
+                    return 0;
+                }
+                List<String> dead = platform.deadServices();
+                if (!dead.isEmpty()) {
+                    OUT.println("cxr: service JVM(s) exited unexpectedly: " + dead + " — see " + config.logDir());
+                }
+            }
+        }
+    }
+
+    @Command(name = "up", description = "Start the platform in the background and wait until it is ready.")
+    static final class Up implements Callable<Integer> {
+        @Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() throws Exception {
+            PlatformConfig config = common.config();
+            Optional<PlatformState> existing = PlatformState.read(config.stateFile());
+            if (existing.isPresent() && existing.get().alive()) {
+                OUT.println("cxr: the platform is already running (pid " + existing.get().supervisorPid() + ", "
+                        + existing.get().phase() + "). ./cxr status shows it, ./cxr down stops it.");
+                return 0;
+            }
+            Files.createDirectories(config.logDir());
+            Files.deleteIfExists(config.stateFile());
+            Path log = config.logDir().resolve("platform.log");
+            List<String> cmd = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                cmd.add("/usr/bin/setsid"); // own session: a Ctrl-C in this terminal does not reach it
+            }
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx1g");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(PlatformMain.class.getName());
+            cmd.add("run");
+            cmd.addAll(common.asArgs());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            OUT.println("cxr: starting Kafka, PostgreSQL, S3 and the four services (log: " + log + ")");
+            long t0 = System.nanoTime();
+            String lastMessage = "";
+            while (true) {
+                Thread.sleep(500);
+                Optional<PlatformState> s = PlatformState.read(config.stateFile());
+                if (s.isPresent() && !s.get().message().equals(lastMessage)) {
+                    lastMessage = s.get().message();
+                    OUT.printf("cxr:   %s (%.0f s)%n", lastMessage, (System.nanoTime() - t0) / 1e9);
+                }
+                if (s.isPresent() && PlatformState.READY.equals(s.get().phase())) {
+                    printReady(s.get(), config);
+                    OUT.printf("cxr: ready in %.1f s. Stop it with ./cxr down.%n", (System.nanoTime() - t0) / 1e9);
+                    return 0;
+                }
+                if (s.isPresent() && PlatformState.FAILED.equals(s.get().phase()) || !p.isAlive()) {
+                    p.waitFor(60, TimeUnit.SECONDS);
+                    OUT.println("cxr: the platform did not start: " + s.map(PlatformState::message).orElse(
+                            "the launcher exited; last lines of " + log + ":\n" + ServiceProcess.tail(log, 20)));
+                    return 1;
+                }
+            }
+        }
+    }
+
+    @Command(name = "down", description = "Stop the platform started with up (or demo) and check nothing is left.")
+    static final class Down implements Callable<Integer> {
+        @Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() throws Exception {
+            PlatformConfig config = common.config();
+            Optional<PlatformState> s = PlatformState.read(config.stateFile());
+            if (s.isEmpty() || !s.get().alive()) {
+                Files.deleteIfExists(config.stateFile());
+                List<Long> strays = strayServiceJvms();
+                if (strays.isEmpty()) {
+                    OUT.println("cxr: the platform is not running.");
+                    return 0;
+                }
+                OUT.println("cxr: no launcher running, but service JVMs are: stopping " + strays);
+                strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+                return awaitGone(strays) ? 0 : 1;
+            }
+            PlatformState state = s.get();
+            OUT.println("cxr: stopping the platform (pid " + state.supervisorPid() + ") ...");
+            ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid()).orElseThrow();
+            List<Long> all = new ArrayList<>(state.servicePids().values());
+            all.add(state.supervisorPid());
+            supervisor.destroy();
+            boolean gone = awaitGone(all);
+            List<String> bound = boundPorts(state);
+            if (gone && bound.isEmpty()) {
+                OUT.println("cxr: stopped; no process left, ports free.");
+                return 0;
+            }
+            OUT.println("cxr: stop incomplete: processes alive=" + !gone + ", ports still bound=" + bound);
+            return 1;
+        }
+
+        private static boolean awaitGone(List<Long> pids) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline) {
+                if (pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                    return true;
+                }
+                Thread.sleep(200);
+            }
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            return false;
+        }
+
+        private static List<String> boundPorts(PlatformState state) {
+            List<String> bound = new ArrayList<>();
+            List<String> addrs = new ArrayList<>(state.serviceUrls().values());
+            if (state.endpoints() != null) {
+                addrs.add("x://" + state.endpoints().kafkaBootstrap());
+                addrs.add(state.endpoints().jdbcBaseUrl().replace("jdbc:postgresql", "x"));
+                addrs.add(state.endpoints().s3Endpoint());
+            }
+            for (String a : addrs) {
+                int port = URI.create(a).getPort();
+                if (port > 0 && !FreePorts.isFree(port)) {
+                    bound.add(a);
+                }
+            }
+            return bound;
+        }
+    }
+
+    /** Service JVMs started by a launcher that is gone (e.g. killed with SIGKILL). */
+    static List<Long> strayServiceJvms() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("-Dcxr.launcher.service="))
+                        .orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    @Command(name = "status", description = "Stage counts, consumer lag, failures and health of the running platform.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() {
+            PlatformConfig config = common.config();
+            Optional<PlatformState> s = PlatformState.read(config.stateFile());
+            if (s.isEmpty() || !s.get().alive()) {
+                OUT.println("cxr: the platform is not running (start it with ./cxr up or ./cxr demo).");
+                return 3;
+            }
+            PlatformState state = s.get();
+            OUT.println("platform: " + state.phase() + " since " + state.startedAt() + " (pid " + state.supervisorPid()
+                    + ", data " + config.dataDir() + ")");
+            if (!PlatformState.READY.equals(state.phase())) {
+                OUT.println("  " + state.message());
+                return PlatformState.FAILED.equals(state.phase()) ? 1 : 0;
+            }
+            boolean healthy = true;
+            for (Map.Entry<String, String> e : state.serviceUrls().entrySet()) {
+                String health = health(e.getValue());
+                healthy &= health.startsWith("UP");
+                OUT.printf("  %-8s %-24s %s%n", e.getKey(), e.getValue(), health);
+            }
+            try (StageCounters counters = new StageCounters(state.endpoints().kafkaBootstrap())) {
+                Map<String, Long> c = counters.topicCounts();
+                OUT.printf("stages: instances received %d -> converted %d (failed %d); reports received %d -> labelled %d"
+                                + " (failed %d); catalog updates %d (failed %d)%n",
+                        c.get(Topics.INSTANCE_RECEIVED), c.get(Topics.INSTANCE_CONVERTED), c.get(Topics.CONVERT_DLQ),
+                        c.get(Topics.REPORT_RECEIVED), c.get(Topics.REPORT_LABELLED), c.get(Topics.LABEL_DLQ),
+                        c.get(Topics.STUDY_INDEXED), c.get(Topics.CATALOG_DLQ));
+                OUT.println("lag (records not yet consumed): " + new TreeMap<>(counters.lag()));
+            } catch (Exception e) {
+                OUT.println("stages: Kafka not answering: " + e.getMessage());
+                healthy = false;
+            }
+            String catalog = state.serviceUrls().get("catalog");
+            get(catalog + "/stats/states").ifPresent(body -> OUT.println("catalog studies by state: " + body));
+            return healthy ? 0 : 1;
+        }
+    }
+
+    static String health(String baseUrl) {
+        return get(baseUrl + "/q/health/ready").map(b -> b.contains("\"status\": \"UP\"") || b.contains("\"status\":\"UP\"")
+                ? "UP" : "DOWN " + b.replaceAll("\\s+", " ")).orElse("not answering");
+    }
+
+    static Optional<String> get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return Optional.of(r.statusCode() == 200 ? r.body() : r.body());
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    static void printReady(PlatformState state, PlatformConfig config) {
+        OUT.println("cxr: platform ready");
+        OUT.println("  ingest   " + state.serviceUrls().get("ingest") + "   (upload: POST /studies/instances, "
+                + "PUT /studies/{uid}/report, STOW-RS /dicomweb/studies; drop folder " + config.dropFolder() + ")");
+        OUT.println("  catalog  " + state.serviceUrls().get("catalog") + "   (API /q/swagger-ui, dashboard /dashboard)");
+        OUT.println("  convert  " + state.serviceUrls().get("convert") + "   label " + state.serviceUrls().get("label"));
+        OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + "   postgres " + state.endpoints().jdbcBaseUrl()
+                + "   s3 " + state.endpoints().s3Endpoint());
+        OUT.println("  metrics: <service>/q/metrics   logs: " + config.logDir());
+    }
+}
