@@ -1,0 +1,81 @@
+package org.cxr.convert.domain.codec;
+
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/** Checks and finishing steps shared by the codecs. */
+final class CodecSupport {
+    /**
+     * Largest frame (rows x columns x samples) a decoder allocates: 2^27 samples (512 MiB of int),
+     * far above any radiograph (a 4300x3500 detector is 15 M samples).
+     */
+    static final long MAX_SAMPLES = 1L << 27;
+
+    private CodecSupport() {
+    }
+
+    /** Validates the descriptor's geometry and returns rows x columns x samplesPerPixel. */
+    static int sampleCount(ImageDescriptor d, String codec) throws PixelDecodeException {
+        if (d.rows() <= 0 || d.columns() <= 0 || d.rows() > 65535 || d.columns() > 65535) {
+            throw new PixelDecodeException(codec + ": invalid image size " + d.rows() + "x" + d.columns());
+        }
+        if (d.samplesPerPixel() != 1 && d.samplesPerPixel() != 3) {
+            throw new PixelDecodeException(codec + ": unsupported SamplesPerPixel " + d.samplesPerPixel());
+        }
+        if (d.bitsStored() < 1 || d.bitsStored() > 32 || d.bitsAllocated() < d.bitsStored()) {
+            throw new PixelDecodeException(codec + ": invalid BitsStored " + d.bitsStored()
+                    + " / BitsAllocated " + d.bitsAllocated());
+        }
+        long n = (long) d.rows() * d.columns() * d.samplesPerPixel();
+        if (n > MAX_SAMPLES) {
+            throw new PixelDecodeException(codec + ": frame of " + n + " samples exceeds the limit of "
+                    + MAX_SAMPLES);
+        }
+        return (int) n;
+    }
+
+    /** Checks the geometry a codestream declares against the descriptor. */
+    static void checkGeometry(String codec, ImageDescriptor d, int rows, int columns, int components)
+            throws PixelDecodeException {
+        if (rows != d.rows() || columns != d.columns()) {
+            throw new PixelDecodeException(codec + ": codestream is " + rows + "x" + columns
+                    + " but the DICOM header says " + d.rows() + "x" + d.columns());
+        }
+        if (components != d.samplesPerPixel()) {
+            throw new PixelDecodeException(codec + ": codestream has " + components
+                    + " component(s) but SamplesPerPixel is " + d.samplesPerPixel());
+        }
+    }
+
+    /**
+     * Masks every sample to BitsStored and sign-extends it when PixelRepresentation is 1, as
+     * pydicom's pixel_array presents stored values, and wraps the result.
+     */
+    static DecodedFrame finish(int[] samples, ImageDescriptor d) {
+        int bits = d.bitsStored();
+        if (bits < 32) {
+            if (d.signed()) {
+                int shift = 32 - bits;
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = (samples[i] << shift) >> shift;
+                }
+            } else {
+                int mask = (1 << bits) - 1;
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] &= mask;
+                }
+            }
+        }
+        return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), samples);
+    }
+
+    /** Turns an unexpected runtime failure on corrupt input into a PixelDecodeException. */
+    static PixelDecodeException corrupt(String codec, RuntimeException e) {
+        return new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
+    }
+
+    static int u16(byte[] b, int pos) {
+        return ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
+    }
+}

@@ -1,0 +1,125 @@
+package org.cxr.convert.domain.codec;
+
+import java.awt.image.Raster;
+import java.io.IOException;
+
+import javax.imageio.ImageReader;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * JPEG 2000 (1.2.840.10008.1.2.4.90 lossless only, .91 lossy) through jai-imageio-jpeg2000
+ * 1.4.0 (a raw J2K codestream, or a JP2 file whose codestream box is located). The SIZ marker is
+ * checked against the descriptor before decoding. Signedness follows pydicom + GDCM: when the
+ * codestream says unsigned but PixelRepresentation is 1 (edge-cases/J2K_pixelrep_mismatch.dcm),
+ * the samples are sign-extended from the codestream precision (pydicom's
+ * APPLY_J2K_CORRECTIONS); when the codestream is signed and PixelRepresentation is 0, the
+ * two's-complement bit pattern is kept and masked to BitsStored. The reader is created per call,
+ * so the decoder is thread-safe.
+ */
+public final class Jpeg2000Decoder implements FrameDecoder {
+    static final String CODEC = "JPEG 2000";
+    private static final ImageReaderSpi SPI = new J2KImageReaderSpi();
+
+    /** What the SIZ marker segment says. */
+    record Siz(int width, int height, int components, int precision, boolean signed) {
+    }
+
+    @Override
+    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        int total = CodecSupport.sampleCount(d, CODEC);
+        Siz siz = readSiz(frame);
+        CodecSupport.checkGeometry(CODEC, d, siz.height(), siz.width(), siz.components());
+        if (siz.precision() > 16 || siz.precision() > d.bitsAllocated()) {
+            throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
+                    + " exceeds BitsAllocated " + d.bitsAllocated());
+        }
+        ImageReader reader;
+        try {
+            reader = SPI.createReaderInstance();
+        } catch (IOException e) {
+            throw new PixelDecodeException(CODEC + ": cannot create the JPEG 2000 reader", e);
+        }
+        try (ImageInputStream in = new ByteArrayImageInputStream(frame)) {
+            reader.setInput(in, true, true);
+            Raster raster = reader.readRaster(0, null);
+            if (raster.getWidth() != d.columns() || raster.getHeight() != d.rows()
+                    || raster.getNumBands() != d.samplesPerPixel()) {
+                throw new PixelDecodeException(CODEC + ": decoder returned " + raster.getWidth() + "x"
+                        + raster.getHeight() + "x" + raster.getNumBands() + ", expected " + d.columns() + "x"
+                        + d.rows() + "x" + d.samplesPerPixel());
+            }
+            int[] out = raster.getPixels(raster.getMinX(), raster.getMinY(), d.columns(), d.rows(), new int[total]);
+            int p = siz.precision();
+            if (!siz.signed() && d.signed() && p < 32) {
+                int shift = 32 - p; // pydicom: unsigned J2K data with PixelRepresentation 1 is two's complement
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (out[i] << shift) >> shift;
+                }
+            }
+            return CodecSupport.finish(out, d);
+        } catch (IOException e) {
+            throw new PixelDecodeException(CODEC + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw CodecSupport.corrupt(CODEC, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Finds SOC+SIZ (directly, or inside a JP2 file) and reads the image geometry. */
+    static Siz readSiz(byte[] b) throws PixelDecodeException {
+        int p = -1;
+        for (int i = 0; i + 3 < b.length && i < 4096; i++) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0x4F && (b[i + 2] & 0xFF) == 0xFF
+                    && (b[i + 3] & 0xFF) == 0x51) {
+                p = i + 4;
+                break;
+            }
+        }
+        if (p < 0) {
+            throw new PixelDecodeException(CODEC + ": no SOC/SIZ marker at the start of the codestream");
+        }
+        if (p + 38 > b.length) {
+            throw new PixelDecodeException(CODEC + ": codestream truncated in the SIZ marker segment");
+        }
+        int lsiz = CodecSupport.u16(b, p);
+        long xsiz = u32(b, p + 4);
+        long ysiz = u32(b, p + 8);
+        long xo = u32(b, p + 12);
+        long yo = u32(b, p + 16);
+        int csiz = CodecSupport.u16(b, p + 36);
+        if (csiz < 1 || csiz > 4 || lsiz < 38 + 3 * csiz || p + 38 + 3 * csiz > b.length) {
+            throw new PixelDecodeException(CODEC + ": invalid SIZ marker segment (" + csiz + " components)");
+        }
+        long w = xsiz - xo;
+        long h = ysiz - yo;
+        if (w <= 0 || h <= 0 || w > 65535 || h > 65535) {
+            throw new PixelDecodeException(CODEC + ": invalid image size " + w + "x" + h + " in SIZ");
+        }
+        int ssiz = b[p + 38] & 0xFF;
+        for (int c = 1; c < csiz; c++) {
+            if ((b[p + 38 + 3 * c] & 0xFF) != ssiz) {
+                throw new PixelDecodeException(CODEC + ": components of different precision are not supported");
+            }
+        }
+        for (int c = 0; c < csiz; c++) {
+            if (b[p + 39 + 3 * c] != 1 || b[p + 40 + 3 * c] != 1) {
+                throw new PixelDecodeException(CODEC + ": subsampled components are not supported");
+            }
+        }
+        return new Siz((int) w, (int) h, csiz, (ssiz & 0x7F) + 1, (ssiz & 0x80) != 0);
+    }
+
+    private static long u32(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 24 | (b[p + 1] & 0xFFL) << 16 | (b[p + 2] & 0xFFL) << 8 | (b[p + 3] & 0xFFL);
+    }
+}

@@ -1,0 +1,91 @@
+package org.cxr.convert.domain.codec;
+
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * 8-bit DCT JPEG: Baseline (1.2.840.10008.1.2.4.50) and Extended with 8-bit precision (.51),
+ * through TwelveMonkeys imageio-jpeg (which delegates DCT decoding to the JDK's libjpeg 6b).
+ * Grayscale is read as a raw raster (no colour conversion). Colour (YBR_FULL_422, YBR_FULL, RGB)
+ * is returned as RGB after libjpeg's own YCbCr-to-RGB conversion (chosen from the JFIF/Adobe
+ * markers, with fancy upsampling), which is what GDCM and so pydicom return. The reader is
+ * created per call, so the decoder is thread-safe.
+ */
+public final class JpegBaselineDecoder implements FrameDecoder {
+    static final String CODEC = "JPEG Baseline";
+    private static final ImageReaderSpi SPI = twelveMonkeysSpi();
+
+    /** The registered TwelveMonkeys provider (registration wires its JDK delegate for DCT decoding). */
+    private static ImageReaderSpi twelveMonkeysSpi() {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+        if (spi == null) {
+            registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
+            spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+        }
+        return spi;
+    }
+
+    @Override
+    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        int total = CodecSupport.sampleCount(d, CODEC);
+        int[] header = JpegLossyDecoder.frameHeader(frame);
+        if (header == null) {
+            throw new PixelDecodeException(CODEC + ": no frame header (SOF) found in the codestream");
+        }
+        if (header[0] != 8) {
+            throw new PixelDecodeException(CODEC + ": sample precision " + header[0] + ", expected 8");
+        }
+        if (header[4] != 0xC0 && header[4] != 0xC1) {
+            throw new PixelDecodeException(CODEC + ": SOF marker 0xFF" + JpegCodestream.hex(header[4])
+                    + " is not baseline/extended sequential DCT");
+        }
+        CodecSupport.checkGeometry(CODEC, d, header[1], header[2], header[3]);
+        if (d.bitsAllocated() < 8) {
+            throw new PixelDecodeException(CODEC + ": BitsAllocated " + d.bitsAllocated() + " is below 8");
+        }
+        ImageReader reader;
+        try {
+            reader = SPI.createReaderInstance();
+        } catch (IOException e) {
+            throw new PixelDecodeException(CODEC + ": cannot create the JPEG reader", e);
+        }
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+        reader.addIIOReadWarningListener(listener);
+        try (ImageInputStream in = new ByteArrayImageInputStream(frame)) {
+            reader.setInput(in, true, true);
+            // readRaster: the decoded components as libjpeg outputs them without colour conversion
+            Raster raster = reader.readRaster(0, null);
+            int[] out = raster.getPixels(0, 0, d.columns(), d.rows(), new int[total]);
+            for (String w : warnings) {
+                if (w.contains("premature end of data segment")) {
+                    throw new PixelDecodeException(CODEC + ": codestream truncated (" + w + ")");
+                }
+            }
+            return CodecSupport.finish(out, d);
+        } catch (IOException e) {
+            throw new PixelDecodeException(CODEC + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw CodecSupport.corrupt(CODEC, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package org.cxr.convert.domain.codec;
+
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * Marker-level parse of an ITU-T T.81 (JPEG) codestream for our Huffman decoders: frame header,
+ * Huffman and quantization tables, restart interval, scan header, and an entropy-coded-segment
+ * bit reader with a 64-bit buffer. One instance per decode call (not thread-safe, not shared).
+ */
+final class JpegCodestream {
+    final String codec;
+    final byte[] src;
+    int pos;
+
+    // frame header
+    int sofMarker = -1;
+    int precision;
+    int height;
+    int width;
+    int components;
+    final int[] compId = new int[4];
+    final int[] compH = new int[4];
+    final int[] compV = new int[4];
+    final int[] compTq = new int[4];
+
+    final HuffmanTable[] dcTables = new HuffmanTable[4];
+    final HuffmanTable[] acTables = new HuffmanTable[4];
+    /** Quantization tables in natural (row-major) order. */
+    final int[][] quantTables = new int[4][];
+    int restartInterval;
+
+    // current scan header
+    int scanComponents;
+    final int[] scanComp = new int[4]; // indices into the frame's components
+    final int[] scanTd = new int[4];
+    final int[] scanTa = new int[4];
+    int ss;
+    int se;
+    int ah;
+    int al;
+
+    JpegCodestream(String codec, byte[] src) {
+        this.codec = codec;
+        this.src = src;
+    }
+
+    PixelDecodeException error(String message) {
+        return new PixelDecodeException(codec + ": " + message);
+    }
+
+    /**
+     * Reads markers from the current position up to and including the next SOS (returns true)
+     * or EOI (returns false). The frame header must precede the first SOS.
+     */
+    boolean readToScan() throws PixelDecodeException {
+        if (pos == 0) {
+            if (src.length < 4 || (src[0] & 0xFF) != 0xFF || (src[1] & 0xFF) != 0xD8) {
+                throw error("no SOI marker at the start of the codestream");
+            }
+            pos = 2;
+        }
+        while (true) {
+            int marker = nextMarker();
+            if (marker == 0xD9) {
+                return false;
+            }
+            if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+                continue;
+            }
+            if (pos + 2 > src.length) {
+                throw error("codestream truncated in a marker segment");
+            }
+            int len = CodecSupport.u16(src, pos);
+            if (len < 2 || pos + len > src.length) {
+                throw error("marker segment 0xFF" + hex(marker) + " of length " + len + " runs past the end");
+            }
+            int seg = pos + 2;
+            int segEnd = pos + len;
+            switch (marker) {
+                case 0xC4 -> readHuffmanTables(seg, segEnd);
+                case 0xDB -> readQuantTables(seg, segEnd);
+                case 0xDD -> restartInterval = len >= 4 ? CodecSupport.u16(src, seg) : 0;
+                case 0xDA -> {
+                    readScanHeader(seg, segEnd);
+                    pos = segEnd;
+                    return true;
+                }
+                case 0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7 ->
+                        readFrameHeader(marker, seg, segEnd);
+                case 0xCC -> throw error("arithmetic coding is not supported");
+                default -> {
+                    // APPn, COM, DNL and others: skipped
+                }
+            }
+            pos = segEnd;
+        }
+    }
+
+    private int nextMarker() throws PixelDecodeException {
+        while (pos + 1 < src.length) {
+            if ((src[pos] & 0xFF) == 0xFF) {
+                int m = src[pos + 1] & 0xFF;
+                if (m != 0xFF && m != 0) {
+                    pos += 2;
+                    return m;
+                }
+            }
+            pos++;
+        }
+        throw error(sofMarker < 0 ? "codestream truncated before the frame header" : "codestream truncated (no EOI)");
+    }
+
+    private void readFrameHeader(int marker, int p, int end) throws PixelDecodeException {
+        if (sofMarker >= 0) {
+            throw error("more than one frame header (hierarchical JPEG is not supported)");
+        }
+        if (end - p < 6) {
+            throw error("frame header too short");
+        }
+        sofMarker = marker;
+        precision = src[p] & 0xFF;
+        height = CodecSupport.u16(src, p + 1);
+        width = CodecSupport.u16(src, p + 3);
+        components = src[p + 5] & 0xFF;
+        if (components < 1 || components > 4 || end - p < 6 + 3 * components) {
+            throw error("invalid number of components " + components + " in the frame header");
+        }
+        if (height == 0 || width == 0) {
+            throw error("frame size " + width + "x" + height + " (DNL) is not supported");
+        }
+        for (int c = 0; c < components; c++) {
+            compId[c] = src[p + 6 + 3 * c] & 0xFF;
+            int hv = src[p + 7 + 3 * c] & 0xFF;
+            compH[c] = hv >> 4;
+            compV[c] = hv & 15;
+            compTq[c] = src[p + 8 + 3 * c] & 0xFF;
+            if (compH[c] < 1 || compH[c] > 4 || compV[c] < 1 || compV[c] > 4 || compTq[c] > 3) {
+                throw error("invalid sampling factors or table selector for component " + compId[c]);
+            }
+        }
+    }
+
+    private void readHuffmanTables(int p, int end) throws PixelDecodeException {
+        while (p < end) {
+            int tcth = src[p] & 0xFF;
+            int tc = tcth >> 4;
+            int th = tcth & 15;
+            if (tc > 1 || th > 3 || p + 17 > end) {
+                throw error("invalid Huffman table definition");
+            }
+            int[] counts = new int[17];
+            int total = 0;
+            for (int i = 1; i <= 16; i++) {
+                counts[i] = src[p + i] & 0xFF;
+                total += counts[i];
+            }
+            if (total > 256 || p + 17 + total > end) {
+                throw error("Huffman table runs past its segment");
+            }
+            int[] values = new int[total];
+            for (int i = 0; i < total; i++) {
+                values[i] = src[p + 17 + i] & 0xFF;
+            }
+            HuffmanTable t = new HuffmanTable(counts, values, codec);
+            if (tc == 0) {
+                dcTables[th] = t;
+            } else {
+                acTables[th] = t;
+            }
+            p += 17 + total;
+        }
+    }
+
+    private void readQuantTables(int p, int end) throws PixelDecodeException {
+        while (p < end) {
+            int pqtq = src[p] & 0xFF;
+            int pq = pqtq >> 4;
+            int tq = pqtq & 15;
+            int size = pq == 0 ? 64 : 128;
+            if (pq > 1 || tq > 3 || p + 1 + size > end) {
+                throw error("invalid quantization table definition");
+            }
+            int[] table = new int[64];
+            for (int k = 0; k < 64; k++) {
+                int v = pq == 0 ? src[p + 1 + k] & 0xFF : CodecSupport.u16(src, p + 1 + 2 * k);
+                table[ZIGZAG[k]] = v;
+            }
+            quantTables[tq] = table;
+            p += 1 + size;
+        }
+    }
+
+    private void readScanHeader(int p, int end) throws PixelDecodeException {
+        if (sofMarker < 0) {
+            throw error("SOS before the frame header");
+        }
+        int ns = src[p] & 0xFF;
+        if (ns < 1 || ns > components || end - p < 4 + 2 * ns) {
+            throw error("invalid scan header");
+        }
+        scanComponents = ns;
+        for (int i = 0; i < ns; i++) {
+            int id = src[p + 1 + 2 * i] & 0xFF;
+            int index = -1;
+            for (int c = 0; c < components; c++) {
+                if (compId[c] == id) {
+                    index = c;
+                }
+            }
+            if (index < 0) {
+                throw error("scan names unknown component " + id);
+            }
+            scanComp[i] = index;
+            int t = src[p + 2 + 2 * i] & 0xFF;
+            scanTd[i] = t >> 4;
+            scanTa[i] = t & 15;
+            if (scanTd[i] > 3 || scanTa[i] > 3) {
+                throw error("invalid Huffman table selector in the scan header");
+            }
+        }
+        ss = src[p + 1 + 2 * ns] & 0xFF;
+        se = src[p + 2 + 2 * ns] & 0xFF;
+        ah = (src[p + 3 + 2 * ns] & 0xFF) >> 4;
+        al = src[p + 3 + 2 * ns] & 0x0F;
+    }
+
+    static String hex(int marker) {
+        return Integer.toHexString(marker).toUpperCase();
+    }
+
+    /** Zig-zag index to natural (row-major) index. */
+    static final int[] ZIGZAG = {
+        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+        12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+        35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+        58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+    /** Huffman decoding table: a 9-bit lookahead table plus libjpeg's maxcode/valptr slow path. */
+    static final class HuffmanTable {
+        static final int LOOKAHEAD = 9;
+        /** (length &lt;&lt; 8 | symbol) for codes of at most LOOKAHEAD bits, 0 otherwise. */
+        final int[] lookup = new int[1 << LOOKAHEAD];
+        final int[] maxCode = new int[18];
+        final int[] valOffset = new int[17];
+        final int[] values;
+
+        HuffmanTable(int[] counts, int[] values, String codec) throws PixelDecodeException {
+            this.values = values;
+            int code = 0;
+            int k = 0;
+            for (int len = 1; len <= 16; len++) {
+                valOffset[len] = k - code;
+                if (counts[len] > 0) {
+                    for (int i = 0; i < counts[len]; i++) {
+                        if (len <= LOOKAHEAD) {
+                            int shift = LOOKAHEAD - len;
+                            int first = code << shift;
+                            for (int j = 0; j < (1 << shift); j++) {
+                                lookup[first + j] = len << 8 | values[k];
+                            }
+                        }
+                        code++;
+                        k++;
+                    }
+                    maxCode[len] = code - 1;
+                } else {
+                    maxCode[len] = -1;
+                }
+                if (code > (1 << len)) {
+                    throw new PixelDecodeException(codec + ": invalid Huffman table (code space overflow)");
+                }
+                code <<= 1;
+            }
+            maxCode[17] = Integer.MAX_VALUE;
+        }
+    }
+
+    // -------------------------------------------------------------------- entropy-coded data
+
+    private long buf; // MSB-aligned
+    private int bits;
+    /** Position of the marker that stopped the reader, or -1. */
+    private int markerPos = -1;
+    private int markerCode;
+    private int padBits;
+
+    /** Starts reading entropy-coded data at the current position. */
+    void startEntropy() {
+        buf = 0;
+        bits = 0;
+        markerPos = -1;
+        padBits = 0;
+    }
+
+    private void fill() {
+        while (bits <= 56) {
+            if (markerPos >= 0) {
+                bits += 8;
+                padBits += 8;
+                continue;
+            }
+            if (pos >= src.length) {
+                markerPos = pos;
+                markerCode = -1;
+                continue;
+            }
+            int v = src[pos] & 0xFF;
+            if (v == 0xFF) {
+                int q = pos + 1;
+                while (q < src.length && (src[q] & 0xFF) == 0xFF) {
+                    q++;
+                }
+                if (q < src.length && src[q] == 0) {
+                    pos = q + 1;
+                } else {
+                    markerPos = pos;
+                    markerCode = q < src.length ? src[q] & 0xFF : -1;
+                    continue;
+                }
+            } else {
+                pos++;
+            }
+            buf |= (long) v << (56 - bits);
+            bits += 8;
+        }
+    }
+
+    /** Throws when the decoder consumed bits past the end of the entropy-coded segment. */
+    void checkOverrun() throws PixelDecodeException {
+        if (padBits - bits > 0) {
+            throw error("codestream truncated (entropy-coded data ended before the image was complete)");
+        }
+    }
+
+    int bits(int n) {
+        if (n == 0) {
+            return 0;
+        }
+        if (bits < n) {
+            fill();
+        }
+        int v = (int) (buf >>> (64 - n));
+        buf <<= n;
+        bits -= n;
+        return v;
+    }
+
+    /** Reads n bits and sign-extends them as a T.81 magnitude category value (EXTEND). */
+    int receiveExtend(int n) {
+        if (n == 0) {
+            return 0;
+        }
+        if (bits < n) {
+            fill();
+        }
+        int v = (int) (buf >>> (64 - n));
+        buf <<= n;
+        bits -= n;
+        return v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
+    }
+
+    int decode(HuffmanTable t) throws PixelDecodeException {
+        if (bits < 16) {
+            fill();
+        }
+        int e = t.lookup[(int) (buf >>> (64 - HuffmanTable.LOOKAHEAD))];
+        if (e != 0) {
+            int len = e >> 8;
+            buf <<= len;
+            bits -= len;
+            return e & 0xFF;
+        }
+        for (int len = HuffmanTable.LOOKAHEAD + 1; len <= 16; len++) {
+            int code = (int) (buf >>> (64 - len));
+            if (code <= t.maxCode[len]) {
+                buf <<= len;
+                bits -= len;
+                int idx = code + t.valOffset[len];
+                if (idx < 0 || idx >= t.values.length) {
+                    break;
+                }
+                return t.values[idx];
+            }
+        }
+        checkOverrun();
+        throw error("invalid Huffman code (corrupt data)");
+    }
+
+    /**
+     * At a restart boundary: drops the remaining bits of the byte and consumes an RSTn marker.
+     * Throws if the data holds no RST marker there.
+     */
+    void restart() throws PixelDecodeException {
+        checkOverrun();
+        if (markerPos < 0) {
+            // the reader has not reached the marker yet: skip the rest of the data before it
+            int p = pos;
+            while (p + 1 < src.length && !((src[p] & 0xFF) == 0xFF && src[p + 1] != 0 && (src[p + 1] & 0xFF) != 0xFF)) {
+                p++;
+            }
+            markerPos = p;
+            markerCode = p + 1 < src.length ? src[p + 1] & 0xFF : -1;
+        }
+        if (markerCode < 0xD0 || markerCode > 0xD7) {
+            throw error("expected a restart marker, found " + (markerCode < 0 ? "the end of the data" : "0xFF" + hex(markerCode)));
+        }
+        pos = markerPos + 2;
+        while (pos < src.length && (src[pos] & 0xFF) == 0xFF && pos + 1 < src.length && (src[pos + 1] & 0xFF) == 0xFF) {
+            pos++;
+        }
+        startEntropy();
+    }
+
+    /** After a scan: positions the parser at the marker that ended the entropy-coded data. */
+    void endEntropy() {
+        if (markerPos >= 0) {
+            pos = markerPos;
+        }
+        startEntropy();
+    }
+}

@@ -1,0 +1,270 @@
+package org.cxr.convert.domain.codec;
+
+import org.cxr.convert.domain.codec.JpegCodestream.HuffmanTable;
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * JPEG extended sequential DCT, Huffman coded, 12-bit precision (process 4, in
+ * 1.2.840.10008.1.2.4.51): our own decoder, since no Java library decodes it. It reproduces IJG
+ * libjpeg 6b as built for 12-bit samples inside GDCM: 8/16-bit quantization tables, libjpeg's
+ * coefficient handling (16-bit JCOEF, run-past-63 clamping), the default "islow" integer IDCT
+ * (jidctint.c, CONST_BITS=13, PASS1_BITS=1) and its post-IDCT range limiting, so results are
+ * bit-identical to GDCM for valid streams. Also accepts 8-bit precision (PASS1_BITS=2) for
+ * cross-checking. Grayscale (one component) only; Ss/Se of the scan header are ignored as
+ * libjpeg does for sequential scans. Restart intervals are supported. Stateless and thread-safe.
+ */
+public final class JpegExtended12BitDecoder implements FrameDecoder {
+    static final String CODEC = "JPEG Extended 12-bit";
+
+    private static final int CONST_BITS = 13;
+    private static final int FIX_0_298631336 = 2446;
+    private static final int FIX_0_390180644 = 3196;
+    private static final int FIX_0_541196100 = 4433;
+    private static final int FIX_0_765366865 = 6270;
+    private static final int FIX_0_899976223 = 7373;
+    private static final int FIX_1_175875602 = 9633;
+    private static final int FIX_1_501321110 = 12299;
+    private static final int FIX_1_847759065 = 15137;
+    private static final int FIX_1_961570560 = 16069;
+    private static final int FIX_2_053119869 = 16819;
+    private static final int FIX_2_562915447 = 20995;
+    private static final int FIX_3_072711026 = 25172;
+
+    /** Zig-zag order to natural order, with libjpeg's 16 extra entries for corrupt run lengths. */
+    private static final int[] NATURAL = new int[64 + 16];
+
+    static {
+        System.arraycopy(JpegCodestream.ZIGZAG, 0, NATURAL, 0, 64);
+        for (int i = 64; i < NATURAL.length; i++) {
+            NATURAL[i] = 63;
+        }
+    }
+
+    @Override
+    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        int total = CodecSupport.sampleCount(d, CODEC);
+        try {
+            return CodecSupport.finish(decode(frame, d, total), d);
+        } catch (RuntimeException e) {
+            throw CodecSupport.corrupt(CODEC, e);
+        }
+    }
+
+    private static int[] decode(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        JpegCodestream js = new JpegCodestream(CODEC, frame);
+        if (!js.readToScan()) {
+            throw js.error("codestream has no scan");
+        }
+        if (js.sofMarker != 0xC0 && js.sofMarker != 0xC1) {
+            throw js.error("frame is not sequential Huffman DCT (SOF marker 0xFF" + JpegCodestream.hex(js.sofMarker) + ")");
+        }
+        if (js.precision != 12 && js.precision != 8) {
+            throw js.error("unsupported sample precision " + js.precision);
+        }
+        if (js.components != 1) {
+            throw js.error(js.components + "-component images are not supported (grayscale only)");
+        }
+        CodecSupport.checkGeometry(CODEC, d, js.height, js.width, js.components);
+        HuffmanTable dc = js.dcTables[js.scanTd[0]];
+        HuffmanTable ac = js.acTables[js.scanTa[0]];
+        int[] qt = js.quantTables[js.compTq[0]];
+        if (dc == null || ac == null) {
+            throw js.error("scan uses an undefined Huffman table");
+        }
+        if (qt == null) {
+            throw js.error("component uses undefined quantization table " + js.compTq[0]);
+        }
+        int w = js.width;
+        int h = js.height;
+        int[] out = new int[total];
+        int bw = (w + 7) >> 3;
+        int bh = (h + 7) >> 3;
+        boolean twelve = js.precision == 12;
+        int pass1 = twelve ? 1 : 2;
+        int center = twelve ? 2048 : 128;
+        int maxSample = twelve ? 4095 : 255;
+        int rangeShift = twelve ? 18 : 22; // post-IDCT values wrap at 4 * (MAXJSAMPLE + 1)
+        int[] coef = new int[64];
+        int[] ws = new int[64];
+        int[] block = new int[64];
+        int lastDc = 0;
+        int restartsToGo = js.restartInterval;
+        js.startEntropy();
+        for (int by = 0; by < bh; by++) {
+            for (int bx = 0; bx < bw; bx++) {
+                if (js.restartInterval > 0) {
+                    if (restartsToGo == 0) {
+                        js.restart();
+                        lastDc = 0;
+                        restartsToGo = js.restartInterval;
+                    }
+                    restartsToGo--;
+                }
+                // Huffman decode one block (jdhuff.c decode_mcu)
+                int s = js.decode(dc);
+                if (s > 16) {
+                    throw js.error("invalid DC category " + s + " (corrupt data)");
+                }
+                lastDc += js.receiveExtend(s);
+                coef[0] = (short) lastDc;
+                for (int k = 1; k < 64; k++) {
+                    int rs = js.decode(ac);
+                    int r = rs >> 4;
+                    s = rs & 15;
+                    if (s != 0) {
+                        k += r;
+                        coef[NATURAL[k]] = (short) js.receiveExtend(s);
+                    } else {
+                        if (r != 15) {
+                            break;
+                        }
+                        k += 15;
+                    }
+                }
+                idct(coef, qt, ws, block, pass1, center, maxSample, rangeShift);
+                java.util.Arrays.fill(coef, 0);
+                int x0 = bx << 3;
+                int y0 = by << 3;
+                int cols = Math.min(8, w - x0);
+                int rows = Math.min(8, h - y0);
+                for (int yy = 0; yy < rows; yy++) {
+                    System.arraycopy(block, yy << 3, out, (y0 + yy) * w + x0, cols);
+                }
+            }
+            js.checkOverrun();
+        }
+        return out;
+    }
+
+    /** jidctint.c jpeg_idct_islow (IJG 6b), dequantizing on the fly; writes 64 range-limited samples. */
+    static void idct(int[] in, int[] q, int[] ws, int[] out, int pass1, int center, int maxSample, int rangeShift) {
+        // Pass 1: columns
+        for (int col = 0; col < 8; col++) {
+            if (in[col + 8] == 0 && in[col + 16] == 0 && in[col + 24] == 0 && in[col + 32] == 0
+                    && in[col + 40] == 0 && in[col + 48] == 0 && in[col + 56] == 0) {
+                int dcval = (in[col] * q[col]) << pass1;
+                for (int r = 0; r < 64; r += 8) {
+                    ws[col + r] = dcval;
+                }
+                continue;
+            }
+            int z2 = in[col + 16] * q[col + 16];
+            int z3 = in[col + 48] * q[col + 48];
+            int z1 = (z2 + z3) * FIX_0_541196100;
+            int tmp2 = z1 + z3 * -FIX_1_847759065;
+            int tmp3 = z1 + z2 * FIX_0_765366865;
+            z2 = in[col] * q[col];
+            z3 = in[col + 32] * q[col + 32];
+            int tmp0 = (z2 + z3) << CONST_BITS;
+            int tmp1 = (z2 - z3) << CONST_BITS;
+            int tmp10 = tmp0 + tmp3;
+            int tmp13 = tmp0 - tmp3;
+            int tmp11 = tmp1 + tmp2;
+            int tmp12 = tmp1 - tmp2;
+
+            tmp0 = in[col + 56] * q[col + 56];
+            tmp1 = in[col + 40] * q[col + 40];
+            tmp2 = in[col + 24] * q[col + 24];
+            tmp3 = in[col + 8] * q[col + 8];
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            int z4 = tmp1 + tmp3;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            tmp0 = tmp0 * FIX_0_298631336;
+            tmp1 = tmp1 * FIX_2_053119869;
+            tmp2 = tmp2 * FIX_3_072711026;
+            tmp3 = tmp3 * FIX_1_501321110;
+            z1 = z1 * -FIX_0_899976223;
+            z2 = z2 * -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560;
+            z4 = z4 * -FIX_0_390180644;
+            z3 += z5;
+            z4 += z5;
+            tmp0 += z1 + z3;
+            tmp1 += z2 + z4;
+            tmp2 += z2 + z3;
+            tmp3 += z1 + z4;
+
+            int sh = CONST_BITS - pass1;
+            int rnd = 1 << (sh - 1);
+            ws[col] = (tmp10 + tmp3 + rnd) >> sh;
+            ws[col + 56] = (tmp10 - tmp3 + rnd) >> sh;
+            ws[col + 8] = (tmp11 + tmp2 + rnd) >> sh;
+            ws[col + 48] = (tmp11 - tmp2 + rnd) >> sh;
+            ws[col + 16] = (tmp12 + tmp1 + rnd) >> sh;
+            ws[col + 40] = (tmp12 - tmp1 + rnd) >> sh;
+            ws[col + 24] = (tmp13 + tmp0 + rnd) >> sh;
+            ws[col + 32] = (tmp13 - tmp0 + rnd) >> sh;
+        }
+        // Pass 2: rows
+        int sh = CONST_BITS + pass1 + 3;
+        int rnd = 1 << (sh - 1);
+        for (int r = 0; r < 64; r += 8) {
+            if (ws[r + 1] == 0 && ws[r + 2] == 0 && ws[r + 3] == 0 && ws[r + 4] == 0
+                    && ws[r + 5] == 0 && ws[r + 6] == 0 && ws[r + 7] == 0) {
+                int v = limit((ws[r] + (1 << (pass1 + 2))) >> (pass1 + 3), center, maxSample, rangeShift);
+                for (int i = 0; i < 8; i++) {
+                    out[r + i] = v;
+                }
+                continue;
+            }
+            int z2 = ws[r + 2];
+            int z3 = ws[r + 6];
+            int z1 = (z2 + z3) * FIX_0_541196100;
+            int tmp2 = z1 + z3 * -FIX_1_847759065;
+            int tmp3 = z1 + z2 * FIX_0_765366865;
+            int tmp0 = (ws[r] + ws[r + 4]) << CONST_BITS;
+            int tmp1 = (ws[r] - ws[r + 4]) << CONST_BITS;
+            int tmp10 = tmp0 + tmp3;
+            int tmp13 = tmp0 - tmp3;
+            int tmp11 = tmp1 + tmp2;
+            int tmp12 = tmp1 - tmp2;
+
+            tmp0 = ws[r + 7];
+            tmp1 = ws[r + 5];
+            tmp2 = ws[r + 3];
+            tmp3 = ws[r + 1];
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            int z4 = tmp1 + tmp3;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            tmp0 = tmp0 * FIX_0_298631336;
+            tmp1 = tmp1 * FIX_2_053119869;
+            tmp2 = tmp2 * FIX_3_072711026;
+            tmp3 = tmp3 * FIX_1_501321110;
+            z1 = z1 * -FIX_0_899976223;
+            z2 = z2 * -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560;
+            z4 = z4 * -FIX_0_390180644;
+            z3 += z5;
+            z4 += z5;
+            tmp0 += z1 + z3;
+            tmp1 += z2 + z4;
+            tmp2 += z2 + z3;
+            tmp3 += z1 + z4;
+
+            out[r] = limit((tmp10 + tmp3 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 7] = limit((tmp10 - tmp3 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 1] = limit((tmp11 + tmp2 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 6] = limit((tmp11 - tmp2 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 2] = limit((tmp12 + tmp1 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 5] = limit((tmp12 - tmp1 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 3] = limit((tmp13 + tmp0 + rnd) >> sh, center, maxSample, rangeShift);
+            out[r + 4] = limit((tmp13 - tmp0 + rnd) >> sh, center, maxSample, rangeShift);
+        }
+    }
+
+    /**
+     * libjpeg's IDCT range limit: idct_range_limit[x &amp; RANGE_MASK], i.e. x wrapped into
+     * [-2(MAXJSAMPLE+1), 2(MAXJSAMPLE+1)), shifted by CENTERJSAMPLE and clamped to [0, MAXJSAMPLE].
+     */
+    private static int limit(int x, int center, int maxSample, int rangeShift) {
+        int v = ((x << rangeShift) >> rangeShift) + center;
+        return v < 0 ? 0 : Math.min(v, maxSample);
+    }
+}

@@ -1,0 +1,738 @@
+package org.cxr.convert.domain.codec;
+
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * JPEG-LS lossless and near-lossless (1.2.840.10008.1.2.4.80 / .81), our own decoder after
+ * ITU-T T.87 (ISO/IEC 14495-1) and CharLS (the library GDCM uses): regular mode with the 365
+ * context statistics, run mode with run interruption, NEAR &gt; 0, default or LSE-preset
+ * thresholds (T1, T2, T3, RESET, MAXVAL), bit stuffing after 0xFF, precision 2..16 bits.
+ * One component, or three components with interleave mode 0 (one scan per component) or
+ * 1 (line interleaved). Not supported (clear PixelDecodeException): sample interleave (ILV=2),
+ * point transform, mapping tables, restart markers, HP colour transforms. Stateless and
+ * thread-safe: all decoding state lives in a per-call object.
+ */
+public final class JpegLsDecoder implements FrameDecoder {
+    static final String CODEC = "JPEG-LS";
+
+    @Override
+    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        int total = CodecSupport.sampleCount(d, CODEC);
+        try {
+            int[] out = new Parser(frame, d, total).run();
+            return CodecSupport.finish(out, d);
+        } catch (RuntimeException e) {
+            throw CodecSupport.corrupt(CODEC, e);
+        }
+    }
+
+    private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+        4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+    /** Marker parsing: SOI, SOF55, LSE (type 1), APPn/COM, DRI, SOS... EOI. */
+    private static final class Parser {
+        private final byte[] src;
+        private final ImageDescriptor d;
+        private final int[] out;
+        private int pos;
+        private int precision;
+        private int width;
+        private int height;
+        private int components;
+        private final int[] componentIds = new int[4];
+        private final boolean[] componentDone = new boolean[4];
+        // preset coding parameters (0 = default)
+        private int presetMaxVal;
+        private int presetT1;
+        private int presetT2;
+        private int presetT3;
+        private int presetReset;
+
+        Parser(byte[] src, ImageDescriptor d, int total) {
+            this.src = src;
+            this.d = d;
+            this.out = new int[total];
+        }
+
+        int[] run() throws PixelDecodeException {
+            if (src.length < 4 || (src[0] & 0xFF) != 0xFF || (src[1] & 0xFF) != 0xD8) {
+                throw new PixelDecodeException(CODEC + ": no SOI marker at the start of the codestream");
+            }
+            pos = 2;
+            boolean sawFrame = false;
+            int scansDone = 0;
+            while (true) {
+                int marker = nextMarker();
+                if (marker == 0xD9) {
+                    break;
+                }
+                if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+                    continue; // stand-alone markers
+                }
+                int len = segmentLength();
+                int seg = pos + 2;
+                switch (marker) {
+                    case 0xF7 -> {
+                        readFrameHeader(seg, len);
+                        sawFrame = true;
+                    }
+                    case 0xF8 -> readPreset(seg, len);
+                    case 0xDD -> {
+                        if (len >= 4 && CodecSupport.u16(src, seg) != 0) {
+                            throw new PixelDecodeException(CODEC + ": restart intervals are not supported");
+                        }
+                    }
+                    case 0xDA -> {
+                        if (!sawFrame) {
+                            throw new PixelDecodeException(CODEC + ": SOS before the SOF55 frame header");
+                        }
+                        pos = seg + len - 2;
+                        scansDone += readScan(seg, len);
+                        if (scansDone >= components) {
+                            return out;
+                        }
+                        continue;
+                    }
+                    default -> {
+                        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xCC && marker != 0xC8) {
+                            throw new PixelDecodeException(CODEC + ": frame is not JPEG-LS (SOF marker 0xFF"
+                                    + Integer.toHexString(marker).toUpperCase() + ")");
+                        }
+                    }
+                }
+                pos = seg + len - 2;
+            }
+            throw new PixelDecodeException(CODEC + ": codestream ended after " + scansDone + " of "
+                    + components + " scan(s)");
+        }
+
+        private int nextMarker() throws PixelDecodeException {
+            while (pos + 1 < src.length) {
+                if ((src[pos] & 0xFF) == 0xFF) {
+                    int m = src[pos + 1] & 0xFF;
+                    if (m != 0xFF && m != 0) {
+                        pos += 2;
+                        return m;
+                    }
+                }
+                pos++;
+            }
+            if (components > 0) {
+                throw new PixelDecodeException(CODEC + ": codestream truncated (no EOI)");
+            }
+            throw new PixelDecodeException(CODEC + ": codestream truncated before the first scan");
+        }
+
+        private int segmentLength() throws PixelDecodeException {
+            if (pos + 2 > src.length) {
+                throw new PixelDecodeException(CODEC + ": codestream truncated in a marker segment");
+            }
+            int len = CodecSupport.u16(src, pos);
+            if (len < 2 || pos + len > src.length) {
+                throw new PixelDecodeException(CODEC + ": marker segment length " + len + " runs past the end");
+            }
+            return len;
+        }
+
+        private void readFrameHeader(int p, int len) throws PixelDecodeException {
+            if (width != 0) {
+                throw new PixelDecodeException(CODEC + ": more than one frame header");
+            }
+            if (len < 8) {
+                throw new PixelDecodeException(CODEC + ": SOF55 segment too short");
+            }
+            precision = src[p] & 0xFF;
+            height = CodecSupport.u16(src, p + 1);
+            width = CodecSupport.u16(src, p + 3);
+            components = src[p + 5] & 0xFF;
+            if (precision < 2 || precision > 16) {
+                throw new PixelDecodeException(CODEC + ": unsupported sample precision " + precision);
+            }
+            if (components < 1 || components > 4 || len < 8 + 3 * components) {
+                throw new PixelDecodeException(CODEC + ": invalid component count " + components);
+            }
+            if (height == 0) {
+                throw new PixelDecodeException(CODEC + ": height 0 (DNL) is not supported");
+            }
+            CodecSupport.checkGeometry(CODEC, d, height, width, components);
+            if (precision > d.bitsAllocated()) {
+                throw new PixelDecodeException(CODEC + ": precision " + precision + " exceeds BitsAllocated "
+                        + d.bitsAllocated());
+            }
+            for (int c = 0; c < components; c++) {
+                componentIds[c] = src[p + 6 + 3 * c] & 0xFF;
+                int sampling = src[p + 7 + 3 * c] & 0xFF;
+                if (sampling != 0x11) {
+                    throw new PixelDecodeException(CODEC + ": subsampled components are not supported");
+                }
+            }
+        }
+
+        private void readPreset(int p, int len) throws PixelDecodeException {
+            if (len < 3) {
+                throw new PixelDecodeException(CODEC + ": LSE segment too short");
+            }
+            int id = src[p] & 0xFF;
+            if (id != 1) {
+                throw new PixelDecodeException(CODEC + ": LSE type " + id
+                        + " (mapping table / extended dimensions) is not supported");
+            }
+            if (len < 13) {
+                throw new PixelDecodeException(CODEC + ": LSE preset segment too short");
+            }
+            presetMaxVal = CodecSupport.u16(src, p + 1);
+            presetT1 = CodecSupport.u16(src, p + 3);
+            presetT2 = CodecSupport.u16(src, p + 5);
+            presetT3 = CodecSupport.u16(src, p + 7);
+            presetReset = CodecSupport.u16(src, p + 9);
+        }
+
+        /** Decodes one scan starting right after its SOS header; returns the number of components it held. */
+        private int readScan(int p, int len) throws PixelDecodeException {
+            int ns = src[p] & 0xFF;
+            if (ns < 1 || ns > components || len < 6 + 2 * ns) {
+                throw new PixelDecodeException(CODEC + ": invalid SOS component count " + ns);
+            }
+            int[] comps = new int[ns];
+            for (int i = 0; i < ns; i++) {
+                int id = src[p + 1 + 2 * i] & 0xFF;
+                int index = -1;
+                for (int c = 0; c < components; c++) {
+                    if (componentIds[c] == id) {
+                        index = c;
+                    }
+                }
+                if (index < 0 || componentDone[index]) {
+                    throw new PixelDecodeException(CODEC + ": SOS names unknown or repeated component " + id);
+                }
+                if ((src[p + 2 + 2 * i] & 0xFF) != 0) {
+                    throw new PixelDecodeException(CODEC + ": mapping tables are not supported");
+                }
+                componentDone[index] = true;
+                comps[i] = index;
+            }
+            int near = src[p + 1 + 2 * ns] & 0xFF;
+            int ilv = src[p + 2 + 2 * ns] & 0xFF;
+            int pt = src[p + 3 + 2 * ns] & 0x0F;
+            if (pt != 0) {
+                throw new PixelDecodeException(CODEC + ": point transform " + pt + " is not supported");
+            }
+            if (ilv > 2) {
+                throw new PixelDecodeException(CODEC + ": invalid interleave mode " + ilv);
+            }
+            if (ns > 1 && ilv != 1) {
+                throw new PixelDecodeException(CODEC + ": interleave mode " + ilv
+                        + " with " + ns + " components is not supported (only line interleave)");
+            }
+            ScanDecoder scan = new ScanDecoder(src, pos, width, height, precision, near,
+                    presetMaxVal, presetT1, presetT2, presetT3, presetReset);
+            scan.decode(out, comps, components);
+            pos = scan.endPosition();
+            return ns;
+        }
+    }
+
+    /** One scan: the coding parameters, the context statistics and the bit reader. */
+    static final class ScanDecoder {
+        private final byte[] src;
+        private final int end;
+        private int pos;
+        private long buf; // MSB-aligned bit buffer
+        private int bits;
+        private int padBits; // zero bits appended past the end of the scan data
+        private int markerPos = -1;
+
+        private final int width;
+        private final int height;
+        private final int maxVal;
+        private final int near;
+        private final int range;
+        private final int qbpp;
+        private final int limit;
+        private final int reset;
+        private final int t1;
+        private final int t2;
+        private final int t3;
+        private final int twoNearPlus1;
+
+        // context statistics: 365 regular contexts
+        private final int[] a = new int[365];
+        private final int[] b = new int[365];
+        private final int[] c = new int[365];
+        private final int[] n = new int[365];
+        // run interruption contexts (RItype 0 and 1)
+        private final int[] ra = new int[2];
+        private final int[] rn = new int[2];
+        private final int[] rnn = new int[2];
+        /** Gradient quantization: quant[D + qOffset] in -4..4. */
+        private final byte[] quant;
+        private final int qOffset;
+        private int runIndex;
+
+        ScanDecoder(byte[] src, int start, int width, int height, int precision, int near,
+                int presetMaxVal, int presetT1, int presetT2, int presetT3, int presetReset)
+                throws PixelDecodeException {
+            this.src = src;
+            this.end = src.length;
+            this.pos = start;
+            this.width = width;
+            this.height = height;
+            int maxv = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
+            if (maxv >= (1 << precision) && presetMaxVal != 0) {
+                // CharLS accepts MAXVAL up to 2^P - 1 only
+                throw new PixelDecodeException(CODEC + ": LSE MAXVAL " + maxv + " exceeds the precision " + precision);
+            }
+            this.maxVal = maxv;
+            if (near < 0 || near > Math.min(255, maxVal / 2)) {
+                throw new PixelDecodeException(CODEC + ": invalid NEAR " + near + " for MAXVAL " + maxVal);
+            }
+            this.near = near;
+            this.twoNearPlus1 = 2 * near + 1;
+            this.range = (maxVal + 2 * near) / twoNearPlus1 + 1;
+            int q = 0;
+            while ((1 << q) < range) {
+                q++;
+            }
+            this.qbpp = q;
+            int bpp = 2;
+            while ((1 << bpp) < maxVal + 1) {
+                bpp++;
+            }
+            this.limit = 2 * (bpp + Math.max(8, bpp));
+            int[] t = defaultThresholds(maxVal, near);
+            int tt1 = presetT1 != 0 ? presetT1 : t[0];
+            int tt2 = presetT2 != 0 ? presetT2 : t[1];
+            int tt3 = presetT3 != 0 ? presetT3 : t[2];
+            this.reset = presetReset != 0 ? presetReset : 64;
+            if (tt1 < near + 1 || tt1 > maxVal || tt2 < tt1 || tt2 > maxVal || tt3 < tt2 || tt3 > maxVal
+                    || reset < 3 || reset > Math.max(255, maxVal)) {
+                throw new PixelDecodeException(CODEC + ": invalid preset thresholds T1=" + tt1 + " T2=" + tt2
+                        + " T3=" + tt3 + " RESET=" + reset);
+            }
+            this.t1 = tt1;
+            this.t2 = tt2;
+            this.t3 = tt3;
+            int initA = Math.max(2, (range + 32) / 64);
+            for (int i = 0; i < 365; i++) {
+                a[i] = initA;
+                n[i] = 1;
+            }
+            ra[0] = ra[1] = initA;
+            rn[0] = rn[1] = 1;
+            // gradients beyond +-T3 all quantize to +-4: a small table (kept in L1) plus clamping
+            qOffset = t3;
+            quant = new byte[2 * t3 + 1];
+            for (int i = -t3; i <= t3; i++) {
+                quant[i + qOffset] = (byte) quantize(i);
+            }
+        }
+
+        /** T.87 C.2.4.1.1 default thresholds. */
+        static int[] defaultThresholds(int maxVal, int near) {
+            int t1;
+            int t2;
+            int t3;
+            if (maxVal >= 128) {
+                int factor = (Math.min(maxVal, 4095) + 128) >> 8;
+                t1 = clamp(factor * (3 - 2) + 2 + 3 * near, near + 1, maxVal);
+                t2 = clamp(factor * (7 - 3) + 3 + 5 * near, t1, maxVal);
+                t3 = clamp(factor * (21 - 4) + 4 + 7 * near, t2, maxVal);
+            } else {
+                int factor = 256 / (maxVal + 1);
+                t1 = clamp(Math.max(2, 3 / factor + 3 * near), near + 1, maxVal);
+                t2 = clamp(Math.max(3, 7 / factor + 5 * near), t1, maxVal);
+                t3 = clamp(Math.max(4, 21 / factor + 7 * near), t2, maxVal);
+            }
+            return new int[] {t1, t2, t3};
+        }
+
+        private static int clamp(int i, int j, int maxVal) {
+            return (i > maxVal || i < j) ? j : i;
+        }
+
+        private int quantize(int di) {
+            if (di <= -t3) {
+                return -4;
+            }
+            if (di <= -t2) {
+                return -3;
+            }
+            if (di <= -t1) {
+                return -2;
+            }
+            if (di < -near) {
+                return -1;
+            }
+            if (di <= near) {
+                return 0;
+            }
+            if (di < t1) {
+                return 1;
+            }
+            if (di < t2) {
+                return 2;
+            }
+            if (di < t3) {
+                return 3;
+            }
+            return 4;
+        }
+
+        // ---------------------------------------------------------------- bit reader
+
+        private static final java.lang.invoke.VarHandle BE_INT =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+        private void fill() {
+            if (bits <= 32 && !afterFF && markerPos < 0 && pos + 4 <= end) {
+                int v = (int) BE_INT.get(src, pos);
+                int x = ~v;
+                if (((x - 0x01010101) & ~x & 0x80808080) == 0) { // no 0xFF byte among the four
+                    buf |= (v & 0xFFFFFFFFL) << (32 - bits);
+                    bits += 32;
+                    pos += 4;
+                }
+            }
+            while (bits <= 56) {
+                if (markerPos >= 0) {
+                    // past the scan data: feed zeros, counting them
+                    bits += 8;
+                    padBits += 8;
+                    continue;
+                }
+                if (pos >= end) {
+                    markerPos = end;
+                    continue;
+                }
+                int v = src[pos] & 0xFF;
+                if (afterFF) {
+                    // the byte after a 0xFF data byte carries 7 bits (stuffed 0 bit on top)
+                    afterFF = false;
+                    pos++;
+                    buf |= (long) v << (64 - 7 - bits);
+                    bits += 7;
+                } else if (v == 0xFF) {
+                    if (pos + 1 >= end || (src[pos + 1] & 0xFF) >= 0x80) {
+                        markerPos = pos; // a marker ends the scan
+                        continue;
+                    }
+                    afterFF = true;
+                    pos++;
+                    buf |= 0xFFL << (64 - 8 - bits);
+                    bits += 8;
+                } else {
+                    pos++;
+                    buf |= (long) v << (64 - 8 - bits);
+                    bits += 8;
+                }
+            }
+        }
+
+        private boolean afterFF;
+
+        private int readBits(int count) {
+            if (count == 0) {
+                return 0;
+            }
+            if (bits < count) {
+                fill();
+            }
+            int v = (int) (buf >>> (64 - count));
+            buf <<= count;
+            bits -= count;
+            return v;
+        }
+
+        private boolean readBit() {
+            if (bits < 1) {
+                fill();
+            }
+            boolean one = buf < 0;
+            buf <<= 1;
+            bits--;
+            return one;
+        }
+
+        /** Counts zero bits up to the next one bit (consumed); throws past maxZeros. */
+        private int readZeros(int maxZeros) throws PixelDecodeException {
+            int count = 0;
+            while (true) {
+                if (bits < 32) {
+                    fill();
+                }
+                int z = Long.numberOfLeadingZeros(buf);
+                if (z < bits) {
+                    count += z;
+                    if (count > maxZeros) {
+                        throw new PixelDecodeException(CODEC + ": invalid Golomb code (corrupt or truncated data)");
+                    }
+                    buf <<= z + 1;
+                    bits -= z + 1;
+                    return count;
+                }
+                count += bits;
+                buf = 0;
+                bits = 0;
+                if (count > maxZeros) {
+                    throw new PixelDecodeException(CODEC + ": invalid Golomb code (corrupt or truncated data)");
+                }
+            }
+        }
+
+        private void checkOverrun() throws PixelDecodeException {
+            if (padBits - bits > 0) {
+                throw new PixelDecodeException(CODEC + ": codestream truncated (scan data ended before the image)");
+            }
+        }
+
+        /** Position of the marker ending this scan (or where the search for it should start). */
+        int endPosition() {
+            if (markerPos >= 0) {
+                return markerPos;
+            }
+            int p = pos;
+            while (p + 1 < end) {
+                if ((src[p] & 0xFF) == 0xFF && (src[p + 1] & 0xFF) >= 0x80) {
+                    return p;
+                }
+                p++;
+            }
+            return end;
+        }
+
+        // ---------------------------------------------------------------- decoding
+
+        /**
+         * Decodes the scan's components (indices into the frame's components) into out, whose
+         * samples are interleaved over {@code allComponents}.
+         */
+        void decode(int[] out, int[] comps, int allComponents) throws PixelDecodeException {
+            int ns = comps.length;
+            int stride = width + 2;
+            // per component: two line buffers with one guard sample on each side
+            int[][] prev = new int[ns][stride];
+            int[][] cur = new int[ns][stride];
+            int[] runIndexes = new int[ns];
+            for (int y = 0; y < height; y++) {
+                for (int k = 0; k < ns; k++) {
+                    int[] p = prev[k];
+                    int[] cl = cur[k];
+                    p[width + 1] = p[width];
+                    cl[0] = p[1];
+                    runIndex = runIndexes[k];
+                    decodeLine(p, cl);
+                    runIndexes[k] = runIndex;
+                    int o = y * width * allComponents + comps[k];
+                    if (allComponents == 1) {
+                        System.arraycopy(cl, 1, out, y * width, width);
+                    } else {
+                        for (int x = 1; x <= width; x++, o += allComponents) {
+                            out[o] = cl[x];
+                        }
+                    }
+                    prev[k] = cl;
+                    cur[k] = p;
+                }
+                checkOverrun();
+            }
+        }
+
+        private void decodeLine(int[] prev, int[] cur) throws PixelDecodeException {
+            final byte[] q = quant;
+            final int qo = qOffset;
+            int x = 1;
+            final int w = width;
+            while (x <= w) {
+                int raV = cur[x - 1];
+                int rcV = prev[x - 1];
+                int rbV = prev[x];
+                int rdV = prev[x + 1];
+                int qs = (q[Math.max(-qo, Math.min(qo, rdV - rbV)) + qo] * 9
+                        + q[Math.max(-qo, Math.min(qo, rbV - rcV)) + qo]) * 9
+                        + q[Math.max(-qo, Math.min(qo, rcV - raV)) + qo];
+                if (qs != 0) {
+                    cur[x] = decodeRegular(qs, raV, rbV, rcV);
+                    x++;
+                } else {
+                    x += decodeRun(prev, cur, x, raV);
+                }
+            }
+        }
+
+        private int decodeRegular(int qs, int raV, int rbV, int rcV) throws PixelDecodeException {
+            int px;
+            if (rcV >= Math.max(raV, rbV)) {
+                px = Math.min(raV, rbV);
+            } else if (rcV <= Math.min(raV, rbV)) {
+                px = Math.max(raV, rbV);
+            } else {
+                px = raV + rbV - rcV;
+            }
+            int sign = qs >> 31; // 0 or -1
+            int ctx = (qs ^ sign) - sign;
+            int cc = c[ctx];
+            px += (cc ^ sign) - sign;
+            if (px < 0) {
+                px = 0;
+            } else if (px > maxVal) {
+                px = maxVal;
+            }
+            int nn = n[ctx];
+            int aa = a[ctx];
+            int k = Integer.numberOfLeadingZeros(nn) - Integer.numberOfLeadingZeros(aa);
+            if (k < 0) {
+                k = 0;
+            } else if ((nn << k) < aa) {
+                k++;
+            }
+            int m = decodeValue(k, limit);
+            int err = (m >>> 1) ^ -(m & 1);
+            int bb = b[ctx];
+            if (k == 0 && near == 0 && 2 * bb + nn - 1 < 0) {
+                err = ~err;
+            }
+            // update the context statistics (T.87 A.6)
+            aa += Math.abs(err);
+            bb += err * twoNearPlus1;
+            if (nn == reset) {
+                aa >>= 1;
+                bb >>= 1;
+                nn >>= 1;
+            }
+            nn++;
+            if (bb + nn <= 0) {
+                bb += nn;
+                if (bb <= -nn) {
+                    bb = -nn + 1;
+                }
+                if (cc > -128) {
+                    cc--;
+                }
+            } else if (bb > 0) {
+                bb -= nn;
+                if (bb > 0) {
+                    bb = 0;
+                }
+                if (cc < 127) {
+                    cc++;
+                }
+            }
+            a[ctx] = aa;
+            b[ctx] = bb;
+            c[ctx] = cc;
+            n[ctx] = nn;
+            return reconstruct(px, (err ^ sign) - sign);
+        }
+
+        private int reconstruct(int px, int err) {
+            int v = px + err * twoNearPlus1;
+            if (v < -near) {
+                v += range * twoNearPlus1;
+            } else if (v > maxVal + near) {
+                v -= range * twoNearPlus1;
+            }
+            if (v < 0) {
+                return 0;
+            }
+            return Math.min(v, maxVal);
+        }
+
+        /** Limited-length Golomb code (T.87 A.5.3). */
+        private int decodeValue(int k, int lim) throws PixelDecodeException {
+            int high = readZeros(lim - qbpp - 1);
+            if (high >= lim - (qbpp + 1)) {
+                return readBits(qbpp) + 1;
+            }
+            if (k == 0) {
+                return high;
+            }
+            if (k > 30) {
+                throw new PixelDecodeException(CODEC + ": invalid Golomb parameter (corrupt data)");
+            }
+            return (high << k) | readBits(k);
+        }
+
+        /** Run mode (T.87 A.7); returns the number of samples written starting at x. */
+        private int decodeRun(int[] prev, int[] cur, int x, int raV) throws PixelDecodeException {
+            int remaining = width - x + 1;
+            int count = 0;
+            while (readBit()) {
+                int rg = 1 << J[runIndex];
+                int step = Math.min(rg, remaining - count);
+                count += step;
+                if (step == rg && runIndex < 31) {
+                    runIndex++;
+                }
+                if (count == remaining) {
+                    break;
+                }
+            }
+            if (count != remaining) {
+                int jbits = J[runIndex];
+                if (jbits > 0) {
+                    count += readBits(jbits);
+                }
+                if (count > remaining) {
+                    throw new PixelDecodeException(CODEC + ": run length past the end of the line (corrupt data)");
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                cur[x + i] = raV;
+            }
+            if (count == remaining) {
+                return count;
+            }
+            // run interruption sample
+            int xi = x + count;
+            int rbV = prev[xi];
+            int value;
+            if (Math.abs(raV - rbV) <= near) {
+                int err = decodeRunInterruption(1);
+                value = reconstruct(raV, err);
+            } else {
+                int err = decodeRunInterruption(0);
+                value = reconstruct(rbV, rbV < raV ? -err : err);
+            }
+            cur[xi] = value;
+            if (runIndex > 0) {
+                runIndex--;
+            }
+            return count + 1;
+        }
+
+        private int decodeRunInterruption(int riType) throws PixelDecodeException {
+            int nn = rn[riType];
+            int temp = ra[riType] + (nn >> 1) * riType;
+            int k = 0;
+            int ntest = nn;
+            while (ntest < temp) {
+                ntest <<= 1;
+                k++;
+            }
+            int em = decodeValue(k, limit - J[runIndex] - 1);
+            int t = em + riType;
+            int map = t & 1;
+            int errAbs = (t + map) / 2;
+            int err;
+            if ((k != 0 || 2 * rnn[riType] >= nn) == (map == 1)) {
+                err = -errAbs;
+            } else {
+                err = errAbs;
+            }
+            if (err < 0) {
+                rnn[riType]++;
+            }
+            ra[riType] += (em + 1 - riType) >> 1;
+            if (nn == reset) {
+                ra[riType] >>= 1;
+                nn >>= 1;
+                rnn[riType] >>= 1;
+            }
+            rn[riType] = nn + 1;
+            return err;
+        }
+    }
+}
