@@ -1,0 +1,302 @@
+package org.cxr.convert.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.cxr.convert.domain.ConversionResult;
+import org.cxr.convert.domain.ConversionResult.Converted;
+import org.cxr.convert.domain.ConversionResult.Failed;
+import org.cxr.convert.domain.Converter;
+import org.cxr.convert.domain.DatasetLayout;
+import org.cxr.convert.domain.FailureReason;
+import org.cxr.convert.domain.InstanceIds;
+import org.cxr.convert.domain.MemoryBudget;
+import org.cxr.convert.domain.encode.OpenCvEncoder;
+import org.cxr.convert.domain.metadata.MetadataFormat;
+import org.cxr.convert.domain.pixels.FrameDecoders;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./cxr convert IN OUT}: the converter of the service, on files. See docs/convert.md.
+ */
+@Command(name = "convert", mixinStandardHelpOptions = true, version = Converter.VERSION,
+        description = {"Converts DICOM to JPG with the MIMIC-CXR-JPG recipe.",
+                "IN a DICOM file: OUT is the JPG. IN a folder: every *.dcm (and extension-less file) under it;"
+                        + " MIMIC-CXR layout files/pXX/pSUBJECT/sSTUDY/DICOM_ID.dcm gives"
+                        + " OUT/files/pXX/pSUBJECT/sSTUDY/DICOM_ID.jpg, any other path is mirrored under OUT;"
+                        + " OUT/metadata.csv gets the 12 published metadata columns of the converted images and"
+                        + " OUT/failures.csv the files that failed, with their reason.",
+                "Exit code: 0 all converted, 1 some failed, 2 usage error."})
+public final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "DICOM file or folder")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "JPG file (IN a file) or folder (IN a folder)")
+    Path out;
+
+    @Option(names = "--workers", paramLabel = "N", description = "parallel conversions (default: number of cores)")
+    int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--png", description = "write the 8-bit image just before JPEG encoding as PNG instead of the JPG")
+    boolean png;
+
+    @Option(names = "--fail-fast", description = "stop at the first file that fails")
+    boolean failFast;
+
+    @Option(names = "--memory-mb", paramLabel = "MB",
+            description = "cap on decoded pixel memory held at once by all workers (default: half the heap)")
+    long memoryMb = Runtime.getRuntime().maxMemory() / 2 / (1 << 20);
+
+    @Option(names = "--max-pixels", paramLabel = "N", description = "largest Rows x Columns converted (default ${DEFAULT-VALUE})")
+    long maxPixels = Converter.Options.DEFAULT.maxPixels();
+
+    @Option(names = "--timings", paramLabel = "CSV", description = "write per-file timings (ms) to this CSV")
+    Path timingsFile;
+
+    @Option(names = "--warmup-passes", paramLabel = "K", hidden = true,
+            description = "benchmarks: convert everything K times before the measured pass")
+    int warmupPasses;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    private final PrintStream err = System.err;
+
+    /** One input file and where its image goes. */
+    record Job(Path source, String relative, InstanceIds ids, Path target) {
+    }
+
+    record Outcome(Job job, ConversionResult result) {
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ConvertCommand()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (workers < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--workers must be at least 1");
+        }
+        if (!Files.exists(in)) {
+            err.println("convert: " + in + " does not exist");
+            return 2;
+        }
+        Converter converter = new Converter(FrameDecoders.standard(), new OpenCvEncoder(),
+                new MemoryBudget(memoryMb << 20),
+                new Converter.Options(maxPixels, !png, png, false));
+        String ext = png ? "png" : "jpg";
+        if (Files.isRegularFile(in)) {
+            return convertOne(converter, ext);
+        }
+        List<Job> jobs = plan(ext);
+        if (jobs.isEmpty()) {
+            err.println("convert: no DICOM files (*.dcm or without extension) under " + in);
+            return 1;
+        }
+        for (int pass = 0; pass < warmupPasses; pass++) {
+            run(converter, jobs, false);
+        }
+        List<Outcome> outcomes = run(converter, jobs, !quiet);
+        return report(outcomes, jobs.size());
+    }
+
+    private int convertOne(Converter converter, String ext) throws IOException {
+        InstanceIds ids = DatasetLayout.parseMimicPath(in.toAbsolutePath().toString().replace('\\', '/'))
+                .orElse(null);
+        ConversionResult r = converter.convert(in, ids);
+        if (r instanceof Converted c) {
+            writeAtomically(out, png ? c.png() : c.jpg());
+            err.printf(Locale.ROOT, "%s -> %s (%dx%d%s, %.0f ms)%n", in, out, c.rows(), c.columns(),
+                    c.constantImage() ? ", constant image" : "", c.timings().totalMillis());
+            return 0;
+        }
+        Failed f = (Failed) r;
+        err.println("convert: " + in + " failed: " + f.reason() + ": " + f.message());
+        return 1;
+    }
+
+    /** The files under IN, their ids and their targets. */
+    List<Job> plan(String ext) throws IOException {
+        List<Job> jobs = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(in)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
+                String rel = in.relativize(p).toString().replace('\\', '/');
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || !(name.toLowerCase(Locale.ROOT).endsWith(".dcm") || !name.contains("."))) {
+                    continue;
+                }
+                if (p.toAbsolutePath().startsWith(out.toAbsolutePath())) {
+                    continue; // OUT inside IN
+                }
+                var mimic = DatasetLayout.parseMimicPath(rel);
+                if (mimic.isPresent()) {
+                    jobs.add(new Job(p, rel, mimic.get(), out.resolve(DatasetLayout.imagePath(mimic.get(), ext))));
+                } else {
+                    String base = name.toLowerCase(Locale.ROOT).endsWith(".dcm") ? rel.substring(0, rel.length() - 4) : rel;
+                    jobs.add(new Job(p, rel, null, out.resolve(base + "." + ext)));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "convert-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Outcome> outcomes = new ArrayList<>();
+        ProgressBar bar = progress && System.console() != null
+                ? new ProgressBarBuilder().setTaskName("convert").setInitialMax(jobs.size())
+                .setStyle(ProgressBarStyle.ASCII).continuousUpdate().setUpdateIntervalMillis(200).build()
+                : null;
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> {
+                    if (stop.get()) {
+                        return null;
+                    }
+                    Outcome o = convert(converter, job);
+                    if (failFast && o.result() instanceof Failed) {
+                        stop.set(true);
+                    }
+                    if (bar != null) {
+                        bar.step();
+                    }
+                    return o;
+                }));
+            }
+            for (Future<Outcome> f : futures) {
+                try {
+                    Outcome o = f.get();
+                    if (o != null) {
+                        outcomes.add(o);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        return outcomes;
+    }
+
+    private Outcome convert(Converter converter, Job job) {
+        ConversionResult r = converter.convert(job.source(), job.ids());
+        InstanceIds ids = r.ids();
+        if (r instanceof Converted c) {
+            try {
+                writeAtomically(job.target(), png ? c.png() : c.jpg());
+            } catch (IOException e) {
+                r = new Failed(ids, FailureReason.IO_ERROR, "cannot write " + job.target() + ": " + e.getMessage(),
+                        c.metadata(), c.timings());
+            }
+        }
+        return new Outcome(job, r);
+    }
+
+    private int report(List<Outcome> outcomes, int planned) throws IOException {
+        outcomes.sort(Comparator.comparing(o -> o.job().relative()));
+        Files.createDirectories(out);
+        Map<FailureReason, Integer> failures = new EnumMap<>(FailureReason.class);
+        int converted = 0;
+        try (CSVPrinter meta = csv(out.resolve("metadata.csv"), MetadataFormat.COLUMNS);
+             CSVPrinter fails = csv(out.resolve("failures.csv"), List.of("file", "reason", "message"))) {
+            for (Outcome o : outcomes) {
+                if (o.result() instanceof Converted c) {
+                    converted++;
+                    meta.printRecord(MetadataFormat.row(c.ids(), c.metadata()));
+                } else {
+                    Failed f = (Failed) o.result();
+                    failures.merge(f.reason(), 1, Integer::sum);
+                    fails.printRecord(o.job().relative(), f.reason(), f.message());
+                }
+            }
+        }
+        if (timingsFile != null) {
+            try (CSVPrinter t = csv(timingsFile, List.of("file", "transfer_syntax", "status", "read_ms", "decode_ms",
+                    "recipe_ms", "encode_ms", "total_ms"))) {
+                for (Outcome o : outcomes) {
+                    var tm = o.result().timings();
+                    String ts = o.result() instanceof Converted c ? c.transferSyntaxUid() : "";
+                    String status = o.result() instanceof Failed f ? f.reason().name() : "OK";
+                    t.printRecord(o.job().relative(), ts, status, ms(tm.readNanos()), ms(tm.decodeNanos()),
+                            ms(tm.recipeNanos()), ms(tm.encodeNanos()), ms(tm.totalNanos()));
+                }
+            }
+        }
+        int failed = outcomes.size() - converted;
+        int skipped = planned - outcomes.size();
+        err.printf(Locale.ROOT, "converted %d of %d file(s) into %s%s%n", converted, planned, out,
+                skipped > 0 ? " (" + skipped + " not attempted: --fail-fast)" : "");
+        if (failed > 0) {
+            err.println("failed: " + failed + " (details in " + out.resolve("failures.csv") + ")");
+            failures.forEach((reason, n) -> err.printf(Locale.ROOT, "  %-28s %d%n", reason, n));
+        }
+        return failed > 0 || skipped > 0 ? 1 : 0;
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static CSVPrinter csv(Path file, List<String> header) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        return new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                .setRecordSeparator("\n").get());
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}
