@@ -1,0 +1,68 @@
+package org.cxr.ingest.rest;
+
+import java.nio.charset.Charset;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cxr.events.Source;
+import org.cxr.ingest.domain.intake.ReportResult;
+import org.cxr.ingest.service.IntakeService;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/studies/{studyInstanceUid}/report")
+@Tag(name = "reports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReportResource {
+    @Inject
+    IntakeService intake;
+
+    @PUT
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Operation(summary = "Put the report of a study",
+            description = "The text is de-identified (names, dates, ages, phone and id numbers → ___) and stored as a new"
+                    + " revision when it differs from the current one (addenda), else UNCHANGED. patientId/issuer are needed"
+                    + " only when no instance of the study was received yet.")
+    @APIResponse(responseCode = "200", description = "ACCEPTED (new revision, announced) or UNCHANGED")
+    @APIResponse(responseCode = "400", description = "REJECTED MISSING_UID")
+    @APIResponse(responseCode = "404", description = "REJECTED UNKNOWN_STUDY: give patientId to create the study")
+    @APIResponse(responseCode = "409", description = "REJECTED ID_CLASH: the study belongs to another patient")
+    @APIResponse(responseCode = "413", description = "REJECTED TOO_LARGE (cxr.ingest.max-report-bytes)")
+    @APIResponse(responseCode = "415", description = "not text/plain, or an unknown charset")
+    @APIResponse(responseCode = "422", description = "REJECTED UNDECODABLE_REPORT (bytes invalid in the charset) or EMPTY_REPORT")
+    @APIResponse(responseCode = "503", description = "object store or broker unavailable; nothing recorded")
+    public Response put(@PathParam("studyInstanceUid") String studyInstanceUid,
+                        @Parameter(description = "PatientID, to create an unknown study's subject") @QueryParam("patientId") String patientId,
+                        @Parameter(description = "Issuer of PatientID") @QueryParam("issuer") String issuer,
+                        @HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType contentType, byte[] body) {
+        String charset = contentType == null ? null : contentType.getParameters().get("charset");
+        if (charset != null && !Charset.isSupported(charset)) {
+            return Response.status(415).entity(new ReportResponse("REJECTED", 0, null, null, "UNDECODABLE_REPORT",
+                    "unsupported charset " + charset)).build();
+        }
+        ReportResult r = intake.receiveReport(studyInstanceUid, body, charset, patientId, issuer, Source.REST);
+        int status = switch (r.status()) {
+            case ACCEPTED, UNCHANGED -> 200;
+            default -> switch (r.reason()) {
+                case TOO_LARGE -> 413;
+                case UNDECODABLE_REPORT, EMPTY_REPORT -> 422;
+                case UNKNOWN_STUDY -> 404;
+                case ID_CLASH -> 409;
+                default -> 400;
+            };
+        };
+        return Response.status(status).entity(ReportResponse.of(r)).build();
+    }
+}

@@ -1,0 +1,34 @@
+package org.cxr.ingest.rest;
+
+import java.util.Map;
+
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cxr.ingest.service.Unavailable;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** A dependency is down: 503 with Retry-After; the client (or importer) retries, nothing was recorded. */
+public class UnavailableMapper {
+    private static final Logger LOG = Logger.getLogger(UnavailableMapper.class);
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    @ServerExceptionMapper
+    public Response unavailable(Unavailable e) {
+        LOG.warnf("answering 503: %s", e.getMessage());
+        return response(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response database(PersistenceException e) {
+        LOG.warnf("answering 503, database error: %s", e.getMessage());
+        return response("database unavailable");
+    }
+
+    static Response response(String message) {
+        return Response.status(503).header("Retry-After", RETRY_AFTER_SECONDS).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "unavailable", "message", String.valueOf(message))).build();
+    }
+}
