@@ -2,13 +2,16 @@ package org.cxr.convert.domain.codec;
 
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.imageio.ImageReader;
 import javax.imageio.spi.ImageReaderSpi;
-import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageInputStreamImpl;
 
 import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.FrameDecoder;
@@ -42,15 +45,8 @@ public final class Jpeg2000Decoder implements FrameDecoder {
             throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
                     + " exceeds BitsAllocated " + d.bitsAllocated());
         }
-        ImageReader reader;
+        Raster raster = readWithTimeLimit(frame, d);
         try {
-            reader = SPI.createReaderInstance();
-        } catch (IOException e) {
-            throw new PixelDecodeException(CODEC + ": cannot create the JPEG 2000 reader", e);
-        }
-        try (ImageInputStream in = new ByteArrayImageInputStream(frame)) {
-            reader.setInput(in, true, true);
-            Raster raster = reader.readRaster(0, null);
             if (raster.getWidth() != d.columns() || raster.getHeight() != d.rows()
                     || raster.getNumBands() != d.samplesPerPixel()) {
                 throw new PixelDecodeException(CODEC + ": decoder returned " + raster.getWidth() + "x"
@@ -66,12 +62,88 @@ public final class Jpeg2000Decoder implements FrameDecoder {
                 }
             }
             return CodecSupport.finish(out, d);
-        } catch (IOException e) {
-            throw new PixelDecodeException(CODEC + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw CodecSupport.corrupt(CODEC, e);
-        } finally {
-            reader.dispose();
+        }
+    }
+
+    /**
+     * jai-imageio can loop forever on some corrupt codestreams (found by CodecFuzzTest). The
+     * decode runs on a daemon worker with a time budget (2 s + 0.5 s per megapixel, about 4x its
+     * measured speed); on expiry the input stream is cancelled, so the worker's next read fails,
+     * and the caller gets a PixelDecodeException.
+     */
+    private static Raster readWithTimeLimit(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        long budgetMs = 2000 + (long) d.rows() * d.columns() * d.samplesPerPixel() / 2000;
+        CancellableInput in = new CancellableInput(frame);
+        FutureTask<Raster> task = new FutureTask<>(() -> {
+            ImageReader reader = SPI.createReaderInstance();
+            try {
+                reader.setInput(in, true, true);
+                return reader.readRaster(0, null);
+            } finally {
+                reader.dispose();
+            }
+        });
+        Thread worker = new Thread(task, "jpeg2000-decode");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(budgetMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            in.cancelled = true;
+            worker.interrupt();
+            throw new PixelDecodeException(CODEC + ": decoding took longer than " + budgetMs
+                    + " ms (corrupt codestream?); abandoned");
+        } catch (ExecutionException e) {
+            // jai reports some corrupt streams with errors, even ThreadDeath (jj2000's exception handler)
+            Throwable cause = e.getCause();
+            throw new PixelDecodeException(CODEC + ": corrupt or truncated codestream (" + cause + ")", cause);
+        } catch (InterruptedException e) {
+            in.cancelled = true;
+            Thread.currentThread().interrupt();
+            throw new PixelDecodeException(CODEC + ": interrupted", e);
+        }
+    }
+
+    /** The frame bytes as an ImageInputStream whose reads fail once cancelled. */
+    private static final class CancellableInput extends ImageInputStreamImpl {
+        private final byte[] data;
+        volatile boolean cancelled;
+
+        CancellableInput(byte[] data) {
+            this.data = data;
+        }
+
+        private void check() throws IOException {
+            if (cancelled) {
+                throw new IOException("decode cancelled");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            check();
+            bitOffset = 0;
+            return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check();
+            bitOffset = 0;
+            if (streamPos >= data.length) {
+                return len == 0 ? 0 : -1;
+            }
+            int n = (int) Math.min(len, data.length - streamPos);
+            System.arraycopy(data, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return data.length;
         }
     }
 
