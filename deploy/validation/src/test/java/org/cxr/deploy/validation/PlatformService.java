@@ -1,0 +1,72 @@
+package org.cxr.deploy.validation;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One of the four services as the deployment must run it: its port, its database and the
+ * environment it needs (docs/architecture.md, "Configuration").
+ */
+record PlatformService(String name, int port, String database) {
+    static final List<PlatformService> ALL = List.of(
+            new PlatformService("ingest-service", 8081, "ingest"),
+            new PlatformService("convert-service", 8082, null),
+            new PlatformService("label-service", 8083, null),
+            new PlatformService("catalog-service", 8084, "catalog"));
+
+    /** A placeholder without a default (`${NAME}`), i.e. a value the environment must supply. */
+    private static final Pattern REQUIRED_PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
+
+    /**
+     * The variables a container must set: broker and object store for all, the datasource for the
+     * two with a database, the drop folder for ingest, plus every placeholder without a default that
+     * the service's application.properties resolves in the prod profile (e.g. CXR_INGEST_ID_SECRET).
+     */
+    Set<String> requiredEnvironment() {
+        Set<String> env = new TreeSet<>(Set.of("KAFKA_BOOTSTRAP_SERVERS", "CXR_S3_ENDPOINT", "CXR_S3_ACCESS_KEY",
+                "CXR_S3_SECRET_KEY"));
+        if (database != null) {
+            env.addAll(Set.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME",
+                    "QUARKUS_DATASOURCE_PASSWORD"));
+        }
+        if (name.equals("ingest-service")) {
+            env.add("CXR_INGEST_DROP_FOLDER");
+        }
+        env.addAll(requiredByApplicationProperties());
+        return env;
+    }
+
+    /** Placeholders without default in the values the prod profile sees (unprefixed or %prod.). */
+    Set<String> requiredByApplicationProperties() {
+        var file = Repo.path(name + "/src/main/resources/application.properties");
+        Set<String> env = new TreeSet<>();
+        if (!Files.isRegularFile(file)) {
+            return env;
+        }
+        Properties props = new Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith("%") && !key.startsWith("%prod.")) {
+                continue;
+            }
+            Matcher m = REQUIRED_PLACEHOLDER.matcher(props.getProperty(key));
+            while (m.find()) {
+                env.add(m.group(1).toUpperCase().replace('.', '_').replace('-', '_'));
+            }
+        }
+        return env;
+    }
+
+    String image() {
+        return "cxr/" + name;
+    }
+}
