@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /** {@code ./cxr up | down | status | run}: the local platform's lifecycle. */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         subcommands = {PlatformMain.Up.class, PlatformMain.Down.class, PlatformMain.Status.class,
-                PlatformMain.Run.class})
+                PlatformMain.Run.class, DemoCommand.class})
 public final class PlatformMain {
     static final PrintStream OUT = System.out;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

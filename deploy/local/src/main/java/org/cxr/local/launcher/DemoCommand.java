@@ -1,0 +1,259 @@
+package org.cxr.local.launcher;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.cxr.events.Topics;
+import org.cxr.local.generator.GeneratedStudy;
+import org.cxr.local.generator.GeneratorOptions;
+import org.cxr.local.generator.IngestUploader;
+import org.cxr.local.generator.StudyGenerator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./cxr demo}: runs the platform (or attaches to a running one), feeds it generated studies
+ * through the ingest REST API and prints the dataset growing, stage by stage, until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the platform, feed generated studies continuously, show live progress (Ctrl-C stops).")
+final class DemoCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    PlatformMain.Common common = new PlatformMain.Common();
+
+    @Option(names = "--studies", description = "stop feeding after N studies (0 = keep going until Ctrl-C; default ${DEFAULT-VALUE})")
+    long studies = 0;
+
+    @Option(names = "--seed", description = "generator seed (default ${DEFAULT-VALUE})")
+    long seed = 20261127L;
+
+    @Option(names = "--max-size", description = "cap image rows and columns (default ${DEFAULT-VALUE}; 0 = realistic sizes up to 3000)")
+    int maxSize = 2048;
+
+    @Option(names = "--in-flight", description = "studies being uploaded at once (default ${DEFAULT-VALUE})")
+    int inFlight = 4;
+
+    @Option(names = "--interval", description = "seconds between progress lines (default ${DEFAULT-VALUE})")
+    int interval = 3;
+
+    @Option(names = "--exit-when-done", description = "with --studies: stop once every fed study is indexed")
+    boolean exitWhenDone;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig config = common.config();
+        Optional<PlatformState> running = PlatformState.read(config.stateFile()).filter(PlatformState::alive);
+        Platform platform = null;
+        PlatformState state;
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        if (running.isPresent() && PlatformState.READY.equals(running.get().phase())) {
+            state = running.get();
+            PlatformMain.OUT.println("cxr: feeding the platform already running (pid " + state.supervisorPid() + ")");
+        } else {
+            long t0 = System.nanoTime();
+            platform = new Platform(config);
+            Platform p = platform;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true);
+                stop.countDown();
+                PlatformMain.OUT.println("\ncxr: stopping (Ctrl-C) ...");
+                p.close();
+                PlatformMain.OUT.println("cxr: stopped; no process left.");
+            }, "demo-stop"));
+            PlatformMain.OUT.println("cxr: starting Kafka, PostgreSQL, S3 and the four services ...");
+            state = platform.start(Duration.ofMinutes(5));
+            PlatformMain.OUT.printf("cxr: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+        if (platform == null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true);
+                stop.countDown();
+            }, "demo-stop"));
+        }
+        PlatformMain.printReady(state, config);
+
+        GeneratorOptions options = GeneratorOptions.defaults();
+        if (maxSize > 0) {
+            options = options.withMaxSize(maxSize, maxSize);
+        }
+        Feeder feeder = new Feeder(new StudyGenerator(seed, options), URI.create(state.serviceUrls().get("ingest")),
+                studies, inFlight, stopping);
+        Thread feed = new Thread(feeder, "demo-feed");
+        feed.setDaemon(true);
+        feed.start();
+        PlatformMain.OUT.println("cxr: feeding generated studies (seed " + seed + ") to ingest; Ctrl-C stops.");
+
+        Progress progress = new Progress(state);
+        while (!stop.await(interval, java.util.concurrent.TimeUnit.SECONDS)) {
+            Progress.Line line = progress.sample(feeder);
+            PlatformMain.OUT.println(line.text());
+            if (platform != null && !platform.deadServices().isEmpty()) {
+                PlatformMain.OUT.println("cxr: service JVM(s) exited: " + platform.deadServices() + " — see "
+                        + config.logDir());
+            }
+            if (exitWhenDone && feeder.done() && line.complete() + line.failedStudies() >= feeder.studiesAccepted()) {
+                PlatformMain.OUT.println("cxr: every fed study is indexed.");
+                return feeder.failures() == 0 ? 0 : 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Uploads generated studies, keeping a bounded number in flight. */
+    static final class Feeder implements Runnable {
+        private final Iterator<GeneratedStudy> studies;
+        private final URI ingest;
+        private final long limit;
+        private final int inFlight;
+        private final AtomicBoolean stopping;
+        private final AtomicLong uploaded = new AtomicLong();
+        private final AtomicLong instances = new AtomicLong();
+        private final AtomicLong accepted = new AtomicLong();
+        private final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
+        private volatile boolean done;
+
+        Feeder(StudyGenerator generator, URI ingest, long limit, int inFlight, AtomicBoolean stopping) {
+            this.studies = generator.iterator();
+            this.ingest = ingest;
+            this.limit = limit;
+            this.inFlight = inFlight;
+            this.stopping = stopping;
+        }
+
+        @Override
+        public void run() {
+            ArrayDeque<CompletableFuture<IngestUploader.StudyResult>> open = new ArrayDeque<>();
+            try (IngestUploader uploader = new IngestUploader(ingest, inFlight * 2)) {
+                long n = 0;
+                while (!stopping.get() && (limit == 0 || n < limit) && studies.hasNext()) {
+                    while (open.size() >= inFlight) {
+                        collect(open.poll());
+                    }
+                    open.add(uploader.submit(studies.next()));
+                    n++;
+                }
+                while (!open.isEmpty()) {
+                    collect(open.poll());
+                }
+            } catch (RuntimeException e) {
+                problems.computeIfAbsent("feed stopped: " + e.getMessage(), k -> new AtomicLong()).incrementAndGet();
+            } finally {
+                done = true;
+            }
+        }
+
+        private void collect(CompletableFuture<IngestUploader.StudyResult> f) {
+            try {
+                IngestUploader.StudyResult r = f.join();
+                uploaded.incrementAndGet();
+                instances.addAndGet(r.instances().size());
+                boolean ok = r.report() != null && !"REJECTED".equals(r.report().status());
+                for (IngestUploader.InstanceResult i : r.instances()) {
+                    if (!"ACCEPTED".equals(i.status()) && !"DUPLICATE".equals(i.status())) {
+                        problems.computeIfAbsent(i.status() + " " + i.reason(), k -> new AtomicLong()).incrementAndGet();
+                        ok = false;
+                    }
+                }
+                if (ok) {
+                    accepted.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                if (!stopping.get()) {
+                    problems.computeIfAbsent(String.valueOf(e.getCause() == null ? e : e.getCause()),
+                            k -> new AtomicLong()).incrementAndGet();
+                }
+            }
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        long studiesAccepted() {
+            return accepted.get();
+        }
+
+        long failures() {
+            return problems.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+    }
+
+    /** One progress line per sample, with rates since the previous sample. */
+    static final class Progress {
+        record Line(String text, long complete, long failedStudies) {
+        }
+
+        private final PlatformState state;
+        private final StageCounters counters;
+        private Map<String, Long> previous;
+        private long previousComplete;
+        private long previousAt = System.nanoTime();
+
+        Progress(PlatformState state) {
+            this.state = state;
+            this.counters = new StageCounters(state.endpoints().kafkaBootstrap());
+        }
+
+        Line sample(Feeder feeder) {
+            long now = System.nanoTime();
+            double secs = Math.max(0.001, (now - previousAt) / 1e9);
+            Map<String, Long> c;
+            Map<String, Long> lag;
+            try {
+                c = counters.topicCounts();
+                lag = counters.lag();
+            } catch (Exception e) {
+                return new Line("cxr: Kafka not answering (" + e.getMessage() + ")", 0, 0);
+            }
+            long complete = 0;
+            long failed = 0;
+            Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states");
+            if (body.isPresent()) {
+                try {
+                    JsonNode states = JSON.readTree(body.get()).path("studiesByState");
+                    complete = states.path("COMPLETE").asLong();
+                    failed = states.path("FAILED").asLong();
+                } catch (Exception e) {
+                    // catalog still starting: keep zeros
+                }
+            }
+            Map<String, Long> prev = previous == null ? c : previous;
+            String text = String.format(
+                    "fed %d studies (%d instances) | received %d | converted %d (%.1f/s, %d failed) | reports %d"
+                            + " -> labelled %d (%.1f/s) | complete studies %d (%.1f/s)%s | lag convert %d label %d catalog %d%s",
+                    feeder.uploaded.get(), feeder.instances.get(), c.get(Topics.INSTANCE_RECEIVED),
+                    c.get(Topics.INSTANCE_CONVERTED), rate(c, prev, Topics.INSTANCE_CONVERTED, secs),
+                    c.get(Topics.CONVERT_DLQ), c.get(Topics.REPORT_RECEIVED), c.get(Topics.REPORT_LABELLED),
+                    rate(c, prev, Topics.REPORT_LABELLED, secs), complete, (complete - previousComplete) / secs,
+                    failed > 0 ? " (" + failed + " failed)" : "", lag.getOrDefault("convert-service", 0L),
+                    lag.getOrDefault("label-service", 0L), lag.getOrDefault("catalog-service", 0L),
+                    feeder.problems.isEmpty() ? "" : " | upload problems " + feeder.problems);
+            previous = c;
+            previousComplete = complete;
+            previousAt = now;
+            return new Line(text, complete, failed);
+        }
+
+        private static double rate(Map<String, Long> now, Map<String, Long> before, String topic, double secs) {
+            return (now.get(topic) - before.get(topic)) / secs;
+        }
+    }
+}
