@@ -2,6 +2,7 @@ package org.cxr.convert.domain.codec;
 
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,18 @@ public final class Jpeg2000Decoder implements FrameDecoder {
     static final String CODEC = "JPEG 2000";
     private static final ImageReaderSpi SPI = new J2KImageReaderSpi();
 
+    private final long baseBudgetMs;
+
+    /** Time budget 30 s + 1 s per megapixel: generous on a loaded machine, yet no endless hang. */
+    public Jpeg2000Decoder() {
+        this(Duration.ofSeconds(30));
+    }
+
+    /** @param baseBudget time budget of one decode, plus 1 s per megapixel */
+    public Jpeg2000Decoder(Duration baseBudget) {
+        this.baseBudgetMs = baseBudget.toMillis();
+    }
+
     /** What the SIZ marker segment says. */
     record Siz(int width, int height, int components, int precision, boolean signed) {
     }
@@ -45,7 +58,8 @@ public final class Jpeg2000Decoder implements FrameDecoder {
             throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
                     + " exceeds BitsAllocated " + d.bitsAllocated());
         }
-        Raster raster = readWithTimeLimit(frame, d);
+        long budgetMs = baseBudgetMs + (long) d.rows() * d.columns() * d.samplesPerPixel() / 1000;
+        Raster raster = readWithTimeLimit(frame, budgetMs);
         try {
             if (raster.getWidth() != d.columns() || raster.getHeight() != d.rows()
                     || raster.getNumBands() != d.samplesPerPixel()) {
@@ -69,12 +83,10 @@ public final class Jpeg2000Decoder implements FrameDecoder {
 
     /**
      * jai-imageio can loop forever on some corrupt codestreams (found by CodecFuzzTest). The
-     * decode runs on a daemon worker with a time budget (2 s + 0.5 s per megapixel, about 4x its
-     * measured speed); on expiry the input stream is cancelled, so the worker's next read fails,
+     * decode runs on a daemon worker with a time budget; on expiry the input stream is cancelled, so the worker's next read fails,
      * and the caller gets a PixelDecodeException.
      */
-    private static Raster readWithTimeLimit(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        long budgetMs = 2000 + (long) d.rows() * d.columns() * d.samplesPerPixel() / 2000;
+    private static Raster readWithTimeLimit(byte[] frame, long budgetMs) throws PixelDecodeException {
         CancellableInput in = new CancellableInput(frame);
         FutureTask<Raster> task = new FutureTask<>(() -> {
             ImageReader reader = SPI.createReaderInstance();

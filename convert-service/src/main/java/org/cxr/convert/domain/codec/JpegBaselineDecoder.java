@@ -22,10 +22,11 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
 /**
  * 8-bit DCT JPEG: Baseline (1.2.840.10008.1.2.4.50) and Extended with 8-bit precision (.51),
  * through TwelveMonkeys imageio-jpeg (which delegates DCT decoding to the JDK's libjpeg 6b).
- * Grayscale is read as a raw raster (no colour conversion). Colour (YBR_FULL_422, YBR_FULL, RGB)
- * is returned as RGB after libjpeg's own YCbCr-to-RGB conversion (chosen from the JFIF/Adobe
- * markers, with fancy upsampling), which is what GDCM and so pydicom return. The reader is
- * created per call, so the decoder is thread-safe.
+ * The raster is read without colour conversion, for grayscale and colour alike: for colour
+ * this gives the decoded components (YCbCr upsampled by libjpeg), which is exactly what
+ * pydicom 2.3 + GDCM return whatever PhotometricInterpretation says (checked on GH195 with RGB,
+ * YBR_FULL and YBR_FULL_422). A "premature end of data segment" warning (truncated data) is
+ * reported as a PixelDecodeException. The reader is created per call: thread-safe.
  */
 public final class JpegBaselineDecoder implements FrameDecoder {
     static final String CODEC = "JPEG Baseline";
