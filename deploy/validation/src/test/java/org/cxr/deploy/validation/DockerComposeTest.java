@@ -194,6 +194,12 @@ class DockerComposeTest {
         return env;
     }
 
+    static List<String> volumesOf(String service) {
+        List<String> volumes = new ArrayList<>();
+        SERVICES.path(service).path("volumes").values().forEach(v -> volumes.add(v.asString()));
+        return volumes;
+    }
+
     private static String interpolate(String value) {
         return value.replaceAll("\\$\\{[A-Za-z0-9_]+:-([^}]*)}", "$1");
     }

@@ -1,0 +1,225 @@
+package org.cxr.deploy.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Prometheus configuration and the Grafana dashboard and provisioning shared by compose and Kubernetes. */
+class MonitoringTest {
+    private static final String DASHBOARD_FILE = "deploy/monitoring/grafana/dashboards/cxr-platform.json";
+    private static final JsonNode DASHBOARD = JsonMapper.builder().build().readTree(Repo.read(DASHBOARD_FILE));
+
+    /** Functions whose result carries no metric name: aggregating it by __name__ collapses all series. */
+    private static final Pattern BY_NAME_AFTER_FUNCTION = Pattern.compile(
+            "by \\([^)]*__name__[^)]*\\)\\s*\\(\\s*(rate|irate|increase|delta|deriv|avg_over_time|sum_over_time)\\(");
+
+    @Test
+    void everyPanelHasADatasourceAndAQuery() {
+        Set<String> variables = new HashSet<>();
+        DASHBOARD.path("templating").path("list").values().forEach(v -> variables.add(v.path("name").asString()));
+        assertThat(variables).contains("datasource", "service");
+        List<JsonNode> panels = panels();
+        assertThat(panels).hasSizeGreaterThan(10);
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode p : panels) {
+            String title = p.path("title").asString();
+            assertThat(ids.add(p.path("id").asInt())).as("unique id of " + title).isTrue();
+            assertThat(p.path("gridPos").path("w").asInt()).as(title + " width").isPositive();
+            String uid = p.path("datasource").path("uid").asString("");
+            assertThat(uid).as(title + " datasource").isEqualTo("${datasource}");
+            assertThat(p.path("targets").isEmpty()).as(title + " has queries").isFalse();
+            for (JsonNode t : p.path("targets")) {
+                assertThat(t.path("datasource").path("uid").asString()).isEqualTo(uid);
+                assertThat(t.path("expr").asString("")).as(title + " query").isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void queriesAreBalancedAndKeepMetricNamesWhereTheyGroupByThem() {
+        for (var e : expressions().entrySet()) {
+            String expr = e.getValue();
+            assertThat(balanced(expr)).as(e.getKey() + ": unbalanced brackets or quotes in " + expr).isTrue();
+            assertThat(BY_NAME_AFTER_FUNCTION.matcher(expr).find())
+                    .as(e.getKey() + ": rate() and friends drop __name__; group by the 'metric' label instead: " + expr)
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void coversAvailabilityHttpJvmKafkaAndEachPipelineStage() {
+        String all = String.join("\n", expressions().values());
+        assertThat(all).contains("up{", "http_server_requests_seconds_count", "http_server_requests_seconds_sum",
+                "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "process_cpu_usage",
+                // Micrometer's KafkaClientMetrics: kafka.<group without -metrics>.<name>, dots to underscores
+                "kafka_consumer_fetch_manager_records_consumed_total", "kafka_consumer_fetch_manager_records_lag_max");
+        for (PlatformService svc : PlatformService.ALL) {
+            String prefix = "cxr_" + svc.name().replace("-service", "") + "_";
+            assertThat(all).as("panels on " + prefix + "* metrics").contains("__name__=~\"" + prefix + ".+_total\"");
+        }
+    }
+
+    @Test
+    void bothPrometheusConfigurationsGiveTheLabelsTheDashboardUses() {
+        for (String file : List.of("deploy/monitoring/prometheus.yml", "deploy/monitoring/prometheus-kubernetes.yml")) {
+            JsonNode cxr = cxrJob(file);
+            assertThat(cxr.path("metric_relabel_configs").values()).as(file + ": cxr_* name copied to 'metric'")
+                    .anySatisfy(r -> {
+                        assertThat(r.path("source_labels").get(0).asString()).isEqualTo("__name__");
+                        assertThat(r.path("regex").asString()).startsWith("cxr_");
+                        assertThat(r.path("target_label").asString()).isEqualTo("metric");
+                    });
+        }
+        assertThat(cxrJob("deploy/monitoring/prometheus-kubernetes.yml").path("relabel_configs").values())
+                .anySatisfy(r -> assertThat(r.path("target_label").asString()).isEqualTo("service"));
+    }
+
+    @Test
+    void composePrometheusScrapesEveryServiceOnItsPortWithItsServiceLabel() {
+        JsonNode cxr = cxrJob("deploy/monitoring/prometheus.yml");
+        assertThat(cxr.path("metrics_path").asString()).isEqualTo("/q/metrics");
+        Map<String, String> targets = new TreeMap<>();
+        for (JsonNode sc : cxr.path("static_configs")) {
+            sc.path("targets").values().forEach(t -> targets.put(sc.path("labels").path("service").asString(), t.asString()));
+        }
+        Map<String, String> expected = new TreeMap<>();
+        PlatformService.ALL.forEach(s -> expected.put(s.name(), s.name() + ":" + s.port()));
+        assertThat(targets).isEqualTo(expected);
+    }
+
+    @Test
+    void grafanaProvisioningLoadsTheDashboardFolderWhereComposeAndKubernetesMountIt() {
+        JsonNode providers = Yaml.tree("deploy/monitoring/grafana/provisioning/dashboards/cxr.yml");
+        String path = providers.path("providers").get(0).path("options").path("path").asString();
+        assertThat(DockerComposeTest.volumesOf("grafana"))
+                .contains("./deploy/monitoring/grafana/dashboards:" + path + ":ro");
+        assertThat(Repo.read("deploy/k8s/overlays/local/monitoring.yaml")).contains("mountPath: " + path);
+        JsonNode datasource = Yaml.tree("deploy/monitoring/grafana/provisioning/datasources/prometheus.yml")
+                .path("datasources").get(0);
+        assertThat(datasource.path("type").asString()).isEqualTo("prometheus");
+        assertThat(datasource.path("url").asString()).isEqualTo("http://prometheus:9090");
+    }
+
+    /** promtool parses both configurations and every dashboard query (as recording rules). */
+    @Test
+    void promtoolAcceptsTheConfigurationsAndQueries() throws IOException {
+        Optional<Path> promtool = Tools.find("promtool");
+        assumeTrue(promtool.isPresent(), "promtool is not installed (Debian package prometheus): skipping the "
+                + "PromQL syntax check; the queries were still checked for balance and name handling");
+        for (String file : List.of("deploy/monitoring/prometheus.yml", "deploy/monitoring/prometheus-kubernetes.yml")) {
+            // Debian builds Prometheus without Kubernetes discovery: a static target stands in for it,
+            // so that the rest (relabelling above all) is still parsed.
+            ObjectNode config = (ObjectNode) Yaml.tree(file);
+            for (JsonNode job : config.path("scrape_configs")) {
+                if (((ObjectNode) job).remove("kubernetes_sd_configs") != null) {
+                    ((ObjectNode) job).putArray("static_configs").addObject().putArray("targets").add("localhost:1");
+                }
+            }
+            Tools.Result r = promtool(promtool.get(), "check", "config", "--syntax-only", config);
+            assertThat(r.exitCode()).as(file + ": " + r.stdout() + r.stderr()).isZero();
+        }
+        ObjectNode rules = Yaml.MAPPER.createObjectNode();
+        var group = rules.putArray("groups").addObject().put("name", "dashboard");
+        var list = group.putArray("rules");
+        int i = 0;
+        for (String expr : expressions().values()) {
+            list.addObject().put("record", "dashboard:query" + i++).put("expr", expr
+                    .replace("$__rate_interval", "5m").replace("$service", ".*"));
+        }
+        Tools.Result r = promtool(promtool.get(), "check", "rules", null, rules);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    }
+
+    /** promtool on a YAML document written to a temporary file. */
+    private static Tools.Result promtool(Path promtool, String command, String subcommand, String option, JsonNode yaml)
+            throws IOException {
+        Path file = Files.createTempFile("cxr-promtool", ".yml");
+        try {
+            Files.writeString(file, Yaml.MAPPER.writeValueAsString(yaml));
+            List<String> cmd = new ArrayList<>(List.of(promtool.toString(), command, subcommand));
+            if (option != null) {
+                cmd.add(option);
+            }
+            cmd.add(file.toString());
+            return Tools.run(cmd);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static JsonNode cxrJob(String file) {
+        for (JsonNode job : Yaml.tree(file).path("scrape_configs")) {
+            if (job.path("job_name").asString().equals("cxr")) {
+                return job;
+            }
+        }
+        throw new AssertionError(file + ": no scrape job 'cxr'");
+    }
+
+    private static List<JsonNode> panels() {
+        List<JsonNode> panels = new ArrayList<>();
+        for (JsonNode p : DASHBOARD.path("panels")) {
+            if (p.path("type").asString().equals("row")) {
+                p.path("panels").values().forEach(panels::add);
+            } else {
+                panels.add(p);
+            }
+        }
+        return panels;
+    }
+
+    /** "panel title / refId" → PromQL. */
+    private static Map<String, String> expressions() {
+        Map<String, String> exprs = new LinkedHashMap<>();
+        for (JsonNode p : panels()) {
+            for (JsonNode t : p.path("targets")) {
+                exprs.put(p.path("title").asString() + " #" + p.path("id").asInt() + "/" + t.path("refId").asString(),
+                        t.path("expr").asString());
+            }
+        }
+        return exprs;
+    }
+
+    private static boolean balanced(String expr) {
+        StringBuilder open = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if ("([{".indexOf(c) >= 0) {
+                open.append(c);
+            } else if (")]}".indexOf(c) >= 0) {
+                if (open.isEmpty() || "([{".indexOf(open.charAt(open.length() - 1)) != ")]}".indexOf(c)) {
+                    return false;
+                }
+                open.setLength(open.length() - 1);
+            }
+        }
+        return !quoted && open.isEmpty();
+    }
+}
