@@ -1,0 +1,103 @@
+package org.cxr.convert.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cxr.convert.domain.InstanceIds;
+import org.cxr.convert.domain.TestDicom;
+import org.cxr.dicom.Dataset;
+import org.cxr.dicom.Tag;
+import org.cxr.dicom.TransferSyntax;
+import org.cxr.dicom.VR;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+class ConvertCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static int run(String... args) {
+        return new CommandLine(new ConvertCommand()).execute(args);
+    }
+
+    private static byte[] image(String sopInstanceUid) {
+        Dataset ds = TestDicom.image(40, 50, 16, 12, false, "MONOCHROME2", TestDicom.pattern(40, 50, 12));
+        ds.putString(Tag.SOPInstanceUID, VR.UI, sopInstanceUid);
+        return TestDicom.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    }
+
+    @Test
+    void singleFile() throws Exception {
+        Path in = tmp.resolve("one.dcm");
+        Files.write(in, image("1.2.3.4"));
+        Path out = tmp.resolve("one.jpg");
+        assertThat(run(in.toString(), out.toString(), "--quiet")).isZero();
+        assertThat(Files.readAllBytes(out)).startsWith((byte) 0xFF, (byte) 0xD8);
+
+        Path png = tmp.resolve("one.png");
+        assertThat(run(in.toString(), png.toString(), "--png")).isZero();
+        assertThat(Files.readAllBytes(png)).startsWith((byte) 0x89, (byte) 'P');
+
+        Path bad = tmp.resolve("bad.dcm");
+        Files.writeString(bad, "hello");
+        assertThat(run(bad.toString(), tmp.resolve("bad.jpg").toString())).isEqualTo(1);
+        assertThat(tmp.resolve("bad.jpg")).doesNotExist();
+    }
+
+    @Test
+    void mimicLayoutFolderKeepsIdsAndWritesMetadata() throws Exception {
+        Path in = tmp.resolve("in");
+        String id1 = "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014";
+        String id2 = "174413ec-4ec4c1f7-34ea26b7-c5f994f8-79ef1962";
+        Path d = Files.createDirectories(in.resolve("files/p10/p10000032/s50414267"));
+        Files.write(d.resolve(id1 + ".dcm"), image("1.2.3.1"));
+        Files.write(d.resolve(id2 + ".dcm"), image("1.2.3.2"));
+        Files.writeString(in.resolve("files/p10/p10000032/s50414267.txt"), "FINAL REPORT");  // reports are skipped
+        Path out = tmp.resolve("out");
+        assertThat(run(in.toString(), out.toString(), "--workers", "2", "--quiet")).isZero();
+        assertThat(out.resolve("files/p10/p10000032/s50414267/" + id1 + ".jpg")).exists();
+        assertThat(out.resolve("files/p10/p10000032/s50414267/" + id2 + ".jpg")).exists();
+        List<String> csv = Files.readAllLines(out.resolve("metadata.csv"));
+        assertThat(csv.get(0)).isEqualTo("dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition,"
+                + "Rows,Columns,StudyDate,StudyTime,ProcedureCodeSequence_CodeMeaning,ViewCodeSequence_CodeMeaning,"
+                + "PatientOrientationCodeSequence_CodeMeaning");
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(1)).isEqualTo(id1 + ",10000032,50414267,CHEST (PA AND LAT) – résumé,PA,40,50,21800506,"
+                + "80556.875,CHEST (PA AND LAT),postero-anterior,Erect");
+    }
+
+    @Test
+    void flatFolderIsMirroredAndFailuresAreCounted() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("flat/sub"));
+        Files.write(in.resolve("a.dcm"), image("1.2.3.9"));
+        Files.write(in.resolve("IM0001"), image("1.2.3.10"));             // no extension: DICOM too
+        Files.writeString(in.resolve("broken.dcm"), "not dicom");
+        Files.writeString(in.resolve("notes.txt"), "ignored");
+        Path out = tmp.resolve("flat-out");
+        assertThat(run(tmp.resolve("flat").toString(), out.toString(), "--quiet")).isEqualTo(1);
+        assertThat(out.resolve("sub/a.jpg")).exists();
+        assertThat(out.resolve("sub/IM0001.jpg")).exists();
+        assertThat(Files.readAllLines(out.resolve("failures.csv"))).hasSize(2)
+                .anyMatch(l -> l.startsWith("sub/broken.dcm,NOT_DICOM,"));
+        List<String> meta = Files.readAllLines(out.resolve("metadata.csv"));
+        assertThat(meta).hasSize(3).anyMatch(l -> l.startsWith(InstanceIds.dicomIdFromUid("1.2.3.9") + ",10000032,50414267,"));
+
+        // --fail-fast stops early and still exits non-zero
+        assertThat(run(tmp.resolve("flat").toString(), tmp.resolve("ff").toString(), "--fail-fast", "--workers", "1",
+                "--quiet")).isEqualTo(1);
+        // --png mirrors with .png
+        assertThat(run(tmp.resolve("flat").toString(), tmp.resolve("pngs").toString(), "--png", "--quiet")).isEqualTo(1);
+        assertThat(tmp.resolve("pngs/sub/a.png")).exists();
+    }
+
+    @Test
+    void usageErrors() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(run(tmp.resolve("missing").toString(), tmp.resolve("o").toString())).isEqualTo(2);
+    }
+}

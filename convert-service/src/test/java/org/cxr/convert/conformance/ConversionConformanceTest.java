@@ -1,0 +1,244 @@
+package org.cxr.convert.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.cxr.convert.domain.ConversionResult;
+import org.cxr.convert.domain.ConversionResult.Converted;
+import org.cxr.convert.domain.ConversionResult.Failed;
+import org.cxr.convert.domain.Converter;
+import org.cxr.convert.domain.FailureReason;
+import org.cxr.convert.domain.MemoryBudget;
+import org.cxr.convert.domain.encode.OpenCvEncoder;
+import org.cxr.convert.domain.pixels.FrameDecoders;
+import org.cxr.dicom.TransferSyntax;
+import org.cxr.local.testing.SharedData;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our converter against the published recipe in Python (../shared/tools/reference_convert.py:
+ * pydicom + GDCM + OpenCV) on every file of ../shared/data/dicom:
+ * <ul>
+ * <li>the reference converts it: so do we; the pre-encode 8-bit image equals the reference PNG
+ *     exactly (uncompressed and lossless syntaxes), or within 1 grey level on >= 99.9 % of pixels
+ *     (lossy .50 .51 .81 .91); our JPG decoded vs the reference JPG decoded: within 1 grey level on
+ *     >= 99.9 % of pixels (max difference and PSNR reported);</li>
+ * <li>the reference fails: we fail with the documented reason ({@link #EXPECTED_FAILURES}).</li>
+ * </ul>
+ * Skips with a message when ../shared or /usr/bin/python3 with cv2, pydicom and gdcm is absent.
+ */
+class ConversionConformanceTest {
+    /** Files the reference cannot convert, and our documented reason (docs/convert.md). */
+    static final Map<String, FailureReason> EXPECTED_FAILURES = Map.ofEntries(
+            Map.entry("edge-cases/DX-Im-Carestream_DRX.dcm", FailureReason.NO_PIXEL_DATA),
+            Map.entry("edge-cases/ExplVR_BigEndNoMeta.dcm", FailureReason.NO_PIXEL_DATA),
+            Map.entry("edge-cases/UN_sequence.dcm", FailureReason.NO_PIXEL_DATA),
+            Map.entry("edge-cases/GH1339.dcm", FailureReason.TRUNCATED),
+            Map.entry("edge-cases/GH179A.dcm", FailureReason.TRUNCATED),
+            Map.entry("edge-cases/GH626.dcm", FailureReason.TRUNCATED),
+            Map.entry("edge-cases/MR_truncated.dcm", FailureReason.TRUNCATED),
+            Map.entry("edge-cases/rtplan_truncated.dcm", FailureReason.TRUNCATED),
+            Map.entry("edge-cases/GH195.dcm", FailureReason.UNSUPPORTED_IMAGE),
+            Map.entry("edge-cases/GH340.dcm", FailureReason.MALFORMED),
+            Map.entry("edge-cases/badVR.dcm", FailureReason.MALFORMED),
+            Map.entry("edge-cases/meta_missing_tsyntax.dcm", FailureReason.MALFORMED),
+            Map.entry("edge-cases/no_meta.dcm", FailureReason.NOT_DICOM),
+            Map.entry("edge-cases/emri_small_jpeg_2k_lossless_too_short.dcm", FailureReason.MULTI_FRAME),
+            Map.entry("syntax-small/jpeg_baseline_8bit_XA_multiframe.dcm", FailureReason.MULTI_FRAME));
+
+    static final Set<String> LOSSY = Set.of(TransferSyntax.JPEG_BASELINE, TransferSyntax.JPEG_EXTENDED,
+            TransferSyntax.JPEG_LS_NEAR_LOSSLESS, TransferSyntax.JPEG_2000);
+
+    @TempDir
+    Path tmp;
+
+    record Row(String file, String ts, String outcome, String preEncode, int jpgMax, double jpgWithin1, double psnr,
+               boolean jpgIdentical) {
+    }
+
+    @Test
+    void everySharedFileMatchesTheReference() throws Exception {
+        Path dicomDir = SharedData.require("data/dicom");
+        Path script = SharedData.require("tools/reference_convert.py");
+        Assumptions.assumeTrue(referencePythonAvailable(),
+                "SKIPPED: needs /usr/bin/python3 with cv2, pydicom, numpy and gdcm (Debian: python3-opencv "
+                        + "python3-pydicom python3-numpy python3-gdcm)");
+        Converter converter = new Converter(FrameDecoders.standard(), new OpenCvEncoder(), new MemoryBudget(1L << 30),
+                Converter.Options.DEFAULT.withPng(false).withKeepImage(true));
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dicomDir)) {
+            files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(50);
+        // the reference, two files at a time (one Python process per file)
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Map<Path, Future<String>> reference = new LinkedHashMap<>();
+        for (Path file : files) {
+            reference.put(file, pool.submit(() -> runReference(script, file, refJpg(file), refPng(file))));
+        }
+        pool.shutdown();
+        List<Row> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            String name = dicomDir.relativize(file).toString().replace('\\', '/');
+            Path refJpg = refJpg(file);
+            Path refPng = refPng(file);
+            String refOut = reference.get(file).get();
+            boolean refOk = refOut == null;
+
+            ConversionResult ours = converter.convert(file, null);
+            if (!refOk) {
+                FailureReason expected = EXPECTED_FAILURES.get(name);
+                if (expected == null) {
+                    problems.add(name + ": the reference fails (" + lastLine(refOut) + ") but no reason is documented");
+                } else if (!(ours instanceof Failed f) || f.reason() != expected) {
+                    problems.add(name + ": expected failure " + expected + ", got " + describe(ours));
+                }
+                rows.add(new Row(name, "", describe(ours), "-", -1, Double.NaN, Double.NaN, false));
+                continue;
+            }
+            if (!(ours instanceof Converted c)) {
+                problems.add(name + ": the reference converts it, we fail: " + describe(ours));
+                rows.add(new Row(name, "", describe(ours), "-", -1, Double.NaN, Double.NaN, false));
+                continue;
+            }
+            boolean lossy = LOSSY.contains(c.transferSyntaxUid());
+            byte[] refPre = decodeGray(Files.readAllBytes(refPng));
+            Diff pre = Diff.of(c.image().pixels(), refPre);
+            if (lossy ? pre.within1 < 0.999 : pre.differing > 0) {
+                problems.add(name + ": pre-encode image differs from the reference: " + pre);
+            }
+            byte[] refJ = Files.readAllBytes(refJpg);
+            Diff jpg = Diff.of(decodeGray(c.jpg()), decodeGray(refJ));
+            if (jpg.within1 < 0.999) {
+                problems.add(name + ": decoded JPG differs from the reference's: " + jpg);
+            }
+            rows.add(new Row(name, c.transferSyntaxUid(), "OK " + c.rows() + "x" + c.columns(),
+                    pre.differing == 0 ? "exact" : pre.toString(), jpg.max, jpg.within1, jpg.psnr(),
+                    java.util.Arrays.equals(c.jpg(), refJ)));
+        }
+        printTable(rows);
+        assertThat(problems).as("conformance problems").isEmpty();
+    }
+
+    private Path refJpg(Path file) {
+        return tmp.resolve(file.getParent().getFileName() + "_" + file.getFileName() + ".jpg");
+    }
+
+    private Path refPng(Path file) {
+        return tmp.resolve(file.getParent().getFileName() + "_" + file.getFileName() + ".png");
+    }
+
+    /** Runs reference_convert.py; null when it converted, else its output. */
+    private static String runReference(Path script, Path file, Path jpg, Path png) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), file.toString(), jpg.toString(),
+                png.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return p.exitValue() == 0 ? null : out;
+    }
+
+    private static void printTable(List<Row> rows) {
+        StringBuilder sb = new StringBuilder("\nConformance vs reference_convert.py\n");
+        sb.append(String.format(Locale.ROOT, "%-52s %-24s %-22s %-30s %6s %9s %8s %s%n", "file", "transfer syntax",
+                "ours", "pre-encode vs ref PNG", "jpgMax", "jpg<=1", "PSNR dB", "jpg bytes"));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-52s %-24s %-22s %-30s %6s %9s %8s %s%n", r.file, r.ts,
+                    r.outcome.length() > 22 ? r.outcome.substring(0, 22) : r.outcome, r.preEncode,
+                    r.jpgMax < 0 ? "-" : Integer.toString(r.jpgMax),
+                    Double.isNaN(r.jpgWithin1) ? "-" : String.format(Locale.ROOT, "%.4f%%", 100 * r.jpgWithin1),
+                    Double.isNaN(r.psnr) ? "-" : Double.isInfinite(r.psnr) ? "inf" : String.format(Locale.ROOT, "%.1f", r.psnr),
+                    r.jpgMax < 0 ? "-" : r.jpgIdentical ? "identical" : "differ"));
+        }
+        System.out.println(sb);
+    }
+
+    private static String describe(ConversionResult r) {
+        return r instanceof Failed f ? f.reason() + " (" + f.message() + ")" : "converted";
+    }
+
+    private static String lastLine(String s) {
+        String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Pixel differences of two equally sized 8-bit images. */
+    record Diff(int pixels, int differing, int max, double within1, double mse) {
+        static Diff of(byte[] a, byte[] b) {
+            if (a.length != b.length) {
+                return new Diff(a.length, a.length, 255, 0, 255 * 255);
+            }
+            int differing = 0;
+            int max = 0;
+            int over1 = 0;
+            double se = 0;
+            for (int i = 0; i < a.length; i++) {
+                int d = Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
+                if (d > 0) {
+                    differing++;
+                    max = Math.max(max, d);
+                    over1 += d > 1 ? 1 : 0;
+                    se += (double) d * d;
+                }
+            }
+            return new Diff(a.length, differing, max, 1 - (double) over1 / a.length, se / a.length);
+        }
+
+        double psnr() {
+            return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d px differ, max %d, %.4f%% within 1", differing, max, 100 * within1);
+        }
+    }
+
+    /** Decodes a PNG or JPG with OpenCV (the same library the reference uses) as 8-bit gray. */
+    static byte[] decodeGray(byte[] encoded) {
+        try (BytePointer data = new BytePointer(encoded);
+             Mat buf = new Mat(1, encoded.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, data);
+             Mat img = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_GRAYSCALE)) {
+            byte[] out = new byte[(int) (img.total())];
+            img.data().get(out);
+            return out;
+        }
+    }
+
+    static boolean referencePythonAvailable() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import cv2, pydicom, numpy, gdcm")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
