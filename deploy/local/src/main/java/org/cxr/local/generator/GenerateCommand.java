@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import me.tongfei.progressbar.ProgressBar;
@@ -31,7 +30,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--layout", paramLabel = "mimic|flat", defaultValue = "mimic",
             description = "mimic: files/pXX/pSUBJECT/sSTUDY/DICOM_ID.dcm + sSTUDY.txt; flat: STUDY_UID/SOP_UID.dcm + STUDY_UID.txt (default ${DEFAULT-VALUE}).")
-    String layout;
+    TreeWriter.Layout layout;
 
     @Option(names = "--phi", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Fake patient identities in headers and reports, for de-identification to remove (default on; --no-phi: already de-identified, like MIMIC).")
@@ -48,8 +47,9 @@ public final class GenerateCommand implements Callable<Integer> {
     String targetSize;
 
     @Option(names = "--syntaxes", paramLabel = "LIST", split = ",", defaultValue = "explicit,implicit,deflated,rle,jpeg",
+            converter = SyntaxConverter.class,
             description = "Transfer syntaxes to mix (default ${DEFAULT-VALUE}; jpeg only for 8-bit images).")
-    List<String> syntaxes;
+    List<EncodedSyntax> syntaxes;
 
     @Option(names = "--studies-per-subject", paramLabel = "M", description = "Mean studies per patient (default: MIMIC's 3.48).")
     Double studiesPerSubject;
@@ -59,24 +59,19 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Set<EncodedSyntax> chosen = EnumSet.noneOf(EncodedSyntax.class);
-        for (String s : syntaxes) {
-            chosen.add(EncodedSyntax.ofCliName(s.trim()));
-        }
         GeneratorOptions options = GeneratorOptions.defaults()
                 .withMaxSize(maxRows, maxCols)
                 .withPhi(phi)
-                .withSyntaxes(chosen)
+                .withSyntaxes(EnumSet.copyOf(syntaxes))
                 .withTargetInstanceBytes(targetSize == null ? 0 : parseSize(targetSize))
                 .withStudiesPerSubject(studiesPerSubject == null ? GeneratorOptions.MIMIC_STUDIES_PER_SUBJECT : studiesPerSubject);
-        TreeWriter.Layout l = TreeWriter.Layout.valueOf(layout.toUpperCase(Locale.ROOT));
         int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         StudyGenerator generator = new StudyGenerator(seed, options);
         long start = System.nanoTime();
         TreeWriter.Summary summary;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("studies").setInitialMax(studies)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build()) {
-            summary = new TreeWriter(out, l, w).write(generator.studies(studies), bar::stepTo);
+            summary = new TreeWriter(out, layout, w).write(generator.studies(studies), bar::stepTo);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "wrote %d studies, %d instances, %.1f MB to %s in %.1f s (%.1f studies/s, %.1f MB/s, %d workers)%n",
@@ -105,7 +100,24 @@ public final class GenerateCommand implements Callable<Integer> {
         return Math.round(v * factor);
     }
 
+    static final class SyntaxConverter implements CommandLine.ITypeConverter<EncodedSyntax> {
+        @Override
+        public EncodedSyntax convert(String value) {
+            return EncodedSyntax.ofCliName(value.trim());
+        }
+    }
+
+    /** The command line with its error handling: bad options and failures print one line, no stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new GenerateCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("generate: " + e.getMessage());
+                    return 1;
+                });
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GenerateCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

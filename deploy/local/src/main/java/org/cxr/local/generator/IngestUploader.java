@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -116,7 +117,7 @@ public final class IngestUploader implements AutoCloseable {
     public StudyResult upload(GeneratedStudy study) throws IOException {
         try {
             return submit(study).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof UncheckedUpload u) {
                 throw u.cause;
             }
@@ -174,7 +175,7 @@ public final class IngestUploader implements AutoCloseable {
             }
             int status = response.statusCode();
             if ((status == 503 || status == 429) && attempt < maxAttempts) {
-                sleep(retryAfter(response));
+                sleep(retryAfter(response.headers().firstValue("Retry-After").orElse(null), ZonedDateTime.now()));
                 continue;
             }
             return response;
@@ -182,16 +183,16 @@ public final class IngestUploader implements AutoCloseable {
     }
 
     /** Retry-After as delta-seconds or an HTTP date; 1 s when absent or unreadable; at most 30 s. */
-    static Duration retryAfter(HttpResponse<?> response) {
-        String value = response.headers().firstValue("Retry-After").orElse("").trim();
+    static Duration retryAfter(String value, ZonedDateTime now) {
+        String v = value == null ? "" : value.trim();
         Duration d = Duration.ofSeconds(1);
-        if (value.matches("\\d+")) {
-            d = Duration.ofSeconds(Long.parseLong(value));
-        } else if (!value.isEmpty()) {
+        if (v.matches("\\d{1,9}")) {
+            d = Duration.ofSeconds(Long.parseLong(v));
+        } else if (!v.isEmpty()) {
             try {
-                d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                d = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
             } catch (DateTimeParseException e) {
-                // keep the default
+                // unreadable: keep the default
             }
         }
         return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
