@@ -93,7 +93,8 @@ public final class ConvertCommand implements Callable<Integer> {
     record Job(Path source, String relative, InstanceIds ids, Path target) {
     }
 
-    record Outcome(Job job, ConversionResult result) {
+    /** @param wallNanos conversion plus writing the output file */
+    record Outcome(Job job, ConversionResult result, long wallNanos) {
     }
 
     public static void main(String[] args) {
@@ -133,6 +134,11 @@ public final class ConvertCommand implements Callable<Integer> {
         InstanceIds ids = DatasetLayout.parseMimicPath(in.toAbsolutePath().toString().replace('\\', '/'))
                 .orElse(null);
         ConversionResult r = converter.convert(in, ids);
+        if (Files.isDirectory(out)) { // OUT an existing folder: the image goes in it, named like IN
+            String name = in.getFileName().toString();
+            out = out.resolve((name.toLowerCase(Locale.ROOT).endsWith(".dcm") ? name.substring(0, name.length() - 4) : name)
+                    + "." + ext);
+        }
         if (r instanceof Converted c) {
             writeAtomically(out, png ? c.png() : c.jpg());
             err.printf(Locale.ROOT, "%s -> %s (%dx%d%s, %.0f ms)%n", in, out, c.rows(), c.columns(),
@@ -218,6 +224,7 @@ public final class ConvertCommand implements Callable<Integer> {
     }
 
     private Outcome convert(Converter converter, Job job) {
+        long t0 = System.nanoTime();
         ConversionResult r = converter.convert(job.source(), job.ids());
         InstanceIds ids = r.ids();
         if (r instanceof Converted c) {
@@ -228,7 +235,7 @@ public final class ConvertCommand implements Callable<Integer> {
                         c.metadata(), c.timings());
             }
         }
-        return new Outcome(job, r);
+        return new Outcome(job, r, System.nanoTime() - t0);
     }
 
     private int report(List<Outcome> outcomes, int planned) throws IOException {
@@ -251,13 +258,13 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         if (timingsFile != null) {
             try (CSVPrinter t = csv(timingsFile, List.of("file", "transfer_syntax", "status", "read_ms", "decode_ms",
-                    "recipe_ms", "encode_ms", "total_ms"))) {
+                    "recipe_ms", "encode_ms", "total_ms", "with_write_ms"))) {
                 for (Outcome o : outcomes) {
                     var tm = o.result().timings();
                     String ts = o.result() instanceof Converted c ? c.transferSyntaxUid() : "";
                     String status = o.result() instanceof Failed f ? f.reason().name() : "OK";
                     t.printRecord(o.job().relative(), ts, status, ms(tm.readNanos()), ms(tm.decodeNanos()),
-                            ms(tm.recipeNanos()), ms(tm.encodeNanos()), ms(tm.totalNanos()));
+                            ms(tm.recipeNanos()), ms(tm.encodeNanos()), ms(tm.totalNanos()), ms(o.wallNanos()));
                 }
             }
         }

@@ -26,7 +26,8 @@ import org.cxr.dicom.DicomException.Reason;
  * meta, else guessed from the first element), then the dataset by {@link Parser}.
  */
 public final class DicomReader {
-    private static final int FIRST_READ = 256 * 1024;
+    /** First bytes read from a file; a longer header is read by doubling (chest X-ray headers are a few KB). */
+    private static final int FIRST_READ = 64 * 1024;
 
     private DicomReader() {
     }
@@ -206,12 +207,11 @@ public final class DicomReader {
                 inf.setInput(b, off, len);
                 ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, len * 4));
                 byte[] buf = new byte[65536];
+                int idle = 0;
                 while (!inf.finished()) {
                     int n = inf.inflate(buf);
-                    if (n == 0) {
-                        if (inf.needsInput() || inf.needsDictionary()) {
-                            break; // truncated deflate stream: keep what we have
-                        }
+                    if (n == 0 && (inf.needsInput() || inf.needsDictionary() || ++idle > 3)) {
+                        break; // truncated deflate stream: keep what we have
                     }
                     out.write(buf, 0, n);
                     if (out.size() > limits.maxInflatedBytes()) {
