@@ -1,5 +1,7 @@
 package org.cxr.local.generator;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +32,11 @@ final class DicomEncoder {
         return DicomWriter.toBytes(dataset(in), in.image.syntax().uid());
     }
 
-    static Dataset dataset(GeneratedInstance in) {
+    static void write(GeneratedInstance in, OutputStream out) throws IOException {
+        DicomWriter.write(out, dataset(in), in.image.syntax().uid());
+    }
+
+    private static Dataset dataset(GeneratedInstance in) {
         GeneratedInstance.StudyHeader s = in.study;
         ImageSpec img = in.image;
         boolean dx = UID.DIGITAL_XRAY_IMAGE_STORAGE_FOR_PRESENTATION.equals(in.sopClassUid);

@@ -1,5 +1,8 @@
 package org.cxr.local.generator;
 
+import java.io.IOException;
+import java.io.OutputStream;
+
 import org.cxr.events.ImageMetadata;
 
 /**
@@ -107,5 +110,10 @@ public final class GeneratedInstance {
     /** The DICOM Part 10 file. */
     public byte[] bytes() {
         return DicomEncoder.encode(this);
+    }
+
+    /** Writes the DICOM Part 10 file to {@code out} (the same bytes as {@link #bytes()}, without holding them). */
+    public void writeTo(OutputStream out) throws IOException {
+        DicomEncoder.write(this, out);
     }
 }

@@ -1,6 +1,8 @@
 package org.cxr.local.generator;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -132,13 +134,15 @@ public final class TreeWriter {
                     : s.studyInstanceUid() + "/" + in.sopInstanceUid() + ".dcm";
             Path file = out.resolve(key);
             Files.createDirectories(file.getParent());
-            byte[] bytes = in.bytes();
-            Files.write(file, bytes);
-            total += bytes.length;
+            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                in.writeTo(o);
+            }
+            long size = Files.size(file);
+            total += size;
             ImageSpec img = in.image();
             rows.add(List.of(key, in.dicomId(), s.subjectId(), s.studyId(), s.studyInstanceUid(), in.sopInstanceUid(),
                     in.viewPosition(), img.rows(), img.columns(), img.syntax().cliName(), img.photometric(),
-                    img.bitsStored(), bytes.length));
+                    img.bitsStored(), size));
         }
         return new Written(s, rows, total);
     }

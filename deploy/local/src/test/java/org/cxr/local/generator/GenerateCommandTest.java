@@ -2,6 +2,8 @@ package org.cxr.local.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class GenerateCommandTest {
     @Test
@@ -29,11 +32,23 @@ class GenerateCommandTest {
     }
 
     @Test
-    void badArgumentsFail(@TempDir Path dir) {
-        assertThat(GenerateCommand.commandLine().execute(dir.resolve("x").toString(), "--syntaxes", "jpeg2000")).isNotZero();
-        assertThat(GenerateCommand.commandLine().execute(dir.resolve("y").toString(), "--layout", "tree")).isNotZero();
-        assertThat(GenerateCommand.commandLine().execute(dir.resolve("z").toString(), "--target-size", "1MB",
-                "--syntaxes", "rle")).as("a target size needs an uncompressed syntax").isNotZero();
+    void badArgumentsFailWithAMessage(@TempDir Path dir) {
+        assertThat(run(dir.resolve("x"), "--syntaxes", "jpeg2000")).contains("unknown transfer syntax 'jpeg2000'");
+        assertThat(run(dir.resolve("y"), "--layout", "tree")).contains("expected one of [MIMIC, FLAT]");
+        assertThat(run(dir.resolve("z"), "--target-size", "1MB", "--syntaxes", "rle"))
+                .startsWith("generate: a target instance size needs an uncompressed syntax");
+    }
+
+    /** Runs the command, expects it to fail, returns what it printed on stderr. */
+    private static String run(Path out, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = GenerateCommand.commandLine();
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = out.toString();
+        System.arraycopy(args, 0, all, 1, args.length);
+        assertThat(cl.execute(all)).isNotZero();
+        return err.toString();
     }
 
     @Test
