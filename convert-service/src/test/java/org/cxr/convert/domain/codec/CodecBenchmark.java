@@ -2,105 +2,139 @@ package org.cxr.convert.domain.codec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 import org.cxr.convert.domain.pixels.FrameDecoder;
 
 /**
- * Decode time per image of our codecs (warm JVM, median of N runs) next to pydicom + GDCM's
- * {@code ds.pixel_array} on the same files (file read and parse excluded), as a markdown table.
- * Run from convert-service after {@code mvn -q test-compile}:
- * {@code java -cp target/test-classes:target/classes:$(cat target/classpath.txt) org.cxr.convert.domain.codec.CodecBenchmark [runs] [shared dir]}
+ * Decode time per image of our codecs next to pydicom + GDCM's {@code ds.pixel_array} on the same
+ * files (file read and parse excluded), as a markdown table. The machine is shared, so the two
+ * sides alternate: per file, {@code rounds} rounds of {@code runs} decodes of ours then
+ * {@code runs} of the reference (a long-lived python process), after a warm-up; the medians of
+ * all samples are compared. Wall time is what the budget is about; process CPU time (all threads)
+ * is printed too because it is less sensitive to the load. Run from convert-service after
+ * {@code mvn -q test-compile}:
+ * {@code java -cp target/test-classes:target/classes:$(cat target/classpath.txt) org.cxr.convert.domain.codec.CodecBenchmark [runs] [rounds] [shared dir]}
  */
 public final class CodecBenchmark {
     private static final String[] FILES = {
         "cr-wg04/RG3_RLE.dcm", "cr-wg04/RG2_JPLL.dcm", "cr-wg04/RG3_JPLL.dcm", "chest/CR-ModalitySequenceLUT.dcm",
         "cr-wg04/RG2_JPLY.dcm", "cr-wg04/RG3_JPLY.dcm", "cr-wg04/RG3_JLSL.dcm", "cr-wg04/RG3_JLSN.dcm",
         "chest/RG1_JLSN.dcm", "syntax-small/jpeg_ls_nearlossless_MR.dcm", "cr-wg04/RG3_J2KR.dcm",
-        "cr-wg04/RG3_J2KI.dcm", "chest/RG1_J2KI.dcm", "syntax-small/jpeg_baseline_8bit_XA_multiframe.dcm"};
+        "cr-wg04/RG3_J2KI.dcm", "chest/RG1_J2KI.dcm", "edge-cases/J2K_pixelrep_mismatch.dcm",
+        "syntax-small/jpeg_baseline_8bit_XA_multiframe.dcm"};
 
+    /** Reads "path runs" lines; answers "wall,wall,...;cpu,cpu,..." in ms per frame. */
     private static final String PY = String.join("\n",
-            "import sys, io, time, statistics, pydicom",
-            "runs = int(sys.argv[1])",
-            "for f in sys.argv[2:]:",
-            "    raw = open(f, 'rb').read(); ts = []",
-            "    for _ in range(runs):",
+            "import sys, io, time, pydicom",
+            "for line in sys.stdin:",
+            "    f, runs = line.rsplit(' ', 1); raw = open(f, 'rb').read(); w = []; c = []",
+            "    for _ in range(int(runs)):",
             "        ds = pydicom.dcmread(io.BytesIO(raw)); ds.PixelData",
-            "        t = time.perf_counter(); a = ds.pixel_array; ts.append(time.perf_counter() - t)",
-            "    n = int(ds.get('NumberOfFrames', 1) or 1)",
-            "    print(f, statistics.median(ts) * 1000 / n, flush=True)",
+            "        n = int(ds.get('NumberOfFrames', 1) or 1)",
+            "        t, p = time.perf_counter(), time.process_time(); a = ds.pixel_array",
+            "        w.append((time.perf_counter() - t) * 1000 / n); c.append((time.process_time() - p) * 1000 / n)",
+            "    print(','.join(map(str, w)) + ';' + ','.join(map(str, c)), flush=True)",
             "");
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private CodecBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 9;
-        Path shared = Path.of(args.length > 1 ? args[1] : "../../shared").resolve("data/dicom");
-        List<String> paths = new ArrayList<>();
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path shared = Path.of(args.length > 2 ? args[2] : "../../shared").resolve("data/dicom");
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         StringBuilder out = new StringBuilder();
-        out.append("| file | syntax | size | decoder | ours ms | pydicom+GDCM ms | ours / GDCM |\n");
-        out.append("|---|---|---|---|---:|---:|---:|\n");
-        Map<String, double[]> ours = new HashMap<>();
-        Map<String, String[]> info = new HashMap<>();
-        for (String f : FILES) {
-            Path p = shared.resolve(f);
-            if (!Files.exists(p)) {
-                System.err.println("skipped (absent): " + p);
-                continue;
-            }
-            paths.add(p.toString());
-            TestDicomFragments dicom = TestDicomFragments.read(p);
-            FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax);
-            List<byte[]> frames = dicom.frames();
-            for (int i = 0; i < 5; i++) { // warm-up
-                decoder.decode(frames.get(0), dicom.descriptor);
-            }
-            long[] t = new long[runs];
-            for (int r = 0; r < runs; r++) {
-                long start = System.nanoTime();
-                for (byte[] frame : frames) {
-                    decoder.decode(frame, dicom.descriptor);
-                }
-                t[r] = (System.nanoTime() - start) / frames.size();
-            }
-            Arrays.sort(t);
-            ours.put(p.toString(), new double[] {t[runs / 2] / 1e6});
-            info.put(p.toString(), new String[] {f, dicom.transferSyntax.substring("1.2.840.10008.1.2".length()),
-                dicom.descriptor.columns() + "x" + dicom.descriptor.rows(), decoder.getClass().getSimpleName()});
-        }
-        Map<String, Double> gdcm = new HashMap<>();
+        out.append("| file | syntax | size | decoder | ours ms | pydicom+GDCM ms | ours / GDCM | ours CPU ms"
+                + " | GDCM CPU ms | CPU ratio |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         Path script = Files.createTempFile("codec-bench", ".py");
-        try {
-            Files.writeString(script, PY);
-            List<String> cmd = new ArrayList<>(List.of(ReferenceDecoder.PYTHON, script.toString(), String.valueOf(runs)));
-            cmd.addAll(paths);
-            Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    int sp = line.lastIndexOf(' ');
-                    gdcm.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+        Files.writeString(script, PY);
+        Process python = new ProcessBuilder(ReferenceDecoder.PYTHON, script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (PrintWriter toPython = new PrintWriter(python.getOutputStream(), true, StandardCharsets.UTF_8);
+             BufferedReader fromPython = new BufferedReader(
+                     new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String f : FILES) {
+                Path p = shared.resolve(f);
+                if (!Files.exists(p)) {
+                    System.err.println("skipped (absent): " + p);
+                    continue;
                 }
+                DicomFrames dicom = DicomFrames.read(p);
+                FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax());
+                List<byte[]> frames = dicom.frames();
+                List<double[]> ours = new ArrayList<>();
+                List<double[]> gdcm = new ArrayList<>();
+                time(decoder, dicom, frames, 3);
+                reference(toPython, fromPython, p, 1);
+                for (int r = 0; r < rounds; r++) {
+                    ours.addAll(time(decoder, dicom, frames, runs));
+                    gdcm.addAll(reference(toPython, fromPython, p, runs));
+                }
+                double ow = median(ours, 0);
+                double gw = median(gdcm, 0);
+                double oc = median(ours, 1);
+                double gc = median(gdcm, 1);
+                out.append(String.format(Locale.ROOT, "| %s | %s | %dx%d | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+                        f, dicom.transferSyntax().substring("1.2.840.10008.1.2".length()),
+                        dicom.descriptor().columns(), dicom.descriptor().rows(), decoder.getClass().getSimpleName(),
+                        ow, gw, ow / gw, oc, gc, oc / gc));
             }
-            proc.waitFor();
         } finally {
+            python.destroy();
             Files.deleteIfExists(script);
         }
-        for (String p : paths) {
-            String[] i = info.get(p);
-            double o = ours.get(p)[0];
-            Double g = gdcm.get(p);
-            out.append(String.format("| %s | %s | %s | %s | %.1f | %s | %s |%n", i[0], i[1], i[2], i[3], o,
-                    g == null ? "n/a" : String.format("%.1f", g), g == null ? "n/a" : String.format("%.2f", o / g)));
-        }
         System.out.print(out);
+        System.out.println("load average before: " + loadBefore + "; after: "
+                + Files.readString(Path.of("/proc/loadavg")).strip() + "; " + runs + " runs x " + rounds + " rounds");
+    }
+
+    /** {wall ms, process CPU ms} per frame for each run. */
+    private static List<double[]> time(FrameDecoder decoder, DicomFrames dicom, List<byte[]> frames, int runs)
+            throws Exception {
+        List<double[]> samples = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            long cpu = OS.getProcessCpuTime();
+            long start = System.nanoTime();
+            for (byte[] frame : frames) {
+                decoder.decode(frame, dicom.descriptor());
+            }
+            samples.add(new double[] {(System.nanoTime() - start) / 1e6 / frames.size(),
+                (OS.getProcessCpuTime() - cpu) / 1e6 / frames.size()});
+        }
+        return samples;
+    }
+
+    private static List<double[]> reference(PrintWriter to, BufferedReader from, Path file, int runs) throws Exception {
+        to.println(file + " " + runs);
+        String line = from.readLine();
+        if (line == null) {
+            throw new IllegalStateException("the python reference ended on " + file);
+        }
+        String[] parts = line.split(";");
+        double[] wall = Arrays.stream(parts[0].split(",")).mapToDouble(Double::parseDouble).toArray();
+        double[] cpu = Arrays.stream(parts[1].split(",")).mapToDouble(Double::parseDouble).toArray();
+        List<double[]> samples = new ArrayList<>();
+        for (int i = 0; i < wall.length; i++) {
+            samples.add(new double[] {wall[i], cpu[i]});
+        }
+        return samples;
+    }
+
+    private static double median(List<double[]> samples, int column) {
+        double[] v = samples.stream().mapToDouble(s -> s[column]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

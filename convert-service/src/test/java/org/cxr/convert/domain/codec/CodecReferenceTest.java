@@ -26,8 +26,11 @@ class CodecReferenceTest {
         EXACT(0, 1.0),
         /** DCT (libjpeg): at most 1 apart, at least 99.9 % identical (measured: identical) */
         DCT(1, 0.999),
-        /** irreversible 9/7 wavelet, jai vs OpenJPEG floating point: 1 apart, 98 % identical (measured >= 98.4 %) */
-        WAVELET(1, 0.98);
+        /**
+         * irreversible 9/7 wavelet: at most 1 apart, at least 99.9 % identical (measured: identical, OpenJPEG
+         * 2.5.4 here vs the reference's 2.5.0; floating point may differ between builds)
+         */
+        WAVELET(1, 0.999);
 
         final int maxDiff;
         final double minEqual;
@@ -78,10 +81,10 @@ class CodecReferenceTest {
     void matchesReferenceDecoder(String file, Bound bound) throws Exception {
         Path path = SharedData.require("data/dicom/" + file);
         ReferenceDecoder.assumeAvailable();
-        TestDicomFragments dicom = TestDicomFragments.read(path);
-        FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax);
-        assertThat(decoder).as("decoder for " + dicom.transferSyntax).isNotNull();
-        ImageDescriptor d = dicom.descriptor;
+        DicomFrames dicom = DicomFrames.read(path);
+        FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax());
+        assertThat(decoder).as("decoder for " + dicom.transferSyntax()).isNotNull();
+        ImageDescriptor d = dicom.descriptor();
 
         int[] reference = ReferenceDecoder.decode(path);
         List<byte[]> frames = dicom.frames();
@@ -103,7 +106,7 @@ class CodecReferenceTest {
         }
         double fraction = equal / (double) reference.length;
         System.out.printf("codec-reference %-50s %s: %d frame(s), max diff %d, %.5f %% identical%n",
-                file, dicom.transferSyntax, frames.size(), maxDiff, 100 * fraction);
+                file, dicom.transferSyntax(), frames.size(), maxDiff, 100 * fraction);
         assertThat(maxDiff).as("max |ours - reference| for " + file).isLessThanOrEqualTo(bound.maxDiff);
         assertThat(fraction).as("fraction of identical samples for " + file).isGreaterThanOrEqualTo(bound.minEqual);
     }
