@@ -1,0 +1,55 @@
+package org.cxr.label.domain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The 14 label values of one study, in column order. Immutable. */
+public final class LabelVector {
+    private final LabelValue[] values;
+
+    private LabelVector(LabelValue[] values) {
+        this.values = values;
+    }
+
+    public static LabelVector of(LabelValue[] values) {
+        if (values.length != Observation.all().size()) {
+            throw new IllegalArgumentException("expected 14 values, got " + values.length);
+        }
+        return new LabelVector(values.clone());
+    }
+
+    public LabelValue get(Observation o) {
+        return values[o.ordinal()];
+    }
+
+    /** The cells in column order ("1.0", "0.0", "-1.0" or ""). */
+    public List<String> cells() {
+        List<String> out = new ArrayList<>(values.length);
+        for (LabelValue v : values) {
+            out.add(v.cell());
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelVector other && Arrays.equals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (Observation o : Observation.all()) {
+            if (values[o.ordinal()] != LabelValue.BLANK) {
+                sb.append(sb.length() > 1 ? ", " : "").append(o.column()).append('=').append(values[o.ordinal()].cell());
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,56 @@
+package org.cxr.label.domain.eval;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.cxr.label.domain.LabelValue;
+import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.Observation;
+
+/**
+ * Scoring against a gold file with 1/0/-1/blank labels, with the protocol of the MIMIC-CXR
+ * validation notebook (labeler-reference.md §A.6): mention = any of 1/0/-1 vs blank;
+ * negation = 0 vs everything else; uncertain = -1 vs everything else; over all reports.
+ * Positive (1 vs everything else) is added for completeness.
+ */
+public final class GoldTask {
+    public enum Kind {
+        MENTION,
+        NEGATION,
+        UNCERTAIN,
+        POSITIVE
+    }
+
+    private final Map<Kind, Map<Observation, Counts>> counts = new EnumMap<>(Kind.class);
+    private int reports;
+
+    public GoldTask() {
+        for (Kind k : Kind.values()) {
+            Map<Observation, Counts> m = new EnumMap<>(Observation.class);
+            for (Observation o : Observation.all()) {
+                m.put(o, new Counts());
+            }
+            counts.put(k, m);
+        }
+    }
+
+    public void add(LabelVector gold, LabelVector predicted) {
+        reports++;
+        for (Observation o : Observation.all()) {
+            LabelValue g = gold.get(o);
+            LabelValue p = predicted.get(o);
+            counts.get(Kind.MENTION).get(o).add(g != LabelValue.BLANK, p != LabelValue.BLANK);
+            counts.get(Kind.NEGATION).get(o).add(g == LabelValue.NEGATIVE, p == LabelValue.NEGATIVE);
+            counts.get(Kind.UNCERTAIN).get(o).add(g == LabelValue.UNCERTAIN, p == LabelValue.UNCERTAIN);
+            counts.get(Kind.POSITIVE).get(o).add(g == LabelValue.POSITIVE, p == LabelValue.POSITIVE);
+        }
+    }
+
+    public Counts counts(Kind kind, Observation o) {
+        return counts.get(kind).get(o);
+    }
+
+    public int reports() {
+        return reports;
+    }
+}

@@ -1,0 +1,88 @@
+package org.cxr.label.domain.eval;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cxr.label.domain.LabelValue;
+import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.Observation;
+
+/**
+ * The "present" task against positive-only gold (Open-i MeSH, NegBio's 14-class file): an
+ * observation counts as predicted present when the label is 1.0 (strict) or 1.0/-1.0 (lenient,
+ * the sensitivity analysis). Records every disagreement for error analysis.
+ */
+public final class PresentTask {
+    /**
+     * One disagreement in the strict or the lenient task: strict/lenient are "FP", "FN" or "ok".
+     */
+    public record Error(String id, Observation observation, String strict, String lenient, LabelValue predicted) {
+    }
+
+    private final Set<Observation> classes;
+    private final Map<Observation, Counts> strict = new EnumMap<>(Observation.class);
+    private final Map<Observation, Counts> lenient = new EnumMap<>(Observation.class);
+    private final List<Error> errors = new ArrayList<>();
+    private int reports;
+
+    public PresentTask(Set<Observation> classes) {
+        this.classes = classes;
+        for (Observation o : classes) {
+            strict.put(o, new Counts());
+            lenient.put(o, new Counts());
+        }
+    }
+
+    public void add(String id, Set<Observation> gold, LabelVector predicted) {
+        reports++;
+        for (Observation o : classes) {
+            LabelValue v = predicted.get(o);
+            boolean g = gold.contains(o);
+            boolean p = v == LabelValue.POSITIVE;
+            boolean pl = p || v == LabelValue.UNCERTAIN;
+            strict.get(o).add(g, p);
+            lenient.get(o).add(g, pl);
+            if (g != p || g != pl) {
+                errors.add(new Error(id, o, verdict(g, p), verdict(g, pl), v));
+            }
+        }
+    }
+
+    private static String verdict(boolean gold, boolean predicted) {
+        return gold == predicted ? "ok" : predicted ? "FP" : "FN";
+    }
+
+    public int reports() {
+        return reports;
+    }
+
+    public Set<Observation> classes() {
+        return classes;
+    }
+
+    public Counts strict(Observation o) {
+        return strict.get(o);
+    }
+
+    public Counts lenient(Observation o) {
+        return lenient.get(o);
+    }
+
+    /** Disagreements of the strict or the lenient task. */
+    public List<Error> errors() {
+        return errors;
+    }
+
+    /** Mean F1 over the given classes (strict or lenient); NaN classes count as 0. */
+    public double macroF1(Set<Observation> over, boolean lenientTask) {
+        double sum = 0;
+        for (Observation o : over) {
+            double f = (lenientTask ? lenient : strict).get(o).f1();
+            sum += Double.isNaN(f) ? 0 : f;
+        }
+        return sum / over.size();
+    }
+}
