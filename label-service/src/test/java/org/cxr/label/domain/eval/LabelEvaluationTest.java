@@ -1,0 +1,126 @@
+package org.cxr.label.domain.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.cxr.label.domain.Observation;
+import org.cxr.label.domain.Style;
+import org.cxr.label.domain.labeler.ReportPipeline;
+import org.cxr.local.testing.SharedData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Accuracy gates on the reference data in ../shared (skipped with a message when it is absent).
+ * The Open-i and NegEx numbers of docs/labeling.md come from the same code (./cxr label-eval).
+ */
+class LabelEvaluationTest {
+    private static final String OPENI = "data/reports/openi-iu-reports/indiana_reports.csv";
+    private static final String NEGEX = "data/reports/negex-chapman-testset/rsAnnotations-1-120-random.txt";
+
+    /** The issue's targets. */
+    private static final double MACRO_F1_TARGET = 0.85;
+    private static final double NEGEX_TARGET = Published.GENNEGEX_F1;
+
+    /**
+     * Per-class floors of the strict present task on Open-i (findings+impression, CheXpert style).
+     * Where our F1 reaches the CheXpert labeler's published MIMIC mention F1 the floor IS that
+     * figure; where it does not yet (classes whose Open-i gold counts hedged findings such as
+     * "atelectasis or scarring" as present, see docs/labeling.md), the floor is the measured
+     * value rounded down, so a regression fails the build while the gap stays visible.
+     */
+    private static final Map<Observation, Double> FLOOR = new EnumMap<>(Map.ofEntries(
+            Map.entry(Observation.ATELECTASIS, 0.79),
+            Map.entry(Observation.CARDIOMEGALY, Published.CHEXPERT_MENTION_F1.get(Observation.CARDIOMEGALY)),
+            Map.entry(Observation.CONSOLIDATION, 0.88),
+            Map.entry(Observation.EDEMA, 0.82),
+            Map.entry(Observation.ENLARGED_CARDIOMEDIASTINUM, Published.CHEXPERT_MENTION_F1.get(Observation.ENLARGED_CARDIOMEDIASTINUM)),
+            Map.entry(Observation.FRACTURE, 0.85),
+            Map.entry(Observation.LUNG_LESION, 0.79),
+            Map.entry(Observation.LUNG_OPACITY, Published.CHEXPERT_MENTION_F1.get(Observation.LUNG_OPACITY)),
+            Map.entry(Observation.NO_FINDING, Published.CHEXPERT_MENTION_F1.get(Observation.NO_FINDING)),
+            Map.entry(Observation.PLEURAL_EFFUSION, 0.92),
+            Map.entry(Observation.PLEURAL_OTHER, Published.CHEXPERT_MENTION_F1.get(Observation.PLEURAL_OTHER)),
+            Map.entry(Observation.PNEUMONIA, 0.76),
+            Map.entry(Observation.PNEUMOTHORAX, 0.91),
+            Map.entry(Observation.SUPPORT_DEVICES, Published.CHEXPERT_MENTION_F1.get(Observation.SUPPORT_DEVICES))));
+
+    private static List<OpenIReport> reports;
+    private static ReportPipeline pipeline;
+
+    @BeforeAll
+    static void load() {
+        pipeline = ReportPipeline.bundled();
+    }
+
+    private static List<OpenIReport> openI() {
+        Path csv = SharedData.require(OPENI);
+        if (reports == null) {
+            reports = OpenI.load(csv);
+        }
+        return reports;
+    }
+
+    @Test
+    void theSectionExtractorRecoversTheImpressionOfRebuiltOpenIReports() {
+        for (OpenI.Layout layout : OpenI.Layout.values()) {
+            OpenI.SectionCheck c = OpenI.sectionCheck(openI(), pipeline, layout);
+            assertThat(c.withImpression()).isEqualTo(3820);
+            // the one MIMIC-layout miss (uid 2415) embeds a second "IMPRESSION:" header in its impression
+            assertThat(c.impressionRecovered()).as(layout + " layout").isGreaterThanOrEqualTo(c.withImpression() - 1);
+            assertThat(c.findingsRecovered()).isEqualTo(c.withoutImpression());
+        }
+    }
+
+    @Test
+    void openIPresentTaskCheXpertStyle() {
+        PresentTask all = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.ALL, Style.CHEXPERT);
+        PresentTask held = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.HELD_OUT,
+                Style.CHEXPERT);
+        assertThat(all.reports()).isEqualTo(3734);
+        StringBuilder table = new StringBuilder();
+        for (Observation o : Observation.all()) {
+            double f1 = all.strict(o).f1();
+            table.append(String.format(Locale.ROOT, "%-27s F1 %.3f  floor %.3f  published %.3f%n", o.column(), f1, FLOOR.get(o),
+                    Published.CHEXPERT_MENTION_F1.get(o)));
+        }
+        System.out.print(table);
+        for (Observation o : Observation.all()) {
+            assertThat(all.strict(o).f1()).as(o.column() + "\n" + table).isGreaterThanOrEqualTo(FLOOR.get(o));
+        }
+        assertThat(all.macroF1(OpenI.DIRECT, false)).as("macro F1, 10 direct classes").isGreaterThanOrEqualTo(MACRO_F1_TARGET);
+        // the held-out half (never looked at while writing rules) stays close to the whole
+        assertThat(held.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(MACRO_F1_TARGET - 0.02);
+    }
+
+    @Test
+    void openIPresentTaskNegBioStyle() {
+        PresentTask all = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.ALL, Style.NEGBIO);
+        for (Observation o : Observation.all()) {
+            double floor = o == Observation.NO_FINDING ? Published.NEGBIO_NO_FINDING_F1 : FLOOR.get(o);
+            assertThat(all.strict(o).f1()).as(o.column()).isGreaterThanOrEqualTo(floor);
+        }
+        // NegBio's No Finding ignores findings outside the 14 columns, which the Open-i coders do not
+        assertThat(all.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.83);
+    }
+
+    @Test
+    void theScopeEngineBeatsGenNegExOnTheNegExTestKit() {
+        List<NegexKit.Item> items = NegexKit.load(SharedData.require(NEGEX));
+        assertThat(items).hasSize(2376);
+        for (Style style : Style.values()) {
+            for (OpenI.Half half : OpenI.Half.values()) {
+                NegexKit.Result r = NegexKit.run(items, pipeline.labeler(), style, half);
+                // 11 kit rows give only part of their target ("Neck:  Supple." for "Neck: Supple. No
+                // lymphadenopathy"); they are scored as predicted Affirmed
+                assertThat(r.notFound()).hasSizeLessThanOrEqualTo(11);
+                assertThat(r.counts().f1()).as(style + " " + half).isGreaterThanOrEqualTo(NEGEX_TARGET);
+            }
+        }
+    }
+}

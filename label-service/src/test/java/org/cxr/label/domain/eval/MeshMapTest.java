@@ -1,0 +1,33 @@
+package org.cxr.label.domain.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.cxr.label.domain.Observation;
+import org.junit.jupiter.api.Test;
+
+class MeshMapTest {
+    private final MeshMap map = MeshMap.bundled();
+
+    @Test
+    void mapsTermsAndQualifierRules() {
+        assertThat(map.present("normal")).containsExactly(Observation.NO_FINDING);
+        assertThat(map.present("Cardiomegaly/borderline;Pulmonary Artery/enlarged")).containsExactly(Observation.CARDIOMEGALY);
+        assertThat(map.present("Cardiac Shadow/enlarged/mild")).containsExactly(Observation.CARDIOMEGALY);
+        assertThat(map.present("Cardiac Shadow/borderline")).isEmpty();
+        assertThat(map.present("Nodule/lung/upper lobe/left")).containsExactly(Observation.LUNG_LESION);
+        assertThat(map.present("Nodule/pleura/left")).isEmpty();
+        assertThat(map.present("Mass/breast/large")).isEmpty();
+        assertThat(map.present("Thickening/pleura/apex;Markings/lung/interstitial/chronic"))
+                .containsExactlyInAnyOrder(Observation.PLEURAL_OTHER, Observation.LUNG_OPACITY);
+        assertThat(map.present("Markings/bronchovascular")).isEmpty();
+        assertThat(map.present("Hydropneumothorax/left/large")).containsExactly(Observation.PNEUMOTHORAX);
+        assertThat(map.present("Calcified Granuloma/lung")).isEmpty();
+        assertThat(map.present("No Indexing")).isEmpty();
+    }
+
+    @Test
+    void rejectsUnknownObservations() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshMap.parse("Nodule\t*\tLung Nodule\n"))
+                .hasMessageContaining("unknown observation");
+    }
+}

@@ -1,0 +1,64 @@
+package org.cxr.label.domain.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Set;
+
+import org.cxr.label.domain.LabelValue;
+import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.Observation;
+import org.junit.jupiter.api.Test;
+
+class ScoringTest {
+    private static LabelVector vector(Observation o, LabelValue v) {
+        LabelValue[] a = new LabelValue[14];
+        Arrays.fill(a, LabelValue.BLANK);
+        a[o.ordinal()] = v;
+        return LabelVector.of(a);
+    }
+
+    @Test
+    void countsPrecisionRecallAndF1() {
+        Counts c = new Counts();
+        c.add(true, true);
+        c.add(true, false);
+        c.add(false, true);
+        c.add(false, false);
+        assertThat(c.precision()).isEqualTo(0.5);
+        assertThat(c.recall()).isEqualTo(0.5);
+        assertThat(c.f1()).isEqualTo(0.5);
+        Counts none = new Counts();
+        none.add(true, false);
+        assertThat(none.f1()).isNaN();
+    }
+
+    @Test
+    void goldTaskFollowsTheValidationNotebookDefinitions() {
+        GoldTask t = new GoldTask();
+        t.add(vector(Observation.EDEMA, LabelValue.NEGATIVE), vector(Observation.EDEMA, LabelValue.UNCERTAIN));
+        t.add(vector(Observation.EDEMA, LabelValue.UNCERTAIN), vector(Observation.EDEMA, LabelValue.UNCERTAIN));
+        t.add(vector(Observation.EDEMA, LabelValue.BLANK), vector(Observation.EDEMA, LabelValue.POSITIVE));
+        // mention: gold 2 mentioned, predicted 3 -> tp 2, fp 1
+        assertThat(t.counts(GoldTask.Kind.MENTION, Observation.EDEMA).f1()).isCloseTo(0.8, within(1e-9));
+        // negation: gold 1, predicted 0
+        assertThat(t.counts(GoldTask.Kind.NEGATION, Observation.EDEMA).tp()).isZero();
+        assertThat(t.counts(GoldTask.Kind.NEGATION, Observation.EDEMA).fn()).isEqualTo(1);
+        // uncertain: gold 1, predicted 2 -> tp 1 fp 1
+        assertThat(t.counts(GoldTask.Kind.UNCERTAIN, Observation.EDEMA).f1()).isCloseTo(2.0 / 3, within(1e-9));
+    }
+
+    @Test
+    void presentTaskStrictAndLenient() {
+        PresentTask t = new PresentTask(Set.of(Observation.PNEUMONIA));
+        t.add("a", Set.of(Observation.PNEUMONIA), vector(Observation.PNEUMONIA, LabelValue.UNCERTAIN));
+        t.add("b", Set.of(), vector(Observation.PNEUMONIA, LabelValue.NEGATIVE));
+        assertThat(t.strict(Observation.PNEUMONIA).fn()).isEqualTo(1);
+        assertThat(t.lenient(Observation.PNEUMONIA).tp()).isEqualTo(1);
+        assertThat(t.errors()).singleElement().satisfies(e -> {
+            assertThat(e.strict()).isEqualTo("FN");
+            assertThat(e.lenient()).isEqualTo("ok");
+        });
+    }
+}
