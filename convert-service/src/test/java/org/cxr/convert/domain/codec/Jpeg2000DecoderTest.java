@@ -3,8 +3,13 @@ package org.cxr.convert.domain.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
@@ -82,6 +87,39 @@ class Jpeg2000DecoderTest {
         ImageDescriptor eightBit = new ImageDescriptor(ROWS, COLUMNS, 1, 8, 8, 7, false, "MONOCHROME2", 0, 1);
         assertThatThrownBy(() -> new Jpeg2000Decoder().decode(J2K, eightBit))
                 .isInstanceOf(PixelDecodeException.class).hasMessageContaining("precision 16 exceeds BitsAllocated 8");
+    }
+
+    @Test
+    void concurrentDecodesDoNotSeeEachOthersStreams() throws Exception {
+        Jpeg2000Decoder decoder = new Jpeg2000Decoder(2);
+        int[] unsigned = expected();
+        int[] signed = Arrays.stream(unsigned).map(v -> (short) v).toArray();
+        byte[] cut = Arrays.copyOf(J2K, J2K.length / 2);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int task = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        switch ((task + i) % 3) {
+                            case 0 -> assertThat(decoder.decode(J2K, descriptor(ROWS, COLUMNS, 16, false)).samples())
+                                    .containsExactly(unsigned);
+                            case 1 -> assertThat(decoder.decode(JP2, descriptor(ROWS, COLUMNS, 16, true)).samples())
+                                    .containsExactly(signed);
+                            default -> assertThatThrownBy(() -> decoder.decode(cut, descriptor(ROWS, COLUMNS, 16, false)))
+                                    .isInstanceOf(PixelDecodeException.class);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
