@@ -7,8 +7,8 @@ public enum EncodedSyntax {
     EXPLICIT_VR_LE("1.2.840.10008.1.2.1", "explicit", 40, false),
     IMPLICIT_VR_LE("1.2.840.10008.1.2", "implicit", 20, false),
     // Rare: libs/dicom deflates at the default level, about 1 s of CPU for a full-size 16-bit image.
-    DEFLATED_EXPLICIT_VR_LE("1.2.840.10008.1.2.1.99", "deflated", 4, false),
-    RLE_LOSSLESS("1.2.840.10008.1.2.5", "rle", 26, true),
+    DEFLATED_EXPLICIT_VR_LE("1.2.840.10008.1.2.1.99", "deflated", 3, false),
+    RLE_LOSSLESS("1.2.840.10008.1.2.5", "rle", 27, true),
     /** Lossy, 8-bit images only. */
     JPEG_BASELINE("1.2.840.10008.1.2.4.50", "jpeg", 10, true);
 

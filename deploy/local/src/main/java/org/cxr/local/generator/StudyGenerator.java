@@ -47,14 +47,6 @@ public final class StudyGenerator implements Iterable<GeneratedStudy> {
         this.researchIds = new ResearchIds(seed);
     }
 
-    public long seed() {
-        return seed;
-    }
-
-    public GeneratorOptions options() {
-        return options;
-    }
-
     /** The endless sequence of studies, in order. */
     @Override
     public Iterator<GeneratedStudy> iterator() {
