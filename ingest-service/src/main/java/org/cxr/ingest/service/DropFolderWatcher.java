@@ -44,7 +44,6 @@ public class DropFolderWatcher {
     private static final Logger LOG = Logger.getLogger(DropFolderWatcher.class);
     static final String PROCESSED = "processed";
     static final String QUARANTINE = "quarantine";
-    private static final Duration REPORT_RETRY = Duration.ofSeconds(30);
 
     @Inject
     IngestConfig config;
@@ -55,12 +54,15 @@ public class DropFolderWatcher {
     private final Map<Path, Instant> waitingSince = new HashMap<>();
     private final Map<Path, Instant> nextTry = new HashMap<>();
 
-    @Scheduled(every = "${cxr.ingest.drop-folder-scan-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Disabled.class)
+    @Scheduled(every = "${cxr.ingest.drop-folder-scan-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scan() {
-        Path root = config.dropFolder().orElseThrow();
+        if (config.dropFolder().isEmpty()) {
+            return; // no drop folder configured
+        }
+        Path root = config.dropFolder().get().toAbsolutePath();
         if (stability == null) {
             stability = new FileStability(config.dropFolderStableFor());
+            LOG.infof("watching drop folder %s", root);
         }
         try {
             Files.createDirectories(root.resolve(PROCESSED));
@@ -125,7 +127,7 @@ public class DropFolderWatcher {
                 if (r.reason() == RejectReason.UNKNOWN_STUDY) {
                     Instant since = waitingSince.computeIfAbsent(file, f -> now);
                     if (Duration.between(since, now).compareTo(config.dropFolderReportWait()) < 0) {
-                        nextTry.put(file, now.plus(REPORT_RETRY)); // the study's instances may still come
+                        nextTry.put(file, now.plus(reportRetry())); // the study's instances may still come
                         return;
                     }
                 }
@@ -140,6 +142,12 @@ public class DropFolderWatcher {
         } catch (Unavailable | PersistenceException e) {
             LOG.warnf("drop folder: %s; the file stays and is retried", e.getMessage());
         }
+    }
+
+    /** How often a waiting report is tried again: a tenth of its wait, at most 30 s. */
+    private Duration reportRetry() {
+        Duration d = config.dropFolderReportWait().dividedBy(10);
+        return d.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : d;
     }
 
     private void done(Path root, Path rel, String folder, String reason) throws IOException {
@@ -162,16 +170,5 @@ public class DropFolderWatcher {
             p = target.resolveSibling(target.getFileName() + "." + i);
         }
         return p;
-    }
-
-    /** Skips the scan when no drop folder is configured. */
-    public static class Disabled implements Scheduled.SkipPredicate {
-        @Inject
-        IngestConfig config;
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return config.dropFolder().isEmpty();
-        }
     }
 }

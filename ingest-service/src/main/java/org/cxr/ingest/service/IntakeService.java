@@ -143,7 +143,12 @@ public class IntakeService {
 
     private static DicomFile parse(byte[] bytes) throws IntakeRejected {
         try {
-            return DicomReader.read(bytes);
+            DicomFile file = DicomReader.read(bytes);
+            if (file.pixelData() != null && !file.pixelData().isComplete()) {
+                // the reader is lenient, but a cut-off upload must be re-sent, not stored
+                throw new IntakeRejected(RejectReason.MALFORMED_DICOM, "the pixel data is truncated");
+            }
+            return file;
         } catch (DicomException e) {
             RejectReason r = e.reason() == DicomException.Reason.NOT_DICOM ? RejectReason.NOT_DICOM
                     : e.reason() == DicomException.Reason.TOO_LARGE ? RejectReason.TOO_LARGE : RejectReason.MALFORMED_DICOM;

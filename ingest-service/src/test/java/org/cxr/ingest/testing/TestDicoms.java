@@ -22,7 +22,16 @@ public final class TestDicoms {
     public static final String STUDY_DATE = "20190321";
     public static final String OTHER_ID = "OTHER-55501";
 
+    /** Each test class takes its own range of UID numbers, so classes sharing one database never collide. */
+    private static final java.util.concurrent.atomic.AtomicLong BASE =
+            new java.util.concurrent.atomic.AtomicLong((System.currentTimeMillis() % 1_000_000L) * 10_000_000L);
+
     private TestDicoms() {
+    }
+
+    /** A fresh range of 1,000,000 study numbers for {@link #spec}. */
+    public static long runBase() {
+        return BASE.getAndAdd(1_000_000L);
     }
 
     /** One instance; every value that identifies the patient is one of the constants above or an argument. */

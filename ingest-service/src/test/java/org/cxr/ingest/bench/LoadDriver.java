@@ -1,0 +1,126 @@
+package org.cxr.ingest.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.cxr.ingest.testing.TestDicoms;
+
+/**
+ * N concurrent HTTP clients posting distinct ~1 MB DICOM instances to {@code POST /studies/instances}
+ * (application/dicom). Instances differ in SOPInstanceUID and StudyInstanceUID (two per study),
+ * patched into one generated template, so generating them costs the driver only a copy.
+ */
+public final class LoadDriver {
+    /** What a run measured. */
+    public record Result(int clients, int instances, double seconds, double perSecond, double megabytesPerSecond,
+                         double p50Millis, double p95Millis, double p99Millis, int non200, int notAccepted) {
+        @Override
+        public String toString() {
+            return String.format("%d instances of %.2f MB, %d clients: %.1f instances/s (%.1f MB/s), latency p50 %.0f ms,"
+                    + " p95 %.0f ms, p99 %.0f ms; non-200: %d, not ACCEPTED: %d", instances,
+                    megabytesPerSecond * seconds / instances, clients, perSecond, megabytesPerSecond, p50Millis, p95Millis,
+                    p99Millis, non200, notAccepted);
+        }
+    }
+
+    private final byte[] template;
+    private final int sopAt;
+    private final int studyAt;
+    private final String run;
+
+    public LoadDriver(int targetBytes, String patientId) {
+        run = String.format("%09d", TestDicoms.runBase());
+        TestDicoms.Spec s = new TestDicoms.Spec(patientId, "1.2.826.0.1.3680043.8.498.88." + run + ".000000000",
+                "1.2.826.0.1.3680043.8.498.88." + run + ".9", "1.2.826.0.1.3680043.8.498.89." + run + ".000000000", "PA",
+                0, 0, 1);
+        template = TestDicoms.sized(s, targetBytes);
+        sopAt = find(template, s.sopUid());
+        studyAt = find(template, s.studyUid());
+    }
+
+    public int size() {
+        return template.length;
+    }
+
+    /** Instance number {@code i}: unique SOP UID, study {@code i / 2}. */
+    public byte[] instance(int i) {
+        byte[] b = template.clone();
+        patch(b, sopAt, i);
+        patch(b, studyAt, i / 2);
+        return b;
+    }
+
+    public Result run(URI base, int clients, int first, int count) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = base.resolve("/studies/instances");
+        long[] latency = new long[count];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger non200 = new AtomicInteger();
+        AtomicInteger notAccepted = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                for (int k; (k = next.getAndIncrement()) < count; ) {
+                    byte[] body = instance(first + k);
+                    long s = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/dicom")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            non200.incrementAndGet();
+                        } else if (!r.body().contains("\"ACCEPTED\"")) {
+                            notAccepted.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        non200.incrementAndGet();
+                    }
+                    latency[k] = System.nanoTime() - s;
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long[] sorted = latency.clone();
+        Arrays.sort(sorted);
+        return new Result(clients, count, secs, count / secs, count * (double) template.length / secs / 1e6,
+                pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99), non200.get(), notAccepted.get());
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static void patch(byte[] b, int at, int n) {
+        byte[] digits = String.format("%09d", n).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(digits, 0, b, at, 9);
+    }
+
+    private static int find(byte[] hay, String s) {
+        byte[] needle = s.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            int end = i + needle.length;
+            if (end < hay.length && (hay[end] == '.' || Character.isDigit(hay[end]))) {
+                continue; // a longer UID that starts with this one (e.g. FrameOfReferenceUID = study + ".9")
+            }
+            return end - 9;
+        }
+        throw new IllegalStateException("UID not found in the template");
+    }
+}

@@ -1,0 +1,53 @@
+package org.cxr.ingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * REST upload throughput of the service itself: 1 MB instances, the object store's write cost
+ * removed by {@link SinkStore} (real Kafka with acks awaited, real PostgreSQL, full de-identification).
+ * Run: {@code mvn -q -pl ingest-service test -Dtest=ServiceCapacityBench -Dingest.bench=true}.
+ */
+@QuarkusTest
+@TestProfile(ServiceCapacityBench.Sink.class)
+@EnabledIfSystemProperty(named = "ingest.bench", matches = "true")
+class ServiceCapacityBench {
+    public static class Sink implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(SinkStore.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void restThroughputWithoutStoreCost() throws Exception {
+        int clients = Integer.getInteger("ingest.bench.clients", 8);
+        int count = Integer.getInteger("ingest.bench.instances", 2000);
+        LoadDriver driver = new LoadDriver(1 << 20, "MRN-BENCH-SINK");
+        driver.run(URI.create(base.toString()), clients, 0, 200); // warm-up (JIT, pools)
+        long puts = SinkStore.PUTS.get();
+        LoadDriver.Result r = driver.run(URI.create(base.toString()), clients, 200, count);
+        BenchReport.write("REST upload, object store write cost removed (sink S3)", r.toString());
+        assertThat(r.non200()).isZero();
+        assertThat(SinkStore.PUTS.get() - puts).isEqualTo(count);
+    }
+}

@@ -1,0 +1,177 @@
+package org.cxr.ingest.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+import org.cxr.events.ObjectKeys;
+import org.cxr.events.Topics;
+import org.cxr.ingest.cli.ImportCommand;
+import org.cxr.ingest.testing.EventTap;
+import org.cxr.ingest.testing.Infra;
+import org.cxr.ingest.testing.MimicTrees;
+import org.cxr.ingest.testing.TestDicoms;
+import org.cxr.local.testing.LocalInfraTestResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import picocli.CommandLine;
+
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+class ImportAndDropFolderTest {
+    static final long RUN = TestDicoms.runBase();
+
+    @TempDir
+    Path tmp;
+    @TestHTTPResource("/")
+    URL base;
+
+    static JsonPath runImport(Path path, String layout) throws InterruptedException {
+        String id = given().contentType("application/json").body(Map.of("path", path.toString(), "layout", layout))
+                .post("/imports").then().statusCode(202).extract().path("importId");
+        for (int i = 0; i < 600; i++) {
+            JsonPath p = given().get("/imports/" + id).then().statusCode(200).extract().jsonPath();
+            if (!"RUNNING".equals(p.getString("state"))) {
+                return p;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("import did not finish");
+    }
+
+    @Test
+    void mimicTreeKeepsItsIdsAndReRunAnnouncesNothing() throws Exception {
+        Path root = tmp.resolve("mimic");
+        List<MimicTrees.Study> studies = MimicTrees.write(root, 2, 2, 2, RUN + 10_000);
+        Path badDir = Files.createDirectories(root.resolve("files/p10/p1000/s5000"));
+        Files.write(badDir.resolve("x.dcm"), TestDicoms.mimic("10000001", RUN + 11_000, 1));
+        MimicTrees.Study first = studies.get(0);
+        Files.writeString(root.resolve(ObjectKeys.studyDir(first.subjectId(), first.studyId()))
+                .resolve("aaaaaaaa-bbbbbbbb-cccccccc-dddddddd-eeeeeeee.dcm"), "not dicom");
+        Files.writeString(root.resolve("index.html"), "<html/>");
+
+        JsonPath p = runImport(root, "mimic");
+        assertThat(p.getString("state")).isEqualTo("DONE");
+        assertThat(p.getLong("filesTotal")).isEqualTo(15);
+        assertThat(p.getLong("instances.accepted")).isEqualTo(8);
+        assertThat(p.getLong("reports.accepted")).isEqualTo(4);
+        assertThat(p.getLong("rejected")).isEqualTo(2);
+        assertThat(p.getLong("skipped")).isEqualTo(1);
+        assertThat(p.getMap("rejectedByReason")).containsEntry("BAD_ID", 1).containsEntry("NOT_DICOM", 1);
+
+        for (MimicTrees.Study s : studies) {
+            assertThat(EventTap.get().await(EventTap.study(Topics.INSTANCE_RECEIVED, s.studyId()), 2)).hasSize(2);
+            assertThat(EventTap.get().matching(EventTap.study(Topics.REPORT_RECEIVED, s.studyId()))).hasSize(1);
+            for (String d : s.dicomIds()) {
+                Path src = root.resolve(ObjectKeys.dicom(s.subjectId(), s.studyId(), d));
+                assertThat(Infra.store().get("cxr-dicom", ObjectKeys.dicom(s.subjectId(), s.studyId(), d)))
+                        .isEqualTo(Files.readAllBytes(src)); // MIMIC input is stored as received
+            }
+        }
+        int before = EventTap.get().all().size();
+        JsonPath again = runImport(root, "mimic");
+        assertThat(again.getLong("instances.duplicates")).isEqualTo(8);
+        assertThat(again.getLong("reports.unchanged")).isEqualTo(4);
+        assertThat(again.getLong("accepted")).isZero();
+        Thread.sleep(1500);
+        assertThat(EventTap.get().all()).hasSize(before);
+        given().get("/imports").then().statusCode(200).body("importId", org.hamcrest.Matchers.hasItem(again.getString("importId")));
+    }
+
+    @Test
+    void folderImportAssignsIdsAndRefusesEscapes() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("folder/sub"));
+        TestDicoms.Spec a = TestDicoms.spec("MRN-F-" + RUN, RUN + 20_000, 1);
+        Files.write(root.resolve("IM0001"), TestDicoms.bytes(a));
+        Files.write(root.resolve("IM0002"), TestDicoms.bytes(TestDicoms.spec("MRN-F-" + RUN, RUN + 20_000, 2)));
+        Files.writeString(root.resolve(a.studyUid() + ".txt"), "IMPRESSION: Clear lungs.");
+        Path outside = Files.write(tmp.resolve("outside.dcm"), TestDicoms.bytes(TestDicoms.spec("MRN-X-" + RUN, RUN + 20_001, 1)));
+        Files.createSymbolicLink(root.resolve("link.dcm"), outside);
+
+        JsonPath p = runImport(tmp.resolve("folder"), "folder");
+        assertThat(p.getLong("instances.accepted")).isEqualTo(2);
+        assertThat(p.getLong("reports.accepted")).isEqualTo(1);
+        assertThat(p.getMap("rejectedByReason")).containsEntry("PATH_OUTSIDE_ROOT", 1);
+
+        given().contentType("application/json").body(Map.of("path", "relative/path", "layout", "folder")).post("/imports")
+                .then().statusCode(400);
+        given().contentType("application/json").body(Map.of("path", tmp + "/folder/../folder", "layout", "folder"))
+                .post("/imports").then().statusCode(400);
+        given().contentType("application/json").body(Map.of("path", tmp.toString(), "layout", "weird")).post("/imports")
+                .then().statusCode(400);
+        given().get("/imports/" + java.util.UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void cliImportsShowsProgressAndExitsByOutcome() throws Exception {
+        Path clean = tmp.resolve("clean");
+        MimicTrees.write(clean, 1, 1, 2, RUN + 30_000);
+        String url = base.toString();
+        assertThat(new CommandLine(new ImportCommand()).execute(clean.toString(), "--ingest-url", url)).isZero();
+        Files.writeString(clean.resolve("files/bad.dcm"), "x"); // not in the MIMIC layout: BAD_ID
+        assertThat(new CommandLine(new ImportCommand()).execute(clean.toString(), "--layout", "mimic", "--ingest-url", url))
+                .isEqualTo(1);
+        assertThat(new CommandLine(new ImportCommand()).execute(tmp.resolve("missing").toString(), "--ingest-url", url))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void dropFolderTakesCompleteFilesAndQuarantinesBadOnes() throws Exception {
+        Path drop = Path.of("target/drop-folder").toAbsolutePath();
+        Files.createDirectories(drop);
+        TestDicoms.Spec a = TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 1);
+        String reportName = a.studyUid() + ".txt";
+        // the report comes first: it waits for its study
+        Files.writeString(drop.resolve(reportName), "IMPRESSION: Normal.");
+        Thread.sleep(2500);
+        assertThat(drop.resolve(reportName)).exists();
+        // an atomic rename, and a slow writer
+        Path part = drop.resolve("a.dcm.part");
+        Files.write(part, TestDicoms.bytes(a));
+        Files.move(part, drop.resolve("a.dcm"), StandardCopyOption.ATOMIC_MOVE);
+        byte[] b = TestDicoms.bytes(TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 2));
+        Path slow = drop.resolve("nested/b.dcm");
+        Files.createDirectories(slow.getParent());
+        Files.write(slow, java.util.Arrays.copyOf(b, b.length / 2));
+        Thread.sleep(600);
+        Files.write(slow, b);
+        Files.writeString(drop.resolve("junk.bin"), "not a dicom");
+
+        awaitExists(drop.resolve("processed/a.dcm"));
+        awaitExists(drop.resolve("processed/nested/b.dcm"));
+        awaitExists(drop.resolve("quarantine/junk.bin.reason.txt"));
+        assertThat(Files.readString(drop.resolve("quarantine/junk.bin.reason.txt"))).startsWith("NOT_DICOM");
+        assertThat(drop.resolve("junk.bin")).doesNotExist();
+        // the waiting report is retried (every tenth of its wait) and taken once the study exists
+        awaitExists(drop.resolve("processed/" + reportName));
+        String studyId = given().contentType("application/dicom").body(TestDicoms.bytes(a)).post("/studies/instances").then()
+                .body("results[0].status", equalTo("DUPLICATE")).extract().path("results[0].studyId");
+        assertThat(EventTap.get().await(EventTap.study(Topics.INSTANCE_RECEIVED, studyId), 2)).hasSize(2);
+        assertThat(EventTap.get().matching(EventTap.study(Topics.REPORT_RECEIVED, studyId))).hasSize(1);
+    }
+
+    static void awaitExists(Path p) throws InterruptedException {
+        awaitExists(p, 15_000);
+    }
+
+    static void awaitExists(Path p, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!Files.exists(p) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(p).exists();
+    }
+}

@@ -1,0 +1,64 @@
+package org.cxr.ingest.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.cxr.ingest.testing.EventTap;
+import org.cxr.ingest.testing.Infra;
+import org.cxr.ingest.testing.OutageResource;
+import org.cxr.ingest.testing.TestDicoms;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** With the object store or the broker down, uploads answer 503 + Retry-After and nothing is recorded or announced. */
+final class Outages {
+    private Outages() {
+    }
+
+    public static class StoreDown implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(OutageResource.class, Map.of("down", "s3")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    public static class BrokerDown implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(OutageResource.class, Map.of("down", "kafka")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    static void uploadsFailCleanly(long run) throws Exception {
+        long instances = Infra.count("select count(*) from instance");
+        long reports = Infra.count("select count(*) from report_revision");
+        int events = EventTap.get().all().size();
+        TestDicoms.Spec spec = TestDicoms.spec("MRN-OUT-" + run, run, 1);
+        given().contentType("application/dicom").body(TestDicoms.bytes(spec)).post("/studies/instances").then()
+                .statusCode(503).header("Retry-After", "5");
+        given().multiPart("a", "a.dcm", TestDicoms.bytes(spec), "application/dicom").post("/studies/instances").then()
+                .statusCode(503);
+        ReportAndStowTest.stow("/dicomweb/studies", TestDicoms.bytes(spec)).statusCode(503);
+        given().contentType("text/plain").queryParam("patientId", "MRN-OUT-" + run).queryParam("issuer", "SEGH")
+                .body("IMPRESSION: fine.")
+                .put("/studies/" + spec.studyUid() + "/report").then().statusCode(503);
+        Thread.sleep(1500);
+        assertThat(Infra.count("select count(*) from instance")).isEqualTo(instances);
+        assertThat(Infra.count("select count(*) from report_revision")).isEqualTo(reports);
+        assertThat(EventTap.get().all()).hasSize(events);
+        given().get("/q/health/ready").then().statusCode(503);
+    }
+}
