@@ -1,0 +1,104 @@
+package org.cxr.label.messaging;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.cxr.events.CxrEvent;
+import org.cxr.events.EventJson;
+import org.cxr.events.FailureReason;
+import org.cxr.events.LabelVector;
+import org.cxr.events.Observation;
+import org.cxr.events.ReportLabelled;
+import org.cxr.events.ReportReceived;
+import org.cxr.events.ReportSection;
+import org.cxr.label.domain.LabelValue;
+import org.cxr.label.domain.labeler.ReportPipeline;
+import org.cxr.label.domain.section.SectionKind;
+
+/**
+ * What label-service does with one report-received event, without Kafka or S3: parse the event,
+ * decode the report bytes, label, and build the report-labelled event — or say why it goes to the
+ * dead-letter topic. The same bytes always give the same event (and the same ce_id).
+ */
+final class ReportLabelling {
+    private ReportLabelling() {
+    }
+
+    /** Either the event to emit or a dead letter's reason and message. */
+    record Outcome(CxrEvent event, FailureReason reason, String message) {
+        static Outcome failed(FailureReason reason, String message) {
+            return new Outcome(null, reason, message);
+        }
+    }
+
+    /** Parses a payload; throws EventJson.InvalidEventException when it is not a ReportReceived. */
+    static ReportReceived parse(String payload) {
+        if (payload == null) {
+            throw new EventJson.InvalidEventException("empty record value", null);
+        }
+        return EventJson.read(payload, ReportReceived.class);
+    }
+
+    static Outcome label(ReportPipeline pipeline, ReportReceived event, byte[] bytes, Instant now) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return Outcome.failed(FailureReason.UNDECODABLE_REPORT, "report " + event.objectKey() + " is not UTF-8 text");
+        }
+        if (text.indexOf('\0') >= 0) {
+            return Outcome.failed(FailureReason.UNDECODABLE_REPORT, "report " + event.objectKey() + " contains NUL bytes (binary?)");
+        }
+        if (text.isBlank()) {
+            return Outcome.failed(FailureReason.EMPTY_REPORT, "report " + event.objectKey() + " is empty (" + bytes.length + " bytes)");
+        }
+        ReportPipeline.Result r = pipeline.process(text);
+        ReportSection section = section(r.section().kind());
+        boolean none = r.labels() == null;
+        return new Outcome(new ReportLabelled(ReportLabelled.SCHEMA_VERSION, event.subjectId(), event.studyId(), event.objectKey(),
+                sha256(bytes), none ? ReportSection.NONE : section, none ? "" : r.section().text(),
+                none ? null : vector(r.labels().chexpert()), none ? null : vector(r.labels().negbio()), pipeline.version(), now),
+                null, null);
+    }
+
+    private static ReportSection section(SectionKind kind) {
+        return switch (kind) {
+            case IMPRESSION -> ReportSection.IMPRESSION;
+            case FINDINGS -> ReportSection.FINDINGS;
+            case LAST_PARAGRAPH -> ReportSection.LAST_PARAGRAPH;
+            case COMPARISON -> ReportSection.COMPARISON;
+            case NONE, TEXT -> ReportSection.NONE;
+        };
+    }
+
+    static LabelVector vector(org.cxr.label.domain.LabelVector labels) {
+        Map<Observation, Double> m = new EnumMap<>(Observation.class);
+        for (org.cxr.label.domain.Observation o : org.cxr.label.domain.Observation.all()) {
+            LabelValue v = labels.get(o);
+            m.put(Observation.ofColumn(o.column()), switch (v) {
+                case POSITIVE -> 1.0;
+                case NEGATIVE -> 0.0;
+                case UNCERTAIN -> -1.0;
+                case BLANK -> null;
+            });
+        }
+        return LabelVector.of(m);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
