@@ -19,7 +19,7 @@ final class DicomEncoder {
             "postero-anterior", new String[]{"R-10214", "SRT"},
             "antero-posterior", new String[]{"R-10206", "SRT"},
             "left lateral", new String[]{"R-10236", "SRT"},
-            "lateral", new String[]{"R-10230", "SRT"},
+            "lateral", new String[]{"R-102CD", "SRT"},
             "Erect", new String[]{"F-10440", "SRT"},
             "Recumbent", new String[]{"F-10450", "SRT"});
     private static final int PATIENT_TELEPHONE_NUMBERS = Tag.forKeyword("PatientTelephoneNumbers");
