@@ -12,11 +12,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -71,6 +76,7 @@ public final class IngestUploader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final URI base;
+    private final int concurrency;
     private final int maxAttempts;
     private final Duration requestTimeout;
     private final HttpClient http;
@@ -87,6 +93,7 @@ public final class IngestUploader implements AutoCloseable {
         }
         String s = ingest.toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
+        this.concurrency = concurrency;
         this.maxAttempts = maxAttempts;
         this.requestTimeout = requestTimeout;
         this.workers = Executors.newFixedThreadPool(concurrency, r -> {
@@ -111,6 +118,41 @@ public final class IngestUploader implements AutoCloseable {
         return CompletableFuture.allOf(instances.toArray(CompletableFuture[]::new))
                 .thenApplyAsync(done -> unchecked(() -> new StudyResult(study,
                         instances.stream().map(CompletableFuture::join).toList(), putReport(study))), workers);
+    }
+
+    /**
+     * Uploads a stream of studies with at most {@code 2 × concurrency} studies in flight (so a
+     * generator stream of any length runs in constant memory), handing each result to
+     * {@code onResult} as it completes (from a worker thread). Returns the number of studies
+     * uploaded; the first failure stops the upload and is thrown.
+     */
+    public long uploadAll(Stream<GeneratedStudy> studies, Consumer<StudyResult> onResult) throws IOException {
+        Semaphore slots = new Semaphore(2 * concurrency);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long submitted = 0;
+        try {
+            for (Iterator<GeneratedStudy> it = studies.iterator(); it.hasNext() && failure.get() == null; submitted++) {
+                slots.acquire();
+                submit(it.next()).whenComplete((result, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    } else {
+                        onResult.accept(result);
+                    }
+                    slots.release();
+                });
+            }
+            slots.acquire(2 * concurrency); // wait for the last ones
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            throw cause instanceof UncheckedUpload u ? u.cause : new IOException(cause.getMessage(), cause);
+        }
+        return submitted;
     }
 
     /** Uploads a study and waits for the answers. */

@@ -188,6 +188,27 @@ class IngestUploaderTest {
     }
 
     @Test
+    void uploadsAStreamWithBoundedStudiesInFlightAndStopsAtTheFirstFailure() throws Exception {
+        busyOnce.set(false);
+        GeneratorOptions small = GeneratorOptions.defaults().withMaxSize(32, 32);
+        List<IngestUploader.StudyResult> results = Collections.synchronizedList(new ArrayList<>());
+        try (IngestUploader uploader = new IngestUploader(base(), 2)) {
+            assertThat(uploader.uploadAll(new StudyGenerator(14, small).studies(7), results::add)).isEqualTo(7);
+        }
+        assertThat(results).extracting(r -> r.study().index()).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(results).allSatisfy(r -> assertThat(r.report().status()).isEqualTo("ACCEPTED"));
+        assertThat(maxInFlight.get()).isLessThanOrEqualTo(2);
+
+        reportFails = true;
+        try (IngestUploader uploader = new IngestUploader(base(), 2, 1, Duration.ofSeconds(20))) {
+            assertThatThrownBy(() -> uploader.uploadAll(new StudyGenerator(15, small).studies(50), r -> { }))
+                    .isInstanceOf(IngestUploader.UploadException.class).hasMessageContaining("HTTP 500");
+        }
+        long puts = requests.stream().filter(r -> r.method().equals("PUT")).count();
+        assertThat(puts).as("stopped soon after the first failure, not after all 50 studies").isLessThan(7 + 10);
+    }
+
+    @Test
     void retryAfterAcceptsSecondsAndDatesWithinBounds() {
         ZonedDateTime now = ZonedDateTime.of(2026, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
         assertThat(IngestUploader.retryAfter("2", now)).isEqualTo(Duration.ofSeconds(2));
