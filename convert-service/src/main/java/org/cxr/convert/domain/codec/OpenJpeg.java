@@ -119,7 +119,8 @@ final class OpenJpeg {
         if (s == null) {
             return END_OF_STREAM;
         }
-        long target = Math.max(0, Math.min(s.length, s.position + bytes));
+        long step = Math.max(-s.length, Math.min(s.length, bytes)); // keeps the sum below from overflowing
+        long target = Math.max(0, Math.min(s.length, s.position + step));
         long moved = target - s.position;
         s.position = (int) target;
         return moved == 0 && bytes != 0 ? END_OF_STREAM : moved; // 0 would make OpenJPEG skip forever
@@ -134,7 +135,7 @@ final class OpenJpeg {
     };
     private static final Lib.MessageFn ERROR = (message, user) -> {
         Source s = ACTIVE.get(Pointer.nativeValue(user));
-        if (s != null && s.errors.length() < 1000) {
+        if (s != null && message != null && s.errors.length() < 1000) {
             s.errors.append(s.errors.length() > 0 ? "; " : "").append(message.strip());
         }
     };
