@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * smooth bands, clavicles, optional collimation borders and a lead marker, plus noise. Not anatomy,
  * but an image whose histogram and structure look like a chest film, so conversion and
  * equalisation have realistic work to do.
- * <p>Speed: the anatomy (transcendental maths) is evaluated on a grid of one sample per
+ * <p>Speed: the anatomy (the costly part) is evaluated on a grid of one sample per
  * {@code step} pixels and interpolated bilinearly; the full-resolution pass only interpolates, adds
  * noise from a table and stores — a 3000×2500 16-bit image takes a few tens of milliseconds.
  */
