@@ -3,7 +3,8 @@
 #   bash convert-service/bench/convert-bench.sh [OUT_DIR]
 # Needs ../shared (or CXR_SHARED_DIR), /usr/bin/python3 with pydicom+gdcm+opencv, taskset, /usr/bin/time.
 # 1. per-image time, ours (CLI, warm JVM) vs the reference (warm interpreter), both pinned to CPU 0,
-#    the same single-frame files; medians per transfer syntax;
+#    the same single-frame files, WARMUP passes then the median of MEASURE passes per file;
+#    medians per transfer syntax;
 # 2. JPEG encode of a 2500x3000 image: ours (bytedeco OpenCV), ImageIO, Python cv2 (CPU 0);
 # 3. peak RSS of the CLI converting the whole shared set with 2 workers.
 set -euo pipefail
@@ -12,6 +13,7 @@ ROOT=$(pwd)
 SHARED=${CXR_SHARED_DIR:-$ROOT/../shared}
 OUT=${1:-/tmp/cxr-convert-bench}
 WARMUP=${WARMUP:-2}
+MEASURE=${MEASURE:-3}
 rm -rf "$OUT" && mkdir -p "$OUT"
 mvn -q -o -DskipTests -pl libs/dicom install >/dev/null
 mvn -q -o -DskipTests -pl convert-service test-compile >/dev/null
@@ -29,9 +31,9 @@ echo "# files: $(ls "$SET" | wc -l)"
 
 # 1. per-image times
 taskset -c 0 java -cp "$CLI_CP" org.cxr.convert.cli.ConvertCommand "$SET" "$OUT/ours" --workers 1 \
-  --warmup-passes "$WARMUP" --timings "$OUT/ours.csv" --quiet 2>/dev/null || true
+  --warmup-passes "$WARMUP" --measure-passes "$MEASURE" --timings "$OUT/ours.csv" --quiet 2>/dev/null || true
 ( cd "$SET" && taskset -c 0 /usr/bin/python3 "$ROOT/convert-service/bench/reference_timing.py" \
-  "$SHARED/tools/reference_convert.py" "$OUT/ref" "$WARMUP" *.dcm > "$OUT/ref.csv" )
+  "$SHARED/tools/reference_convert.py" "$OUT/ref" "$WARMUP" "$MEASURE" *.dcm > "$OUT/ref.csv" )
 /usr/bin/python3 - "$OUT/ours.csv" "$OUT/ref.csv" <<'PY'
 import csv, statistics, sys
 ours = {r["file"]: r for r in csv.DictReader(open(sys.argv[1]))}

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Per-image time of the published recipe (../shared/tools/reference_convert.py) in a warm interpreter.
 
-Usage: reference_timing.py REFERENCE_SCRIPT OUT_DIR WARMUP_PASSES FILE...
-Imports the reference's convert(), runs every file WARMUP_PASSES times, then once more measured:
+Usage: reference_timing.py REFERENCE_SCRIPT OUT_DIR WARMUP_PASSES MEASURE_PASSES FILE...
+Imports the reference's convert(), runs every file WARMUP_PASSES times, then MEASURE_PASSES times
+measured (the median per file is printed):
 time of convert(path) + cv2.imwrite(jpg), i.e. what the script does per image without the
 interpreter start and imports. Prints CSV: file,transfer_syntax,status,ms.
 """
@@ -22,7 +23,7 @@ def main(argv):
     spec = importlib.util.spec_from_file_location("reference_convert", argv[1])
     ref = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ref)
-    out_dir, warmups, files = argv[2], int(argv[3]), argv[4:]
+    out_dir, warmups, measures, files = argv[2], int(argv[3]), int(argv[4]), argv[5:]
     os.makedirs(out_dir, exist_ok=True)
 
     def once(path):
@@ -46,7 +47,7 @@ def main(argv):
         except Exception:  # noqa: BLE001
             ts = ""
         try:
-            ms = once(f)
+            ms = sorted(once(f) for _ in range(measures))[measures // 2]
             print(f"{f},{ts},OK,{ms:.3f}")
         except Exception:  # noqa: BLE001
             print(f"{f},{ts},FAIL,")

@@ -84,6 +84,10 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "benchmarks: convert everything K times before the measured pass")
     int warmupPasses;
 
+    @Option(names = "--measure-passes", paramLabel = "M", hidden = true,
+            description = "benchmarks: convert everything M times; --timings gets each file's median")
+    int measurePasses = 1;
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -127,7 +131,11 @@ public final class ConvertCommand implements Callable<Integer> {
             run(converter, jobs, false);
         }
         List<Outcome> outcomes = run(converter, jobs, !quiet);
-        return report(outcomes, jobs.size());
+        List<List<Outcome>> repeats = new ArrayList<>(List.of(outcomes));
+        for (int pass = 1; pass < measurePasses; pass++) {
+            repeats.add(run(converter, jobs, false));
+        }
+        return report(outcomes, jobs.size(), repeats);
     }
 
     private int convertOne(Converter converter, String ext) throws IOException {
@@ -238,8 +246,11 @@ public final class ConvertCommand implements Callable<Integer> {
         return new Outcome(job, r, System.nanoTime() - t0);
     }
 
-    private int report(List<Outcome> outcomes, int planned) throws IOException {
+    private int report(List<Outcome> outcomes, int planned, List<List<Outcome>> repeats) throws IOException {
         outcomes.sort(Comparator.comparing(o -> o.job().relative()));
+        for (List<Outcome> r : repeats) {
+            r.sort(Comparator.comparing(o -> o.job().relative()));
+        }
         Files.createDirectories(out);
         Map<FailureReason, Integer> failures = new EnumMap<>(FailureReason.class);
         int converted = 0;
@@ -259,7 +270,16 @@ public final class ConvertCommand implements Callable<Integer> {
         if (timingsFile != null) {
             try (CSVPrinter t = csv(timingsFile, List.of("file", "transfer_syntax", "status", "read_ms", "decode_ms",
                     "recipe_ms", "encode_ms", "total_ms", "with_write_ms"))) {
-                for (Outcome o : outcomes) {
+                for (int i = 0; i < outcomes.size(); i++) {
+                    // the pass whose conversion + write time is the median for this file
+                    List<Outcome> runs = new ArrayList<>();
+                    for (List<Outcome> r : repeats) {
+                        if (i < r.size()) {
+                            runs.add(r.get(i));
+                        }
+                    }
+                    runs.sort(Comparator.comparingLong(Outcome::wallNanos));
+                    Outcome o = runs.get(runs.size() / 2);
                     var tm = o.result().timings();
                     String ts = o.result() instanceof Converted c ? c.transferSyntaxUid() : "";
                     String status = o.result() instanceof Failed f ? f.reason().name() : "OK";
@@ -291,9 +311,14 @@ public final class ConvertCommand implements Callable<Integer> {
                 .setRecordSeparator("\n").get());
     }
 
+    private static final java.util.Set<Path> CREATED_DIRS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (!CREATED_DIRS.contains(dir)) {
+            Files.createDirectories(dir);
+            CREATED_DIRS.add(dir);
+        }
         Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
         try {
             Files.write(tmp, bytes);

@@ -1,6 +1,7 @@
 package org.cxr.convert.domain;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,6 +40,8 @@ public final class Converter {
     /** The converter version carried on converted events. */
     public static final String VERSION = "cxr-convert/1.0 (recipe mimic-cxr-jpg-2.0.0; opencv "
             + OpenCvEncoder.OPENCV_VERSION + ")";
+    /** Files up to this size are read whole; larger ones header first, pixel data on demand. */
+    private static final long WHOLE_FILE_LIMIT = 256L << 20;
     /** JPEG quality of the recipe (cv2.imwrite's default). */
     public static final int JPEG_QUALITY = 95;
 
@@ -93,7 +96,14 @@ public final class Converter {
     public ConversionResult convert(Path file, InstanceIds ids) {
         long t0 = System.nanoTime();
         try {
-            return convert(DicomReader.read(file), ids, file.toString(), t0);
+            // a converted file needs all its bytes: one read (as the service gets them from S3);
+            // very large files are parsed by their header and their pixel data read on demand
+            long size = Files.size(file);
+            DicomFile dicom = size <= WHOLE_FILE_LIMIT ? DicomReader.read(Files.readAllBytes(file)) : DicomReader.read(file);
+            return convert(dicom, ids, file.toString(), t0);
+        } catch (IOException e) {
+            return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), FailureReason.IO_ERROR,
+                    "cannot read " + file + ": " + e.getMessage(), null, t0);
         } catch (DicomException e) {
             return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
                     FailureReason.of(e.reason()), e.getMessage(), null, t0);
@@ -198,6 +208,8 @@ public final class Converter {
         long estimate = pixels * (4 + 3) + frameBytes + (px.isEncapsulated() ? pixels * 4 : 0);
         try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
             return decodeAndConvert(file, px, d, decoder.get(), frameBytes, ids, meta, t0, tRead);
+        } catch (RuntimeException e) { // a bug or a native encoder error must not take the caller down
+            return failed(ids, FailureReason.DECODE_ERROR, "conversion failed: " + e, meta, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(ids, FailureReason.IO_ERROR, "interrupted while waiting for memory", meta, t0);

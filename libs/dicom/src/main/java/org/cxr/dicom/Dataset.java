@@ -79,6 +79,12 @@ public final class Dataset {
         elements.keySet().removeIf(t -> t >>> 16 == group);
     }
 
+    /** Removes the elements that match (e.g. {@code e -> Tag.isPrivate(e.tag())}); items are not searched. */
+    public void removeIf(java.util.function.Predicate<DicomElement> filter) {
+        elements.values().removeIf(filter);
+        charset = null;
+    }
+
     /** The character set for text values of this dataset. */
     public SpecificCharacterSet characterSet() {
         SpecificCharacterSet cs = charset;

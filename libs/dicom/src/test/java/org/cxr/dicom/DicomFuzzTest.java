@@ -41,7 +41,7 @@ class DicomFuzzTest {
                 new byte[]{(byte) 0xFF, (byte) 0xD8, 3, 4, (byte) 0xFF, (byte) 0xD9})));
         enc.putInt(Tag.NumberOfFrames, VR.IS, 2);
         seeds.add(DicomWriter.toBytes(enc, TransferSyntax.JPEG_BASELINE));
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> fuzz(seeds, 400));
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> fuzz(seeds, 200));
     }
 
     @Test
@@ -52,7 +52,7 @@ class DicomFuzzTest {
                 seeds.add(Files.readAllBytes(f));
             }
         }
-        assertTimeoutPreemptively(Duration.ofSeconds(240), () -> fuzz(seeds, 150));
+        assertTimeoutPreemptively(Duration.ofSeconds(240), () -> fuzz(seeds, 100));
     }
 
     private void fuzz(List<byte[]> seeds, int perKind) throws Exception {

@@ -104,6 +104,9 @@ class DicomRoundTripTest {
         Dataset copy = read.dataset().copy();
         copy.putString(Tag.PatientName, VR.PN, "ANON");
         copy.remove(Tag.PatientID);
+        copy.putString(Tag.of(0x0009, 0x0010), VR.LO, "ACME");
+        copy.removeIf(e -> Tag.isPrivate(e.tag()));
+        assertThat(copy.contains(Tag.of(0x0009, 0x0010))).isFalse();
         Path out = tmp.resolve("copy.dcm");
         DicomWriter.write(out, read.fileMeta(), copy, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         DicomFile again = DicomReader.read(Files.readAllBytes(out));
