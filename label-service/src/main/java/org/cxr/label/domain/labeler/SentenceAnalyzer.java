@@ -343,6 +343,11 @@ final class SentenceAnalyzer {
             for (TriggerCategory pass : FINDING_ORDER) {
                 for (int k = 0; k < tc; k++) {
                     TriggerCategory rc = tCat[k];
+                    if (pass == TriggerCategory.NEGATION && rc == TriggerCategory.NORMAL && normalPredicateNegates(k, m)) {
+                        a = Assertion.NEGATIVE;
+                        c = tRule[k].source();
+                        break outer;
+                    }
                     boolean applies = rc == pass || (pass == TriggerCategory.UNCERTAIN && rc == TriggerCategory.ALTERNATIVE);
                     if (applies && distance(k, m) != NO && (rc != TriggerCategory.ALTERNATIVE || alternativeActive(k, m))) {
                         a = pass == TriggerCategory.NEGATION ? Assertion.NEGATIVE : Assertion.UNCERTAIN;
@@ -380,6 +385,14 @@ final class SentenceAnalyzer {
             }
         }
         return best;
+    }
+
+    /** "vascular engorgement appears normal": a [normal] predicate right after a finding (findings N). */
+    private boolean normalPredicateNegates(int k, int m) {
+        TriggerRule r = tRule[k];
+        long applies = r.appliesTo();
+        boolean observation = applies == 0 || (mTarget[m] >= 0 && mTarget[m] < 64 && (applies & (1L << mTarget[m])) != 0);
+        return observation && mEnd[m] <= tStart[k] && mStart[m] >= tBack[k] && words(tStart[k]) - words(mEnd[m]) < r.findingWindow();
     }
 
     private static int qualifierRank(TriggerCategory c) {

@@ -34,7 +34,7 @@ public final class RuleSet {
     public static final List<String> FILES = List.of("mentions.txt", "triggers.txt", "sections.txt", "abbreviations.txt");
 
     private static final Pattern TRIGGER_HEAD = Pattern.compile(
-            "(pre|post|both|any)(?:\\s+(\\d+)(?:/(\\d+))?)?(?:\\s+style=(chexpert|negbio))?(?:\\s+for\\s+(.+))?");
+            "(pre|post|both|any)(?:\\s+(\\d+)(?:/(\\d+))?)?(?:\\s+findings\\s+(\\d+))?(?:\\s+style=(chexpert|negbio))?(?:\\s+for\\s+(.+))?");
 
     private final String name;
     private final String version;
@@ -237,7 +237,7 @@ public final class RuleSet {
             Matcher m = colon < 0 ? null : TRIGGER_HEAD.matcher(line.text.substring(0, colon).strip());
             if (m == null || !m.matches()) {
                 throw new RuleFormatException(line.where
-                        + ": expected 'pre|post|both WINDOW[/FORWARD] [style=chexpert|negbio] [for Observation, ...]: phrases'");
+                        + ": expected 'pre|post|both WINDOW[/FORWARD] [findings N] [style=chexpert|negbio] [for Observation, ...]: phrases'");
             }
             Direction dir = switch (m.group(1)) {
                 case "pre" -> Direction.PRE;
@@ -257,10 +257,14 @@ public final class RuleSet {
             int window = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
             int back = dir == Direction.PRE ? 0 : window;
             int fwd = dir == Direction.POST ? 0 : m.group(3) == null ? window : Integer.parseInt(m.group(3));
-            int styles = m.group(4) == null ? 0b11 : 1 << (m.group(4).equals("chexpert") ? Style.CHEXPERT.ordinal() : Style.NEGBIO.ordinal());
+            if (m.group(4) != null && category != TriggerCategory.NORMAL) {
+                throw new RuleFormatException(line.where + ": 'findings N' only in [normal]");
+            }
+            int findings = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+            int styles = m.group(5) == null ? 0b11 : 1 << (m.group(5).equals("chexpert") ? Style.CHEXPERT.ordinal() : Style.NEGBIO.ordinal());
             long applies = 0;
-            if (m.group(5) != null) {
-                for (String name : m.group(5).split(",")) {
+            if (m.group(6) != null) {
+                for (String name : m.group(6).split(",")) {
                     Observation o = Observation.byColumn(name.strip());
                     if (o == null) {
                         throw new RuleFormatException(line.where + ": unknown observation '" + name.strip() + "'");
@@ -269,7 +273,7 @@ public final class RuleSet {
                 }
             }
             for (String p : phrases(line, line.text.substring(colon + 1))) {
-                out.add(new TriggerRule(category, dir, back, fwd, styles, applies, tokens(line, p), line.where + " " + p));
+                out.add(new TriggerRule(category, dir, back, fwd, findings, styles, applies, tokens(line, p), line.where + " " + p));
             }
         }
         return List.copyOf(out);

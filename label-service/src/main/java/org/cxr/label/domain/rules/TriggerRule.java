@@ -4,9 +4,11 @@ import java.util.List;
 
 /**
  * One phrase of triggers.txt. windowBack/windowFwd = how many words the scope reaches before
- * and after the trigger (0 where the direction does not apply); styles = bit mask of Style
- * ordinals it applies to; appliesTo = bit mask of Observation ordinals (0 = all).
+ * and after the trigger (0 where the direction does not apply); findingWindow = for a [normal]
+ * predicate, how many words back it also negates a finding ("vascular engorgement appears
+ * normal"; 0 = descriptors only); styles = bit mask of Style ordinals it applies to;
+ * appliesTo = bit mask of Observation ordinals (0 = all).
  */
-public record TriggerRule(TriggerCategory category, Direction direction, int windowBack, int windowFwd, int styles,
-                          long appliesTo, List<String> tokens, String source) {
+public record TriggerRule(TriggerCategory category, Direction direction, int windowBack, int windowFwd, int findingWindow,
+                          int styles, long appliesTo, List<String> tokens, String source) {
 }

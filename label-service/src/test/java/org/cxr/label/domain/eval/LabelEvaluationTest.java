@@ -38,7 +38,7 @@ class LabelEvaluationTest {
             Map.entry(Observation.ATELECTASIS, 0.79),
             Map.entry(Observation.CARDIOMEGALY, Published.CHEXPERT_MENTION_F1.get(Observation.CARDIOMEGALY)),
             Map.entry(Observation.CONSOLIDATION, 0.88),
-            Map.entry(Observation.EDEMA, 0.82),
+            Map.entry(Observation.EDEMA, Published.CHEXPERT_MENTION_F1.get(Observation.EDEMA)),
             Map.entry(Observation.ENLARGED_CARDIOMEDIASTINUM, Published.CHEXPERT_MENTION_F1.get(Observation.ENLARGED_CARDIOMEDIASTINUM)),
             Map.entry(Observation.FRACTURE, 0.85),
             Map.entry(Observation.LUNG_LESION, 0.79),
@@ -106,7 +106,7 @@ class LabelEvaluationTest {
             assertThat(all.strict(o).f1()).as(o.column()).isGreaterThanOrEqualTo(floor);
         }
         // NegBio's No Finding ignores findings outside the 14 columns, which the Open-i coders do not
-        assertThat(all.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.83);
+        assertThat(all.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.84);
     }
 
     @Test
