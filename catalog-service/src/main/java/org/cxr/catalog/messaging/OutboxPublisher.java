@@ -1,0 +1,179 @@
+package org.cxr.catalog.messaging;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.cxr.catalog.repository.CatalogIndexer;
+import org.cxr.events.CxrEvent;
+import org.cxr.events.DeadLetter;
+import org.cxr.events.EventJson;
+import org.cxr.events.StudyIndexed;
+import org.cxr.events.Topics;
+import org.cxr.platform.messaging.KafkaEvents;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.hibernate.Session;
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Publishes the outbox (StudyIndexed to cxr.study-indexed, the catalog's dead letters to
+ * cxr.catalog.dlq) after the transactions that wrote it have committed: rows are locked
+ * ({@code FOR UPDATE SKIP LOCKED}, so several instances never send the same row at once), sent,
+ * and deleted once the broker acknowledged them. A failure leaves them for the next round
+ * (after each indexed batch, and every few seconds): at-least-once, with deterministic event ids.
+ */
+@ApplicationScoped
+public class OutboxPublisher {
+    private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
+    private static final int CHUNK = 1000;
+    private static final String SOURCE = "/cxr/catalog-service";
+
+    @Inject
+    @Channel("study-indexed")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4 * CHUNK)
+    Emitter<String> studyIndexed;
+
+    @Inject
+    @Channel("catalog-dlq")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4 * CHUNK)
+    Emitter<String> catalogDlq;
+
+    @Inject
+    EntityManager em;
+    @Inject
+    CatalogIndexer indexer;
+
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "catalog-outbox");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void onStart(@Observes StartupEvent ev) {
+        indexer.onCommit(this::request);
+        executor.scheduleWithFixedDelay(this::request, 2, 5, TimeUnit.SECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        executor.shutdown();
+    }
+
+    /** Asks for a drain soon (coalesces requests). */
+    public void request() {
+        if (requested.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                requested.set(false);
+                try {
+                    drain();
+                } catch (RuntimeException e) {
+                    LOG.warnf("outbox not published yet (%s); will retry", e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Publishes everything in the outbox now; returns the number of events sent. */
+    public int drain() {
+        int total = 0;
+        while (true) {
+            int sent = QuarkusTransaction.requiringNew().call(this::sendChunk);
+            total += sent;
+            if (sent < CHUNK) {
+                return total;
+            }
+        }
+    }
+
+    /**
+     * {@link KafkaEvents#message} needs a study id (record key, ce_subject); a dead letter of an
+     * unreadable record may have none: then it is sent without key and without ce_subject.
+     */
+    static Message<String> message(CxrEvent event, java.time.Instant time) {
+        if (event.studyId() != null) {
+            return KafkaEvents.message(event, SOURCE, time);
+        }
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(org.cxr.events.EventHeaders.SPEC_VERSION, bytes("1.0"));
+        headers.add(org.cxr.events.EventHeaders.ID, bytes(event.eventId()));
+        headers.add(org.cxr.events.EventHeaders.TYPE, bytes(event.eventType()));
+        headers.add(org.cxr.events.EventHeaders.SOURCE, bytes(SOURCE));
+        headers.add(org.cxr.events.EventHeaders.TIME, bytes(time.toString()));
+        headers.add(org.cxr.events.EventHeaders.CONTENT_TYPE, bytes("application/json"));
+        return Message.of(EventJson.write(event)).addMetadata(
+                io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.<String>builder()
+                        .withHeaders(headers).build());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private int sendChunk() {
+        record Row(long id, String topic, String type, String payload, Timestamp createdAt) {
+        }
+        List<Row> rows = em.unwrap(Session.class).doReturningWork(conn -> {
+            List<Row> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT outbox_id, topic, event_type, payload, created_at"
+                    + " FROM outbox ORDER BY outbox_id LIMIT " + CHUNK + " FOR UPDATE SKIP LOCKED");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5)));
+                }
+            }
+            return out;
+        });
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            CxrEvent event = r.type().equals(StudyIndexed.TYPE) ? EventJson.read(r.payload(), StudyIndexed.class)
+                    : EventJson.read(r.payload(), DeadLetter.class);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            Message<String> m = message(event, r.createdAt().toInstant())
+                    .withAck(() -> {
+                        ack.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(t -> {
+                        ack.completeExceptionally(t);
+                        return CompletableFuture.completedFuture(null);
+                    });
+            (Topics.STUDY_INDEXED.equals(r.topic()) ? studyIndexed : catalogDlq).send(m);
+            acks.add(ack);
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("broker did not acknowledge the outbox: " + e.getMessage(), e);
+        }
+        long[] ids = rows.stream().mapToLong(Row::id).toArray();
+        em.unwrap(Session.class).doWork(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM outbox WHERE outbox_id = ANY (?)")) {
+                ps.setArray(1, conn.createArrayOf("int8", java.util.Arrays.stream(ids).boxed().toArray(Long[]::new)));
+                ps.executeUpdate();
+            }
+        });
+        return rows.size();
+    }
+}
