@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.cxr.events.Observation;
 import org.cxr.events.ReportSection;
@@ -33,7 +35,7 @@ final class ReportComposer {
     /** What the report frame needs to know about the study. */
     record Context(
             String examination,
-            boolean portable,
+            String techniqueSlot,
             int ageYears,
             String sex,
             LocalDate studyDate,
@@ -115,7 +117,7 @@ final class ReportComposer {
         } else {
             header(text, "EXAMINATION", c.examination());
             header(text, "INDICATION", indication(c, r));
-            header(text, "TECHNIQUE", templates.pick(c.portable() ? "portable-technique" : "normal-technique", r));
+            header(text, "TECHNIQUE", templates.pick(c.techniqueSlot(), r));
             header(text, "COMPARISON", c.priorStudyDate() == null ? "None."
                     : (r.nextBoolean() ? "Chest radiograph from " : "") + phi.date(c.priorStudyDate()) + ".");
             text.append(" FINDINGS: \n \n");
@@ -171,9 +173,13 @@ final class ReportComposer {
             for (int i = 0; i < count; i++) {
                 Observation o = weighted(PREVALENCE, r);
                 int value = r.nextDouble() < 0.68 ? 1 : -1;
+                boolean again = r.nextDouble() < 0.08;
+                if (said.mentions(o)) {
+                    continue; // one finding per observation ("small effusion. There is a small effusion." reads badly)
+                }
                 List<ReportTemplates.Template> mixed = candidates(said, null, ReportTemplates.Section.FINDINGS,
                         t -> t.has(o, value) && t.mixed());
-                said.addOne(r.nextDouble() < 0.08 && !mixed.isEmpty() ? mixed : candidates(said, null,
+                said.addOne(again && !mixed.isEmpty() ? mixed : candidates(said, null,
                         ReportTemplates.Section.FINDINGS, t -> t.has(o, value) && !t.mixed()), r);
             }
         }
@@ -211,10 +217,12 @@ final class ReportComposer {
                 continue;
             }
             List<ReportTemplates.Template> same = candidates(said, findings, ReportTemplates.Section.IMPRESSION, t -> t == f);
+            // A restatement names no place the finding did not ("right base" must not become "left upper lobe").
+            Set<String> places = places(f);
             List<ReportTemplates.Template> restated = candidates(said, findings, ReportTemplates.Section.IMPRESSION,
-                    t -> t.abnormal() && (t.other() && f.other()
+                    t -> t.abnormal() && places.containsAll(places(t)) && (t.other() && f.other()
                             || t.votes().stream().anyMatch(v -> v.value() != 0 && f.has(v.observation(), v.value()))));
-            said.addOne(!same.isEmpty() && r.nextInt(4) != 0 ? same : restated, r);
+            said.addOne(!same.isEmpty() && (restated.isEmpty() || r.nextInt(4) != 0) ? same : restated, r);
         }
         if (!said.hasFinding()) {
             said.sentences.add(0, pick(candidates(said, findings, ReportTemplates.Section.IMPRESSION,
@@ -250,6 +258,17 @@ final class ReportComposer {
             out.add(templates.render(t, slots, r));
         }
         return out;
+    }
+
+    private static final Pattern PLACE = Pattern.compile("\\{(side|opposite|lobe|base)}");
+
+    private static Set<String> places(ReportTemplates.Template t) {
+        Set<String> s = new HashSet<>();
+        Matcher m = PLACE.matcher(t.text());
+        while (m.find()) {
+            s.add(m.group(1));
+        }
+        return s;
     }
 
     private static int anatomicOrder(ReportTemplates.Template t) {

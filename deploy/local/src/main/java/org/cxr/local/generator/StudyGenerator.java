@@ -116,6 +116,10 @@ public final class StudyGenerator implements Iterable<GeneratedStudy> {
 
     /** The views of a study and the procedure that produced them. */
     private record Views(String procedure, String procedureCode, boolean portable, List<String> positions) {
+        /** The report-templates.txt slot that describes the technique. */
+        String techniqueSlot() {
+            return portable ? "portable-technique" : positions.size() == 1 ? "single-technique" : "normal-technique";
+        }
     }
 
     private static Views views(SplittableRandom r) {
@@ -183,7 +187,7 @@ public final class StudyGenerator implements Iterable<GeneratedStudy> {
             instances.add(instance(r, header, index, i, views, time));
         }
         ReportComposer.Report report = reports.compose(new ReportComposer.Context(
-                views.procedure(), views.portable(), age, subject.sex(), date, time, prior, subject.mrn(),
+                views.procedure(), views.techniqueSlot(), age, subject.sex(), date, time, prior, subject.mrn(),
                 radiologist, referring, phi), r);
         return new GeneratedStudy(index, subject.subjectId(), studyId, patient, studyUid, header.accessionNumber(),
                 header.studyDate(), studyTime, views.procedure(), instances, report.text(), report.key(),
