@@ -87,16 +87,16 @@ public final class Dataset {
 
     /** The character set for text values of this dataset. */
     public SpecificCharacterSet characterSet() {
-        SpecificCharacterSet cs = charset;
-        if (cs == null) {
-            DicomElement e = elements.get(Tag.SpecificCharacterSet);
-            if (e != null) {
-                cs = SpecificCharacterSet.of(splitValues(ascii(e)));
-            } else {
-                cs = parent != null ? parent.characterSet() : SpecificCharacterSet.DEFAULT;
-            }
-            charset = cs;
+        SpecificCharacterSet cs = charset; // cached only when this dataset has its own (0008,0005)
+        if (cs != null) {
+            return cs;
         }
+        DicomElement e = elements.get(Tag.SpecificCharacterSet);
+        if (e == null) {
+            return parent != null ? parent.characterSet() : SpecificCharacterSet.DEFAULT;
+        }
+        cs = SpecificCharacterSet.of(splitValues(ascii(e)));
+        charset = cs;
         return cs;
     }
 
