@@ -64,7 +64,7 @@ public class ImportCommand implements Callable<Integer> {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
-            System.err.println("cannot reach the ingest service at " + base + ": " + e.getMessage());
+            System.err.println("cannot reach the ingest service at " + base + ": " + e);
             return 2;
         }
         if (started.statusCode() != 202) {

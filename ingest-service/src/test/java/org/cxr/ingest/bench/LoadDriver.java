@@ -32,8 +32,8 @@ public final class LoadDriver {
     }
 
     private final byte[] template;
-    private final int sopAt;
-    private final int studyAt;
+    private final int[] sopAt;
+    private final int[] studyAt;
     private final String run;
 
     public LoadDriver(int targetBytes, String patientId) {
@@ -42,7 +42,7 @@ public final class LoadDriver {
                 "1.2.826.0.1.3680043.8.498.88." + run + ".9", "1.2.826.0.1.3680043.8.498.89." + run + ".000000000", "PA",
                 0, 0, 1);
         template = TestDicoms.sized(s, targetBytes);
-        sopAt = find(template, s.sopUid());
+        sopAt = find(template, s.sopUid()); // in the dataset and in the file meta
         studyAt = find(template, s.studyUid());
     }
 
@@ -101,13 +101,17 @@ public final class LoadDriver {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    private static void patch(byte[] b, int at, int n) {
+    private static void patch(byte[] b, int[] at, int n) {
         byte[] digits = String.format("%09d", n).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(digits, 0, b, at, 9);
+        for (int a : at) {
+            System.arraycopy(digits, 0, b, a, 9);
+        }
     }
 
-    private static int find(byte[] hay, String s) {
+    /** Offsets of the last 9 digits of every exact occurrence of the UID. */
+    private static int[] find(byte[] hay, String s) {
         byte[] needle = s.getBytes(StandardCharsets.US_ASCII);
+        java.util.List<Integer> found = new java.util.ArrayList<>();
         outer:
         for (int i = 0; i <= hay.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
@@ -119,8 +123,11 @@ public final class LoadDriver {
             if (end < hay.length && (hay[end] == '.' || Character.isDigit(hay[end]))) {
                 continue; // a longer UID that starts with this one (e.g. FrameOfReferenceUID = study + ".9")
             }
-            return end - 9;
+            found.add(end - 9);
         }
-        throw new IllegalStateException("UID not found in the template");
+        if (found.isEmpty()) {
+            throw new IllegalStateException("UID not found in the template");
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
     }
 }

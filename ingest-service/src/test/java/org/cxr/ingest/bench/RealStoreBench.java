@@ -28,6 +28,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -38,8 +40,17 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+@TestProfile(RealStoreBench.Quiet.class)
 @EnabledIfSystemProperty(named = "ingest.bench", matches = "true")
 class RealStoreBench {
+    /** Production log levels: the test profile logs every instance at DEBUG. */
+    public static class Quiet implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.log.category.\"org.cxr\".level", "INFO");
+        }
+    }
+
     @TestHTTPResource("/")
     URL base;
 
@@ -80,6 +91,7 @@ class RealStoreBench {
         LoadDriver.Result r = driver.run(URI.create(base.toString()), 8, 50, Integer.getInteger("ingest.bench.instances", 500));
         BenchReport.write("REST upload, real S3 (S3Proxy)", r.toString());
         assertThat(r.non200()).isZero();
+        assertThat(r.notAccepted()).isZero();
     }
 
     @Test

@@ -1,0 +1,31 @@
+package org.cxr.ingest.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItems;
+
+import org.cxr.ingest.testing.TestDicoms;
+import org.cxr.local.testing.LocalInfraTestResource;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Readiness covers broker, database and object store; the API is described; business metrics exist. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+class OperationsTest {
+    @Test
+    void readinessOpenApiAndMetrics() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItems("kafka-broker", "object-store", "Database connections health check"));
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body(containsString("/studies/instances"), containsString("/studies/{studyInstanceUid}/report"),
+                        containsString("/dicomweb/studies"), containsString("/imports/{id}"));
+        given().contentType("application/dicom").body(TestDicoms.bytes(TestDicoms.spec("MRN-OPS", TestDicoms.runBase(), 1)))
+                .post("/studies/instances").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ingest_instances_total{"), containsString("ingest_instance_duration_seconds"));
+    }
+}
