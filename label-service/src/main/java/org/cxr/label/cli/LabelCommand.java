@@ -116,6 +116,9 @@ public final class LabelCommand implements Callable<Integer> {
         if (workers < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--workers must be at least 1");
         }
+        if (!Files.exists(in)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "no such file or directory: " + in);
+        }
         ReportPipeline pipeline = new ReportPipeline(rules == null ? RuleSet.bundled() : RuleSet.fromDirectory(rules));
         long t0 = System.nanoTime();
         List<String> idHeader;

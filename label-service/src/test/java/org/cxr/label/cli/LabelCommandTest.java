@@ -92,7 +92,8 @@ class LabelCommandTest {
     }
 
     @Test
-    void aCsvNeedsItsColumns() throws IOException {
+    void aCsvNeedsItsColumnsAndTheInputMustExist() throws IOException {
+        assertThat(run("--no-progress", tmp.resolve("missing").toString(), tmp.resolve("out").toString())).isEqualTo(2);
         Path csv = tmp.resolve("r.csv");
         Files.writeString(csv, "id,text\n1,x\n");
         assertThat(run("--no-progress", csv.toString(), tmp.resolve("out").toString())).isNotZero();
