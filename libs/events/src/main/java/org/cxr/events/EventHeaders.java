@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * CloudEvents Kafka protocol binding (binary content mode) headers for an event: {@code ce_id},
  * {@code ce_type}, {@code ce_source}, {@code ce_time}, {@code ce_subject} (the study id),
- * {@code ce_specversion} and {@code content-type}.
+ * {@code ce_specversion} and {@code content-type}. An event without a study id (the dead letter of
+ * an unreadable record) has no {@code ce_subject}.
  */
 public final class EventHeaders {
     public static final String ID = "ce_id";
@@ -30,7 +31,9 @@ public final class EventHeaders {
         h.put(TYPE, bytes(event.eventType()));
         h.put(SOURCE, bytes(source));
         h.put(TIME, bytes(time.toString()));
-        h.put(SUBJECT, bytes(event.studyId()));
+        if (event.studyId() != null) {
+            h.put(SUBJECT, bytes(event.studyId()));
+        }
         h.put(CONTENT_TYPE, bytes("application/json"));
         return h;
     }

@@ -8,6 +8,8 @@ public enum FailureReason {
     // convert
     NOT_DICOM,
     TRUNCATED,
+    /** Invalid header structure or Image Pixel attributes: the file is broken (DECODE_ERROR: the codec failed). */
+    MALFORMED,
     UNSUPPORTED_TRANSFER_SYNTAX,
     NO_PIXEL_DATA,
     MULTI_FRAME,

@@ -85,6 +85,25 @@ class EventContractTest {
     }
 
     @Test
+    void deadLetterSchemaListsEveryFailureReason() throws Exception {
+        var reasons = EventJson.mapper().readTree(Files.readString(docs().resolve("dead-letter.schema.json")))
+                .at("/properties/reason/enum");
+        List<String> inSchema = new java.util.ArrayList<>();
+        reasons.forEach(r -> inSchema.add(r.asText()));
+        assertThat(inSchema).containsExactly(Stream.of(FailureReason.values()).map(Enum::name).toArray(String[]::new));
+    }
+
+    @Test
+    void anEventWithoutStudyIdHasNoSubjectHeader() {
+        DeadLetter unreadable = new DeadLetter(1, "convert", FailureReason.INVALID_EVENT, "not JSON", null, null, null,
+                Topics.INSTANCE_RECEIVED, "cxr.instance-received-0@17", null, null, T);
+        Map<String, byte[]> h = EventHeaders.of(unreadable, "/cxr/convert-service", T);
+        assertThat(h).doesNotContainKey(EventHeaders.SUBJECT).containsKey(EventHeaders.ID);
+        assertThat(new String(h.get(EventHeaders.ID), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("dead-letter:convert:cxr.instance-received-0@17");
+    }
+
+    @Test
     void labelVectorsAreWrittenByColumnNameWithNullsForEmpty() {
         String json = EventJson.mapper().valueToTree(labels()).toString();
         assertThat(json).startsWith("{\"Atelectasis\":null,\"Cardiomegaly\":-1.0,");
