@@ -32,6 +32,17 @@ public final class DeadLetters {
                 original == null ? null : original.eventType(), asJson(rawPayload), Instant.now());
     }
 
+    /**
+     * The dead letter of a record that is not a readable event (INVALID_EVENT): no ids, and the
+     * record's own id ({@link KafkaEvents#recordId}) as the original event id, so that each such
+     * record has its own dead letter and a redelivered one repeats the same ce_id.
+     */
+    public static DeadLetter unreadable(String stage, String message, String originalTopic, String recordId,
+            String rawPayload) {
+        return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, FailureReason.INVALID_EVENT, message, null, null, null,
+                originalTopic, recordId, null, asJson(rawPayload), Instant.now());
+    }
+
     private static JsonNode asJson(String raw) {
         if (raw == null) {
             return null;

@@ -2,14 +2,22 @@ package org.cxr.platform.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.cxr.events.CxrEvent;
 import org.cxr.events.EventHeaders;
 import org.cxr.events.EventJson;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -29,15 +37,63 @@ public final class KafkaEvents {
     }
 
     public static Message<String> message(CxrEvent event, String source, Instant time) {
+        return message(event, source, event.studyId(), time);
+    }
+
+    /**
+     * A message with another key than the study id: the dead letter of an unreadable record has no
+     * study id and keeps the record's key (may be null).
+     */
+    public static Message<String> message(CxrEvent event, String source, String key, Instant time) {
         Headers headers = new RecordHeaders();
         for (Map.Entry<String, byte[]> h : EventHeaders.of(event, source, time).entrySet()) {
             headers.add(h.getKey(), h.getValue());
         }
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.studyId())
+                .withKey(key)
                 .withHeaders(headers)
                 .build();
         return Message.of(EventJson.write(event)).addMetadata(meta);
+    }
+
+    /**
+     * Sends and blocks until the broker acknowledged the record (with {@code acks=all}: written to
+     * the in-sync replicas), so that the caller may then acknowledge what it consumed. A refusal, a
+     * timeout or an emitter that cannot take messages (its producer failing) is a
+     * {@link BrokerUnavailableException}. Call from a worker thread, never the event loop.
+     */
+    public static void sendAndAwait(Emitter<String> emitter, Message<String> message, Duration timeout) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        Message<String> tracked = message.withAck(() -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }).withNack(t -> {
+            acked.completeExceptionally(t);
+            return CompletableFuture.completedFuture(null);
+        });
+        try {
+            emitter.send(tracked);
+            acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new BrokerUnavailableException("the broker did not acknowledge within " + timeout, e);
+        } catch (ExecutionException e) {
+            throw new BrokerUnavailableException("the broker refused the record: " + e.getCause(), e.getCause());
+        } catch (IllegalStateException e) {
+            throw new BrokerUnavailableException("the emitter cannot send: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    /**
+     * A stable id of a consumed record: its {@code ce_id} header, else {@code topic-partition@offset}.
+     * The dead letter of a record that is not a readable event refers to it by this id.
+     */
+    public static String recordId(ConsumerRecord<?, ?> record) {
+        Header ceId = record.headers().lastHeader(EventHeaders.ID);
+        return ceId != null ? new String(ceId.value(), StandardCharsets.UTF_8)
+                : record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     /** The topic an incoming message came from, or "unknown". */
