@@ -1,11 +1,5 @@
 package org.cxr.ingest.messaging;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,10 +8,10 @@ import org.cxr.events.InstanceReceived;
 import org.cxr.events.ReportReceived;
 import org.cxr.ingest.config.IngestConfig;
 import org.cxr.ingest.service.Unavailable;
+import org.cxr.platform.messaging.BrokerUnavailableException;
 import org.cxr.platform.messaging.KafkaEvents;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -50,30 +44,10 @@ public class EventPublisher {
     }
 
     private void send(Emitter<String> emitter, CxrEvent event) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> msg = KafkaEvents.message(event, SOURCE)
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    acked.completeExceptionally(t);
-                    return CompletableFuture.completedFuture(null);
-                });
-        Duration timeout = config.announceTimeout();
         try {
-            emitter.send(msg);
-            acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new Unavailable("broker did not acknowledge " + event.eventType() + " within " + timeout, e);
-        } catch (ExecutionException e) {
-            throw new Unavailable("broker refused " + event.eventType() + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while announcing " + event.eventType(), e);
-        } catch (RuntimeException e) {
-            // emitter closed/overflowing after repeated broker failures
-            throw new Unavailable("cannot announce " + event.eventType() + ": " + e.getMessage(), e);
+            KafkaEvents.sendAndAwait(emitter, KafkaEvents.message(event, SOURCE), config.announceTimeout());
+        } catch (BrokerUnavailableException e) {
+            throw new Unavailable("broker: " + event.eventType() + ": " + e.getMessage(), e);
         }
     }
 }

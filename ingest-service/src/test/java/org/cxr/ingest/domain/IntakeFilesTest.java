@@ -48,9 +48,11 @@ class IntakeFilesTest {
         Files.write(tmp.resolve("a/b/IM0001"), new byte[] {1});
         Files.writeString(tmp.resolve("a/1.2.3.txt"), "r");
         Files.writeString(tmp.resolve("a/.hidden"), "r");
+        Files.writeString(tmp.resolve("a/manifest.csv"), "r");
+        Files.writeString(tmp.resolve("a/DICOMDIR"), "r");
         List<Item> items = ImportWalker.walk(tmp.resolve("a"), ImportWalker.Layout.FOLDER);
-        assertThat(items).extracting(Item::relative).containsExactly("b/IM0001", "1.2.3.txt");
-        assertThat(items).extracting(Item::kind).containsExactly(Kind.DICOM, Kind.REPORT);
+        assertThat(items).extracting(Item::relative).containsExactly("DICOMDIR", "b/IM0001", "manifest.csv", "1.2.3.txt");
+        assertThat(items).extracting(Item::kind).containsExactly(Kind.SKIPPED, Kind.DICOM, Kind.SKIPPED, Kind.REPORT);
     }
 
     @Test

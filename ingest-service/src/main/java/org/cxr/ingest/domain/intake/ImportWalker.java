@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.cxr.ingest.domain.ids.MimicPath;
 
@@ -24,7 +25,10 @@ public final class ImportWalker {
     public enum Layout {
         /** {@code files/pXX/pSUBJECT/sSTUDY/DICOM_ID.dcm} and {@code files/pXX/pSUBJECT/sSTUDY.txt}: ids kept. */
         MIMIC,
-        /** Any tree of DICOM files (any name) and {@code <StudyInstanceUID>.txt} reports: ids assigned. */
+        /**
+         * Any tree of DICOM files (any name) and {@code <StudyInstanceUID>.txt} reports: ids assigned.
+         * DICOMDIR and index/manifest files (csv, json, xml, html, md, pdf, gz, zip, log) are skipped.
+         */
         FOLDER
     }
 
@@ -92,11 +96,16 @@ public final class ImportWalker {
         return items;
     }
 
+    /** Files a folder export carries next to its images that are certainly not instances (indexes, manifests). */
+    private static final Pattern NOT_AN_INSTANCE =
+            Pattern.compile("(?:.*/)?(?:dicomdir|.*\\.(?:csv|tsv|json|xml|html?|md|pdf|gz|zip|log))");
+
     static Item classify(Path file, String rel, Layout layout) {
         String lower = rel.toLowerCase(Locale.ROOT);
         boolean txt = lower.endsWith(".txt");
         if (layout == Layout.FOLDER) {
-            return new Item(file, rel, txt ? Kind.REPORT : Kind.DICOM, null, null);
+            Kind kind = txt ? Kind.REPORT : NOT_AN_INSTANCE.matcher(lower).matches() ? Kind.SKIPPED : Kind.DICOM;
+            return new Item(file, rel, kind, null, null);
         }
         Kind kind = txt ? Kind.REPORT : lower.endsWith(".dcm") ? Kind.DICOM : Kind.SKIPPED;
         if (kind == Kind.SKIPPED) {
