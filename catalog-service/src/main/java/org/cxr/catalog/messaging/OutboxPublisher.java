@@ -104,30 +104,6 @@ public class OutboxPublisher {
         }
     }
 
-    /**
-     * {@link KafkaEvents#message} needs a study id (record key, ce_subject); a dead letter of an
-     * unreadable record may have none: then it is sent without key and without ce_subject.
-     */
-    static Message<String> message(CxrEvent event, java.time.Instant time) {
-        if (event.studyId() != null) {
-            return KafkaEvents.message(event, SOURCE, time);
-        }
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(org.cxr.events.EventHeaders.SPEC_VERSION, bytes("1.0"));
-        headers.add(org.cxr.events.EventHeaders.ID, bytes(event.eventId()));
-        headers.add(org.cxr.events.EventHeaders.TYPE, bytes(event.eventType()));
-        headers.add(org.cxr.events.EventHeaders.SOURCE, bytes(SOURCE));
-        headers.add(org.cxr.events.EventHeaders.TIME, bytes(time.toString()));
-        headers.add(org.cxr.events.EventHeaders.CONTENT_TYPE, bytes("application/json"));
-        return Message.of(EventJson.write(event)).addMetadata(
-                io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.<String>builder()
-                        .withHeaders(headers).build());
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     private int sendChunk() {
         record Row(long id, String topic, String type, String payload, Timestamp createdAt) {
         }
@@ -150,7 +126,7 @@ public class OutboxPublisher {
             CxrEvent event = r.type().equals(StudyIndexed.TYPE) ? EventJson.read(r.payload(), StudyIndexed.class)
                     : EventJson.read(r.payload(), DeadLetter.class);
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            Message<String> m = message(event, r.createdAt().toInstant())
+            Message<String> m = KafkaEvents.message(event, SOURCE, r.createdAt().toInstant())
                     .withAck(() -> {
                         ack.complete(null);
                         return CompletableFuture.completedFuture(null);

@@ -55,11 +55,14 @@ public class CatalogIndexer {
 
     @jakarta.annotation.PostConstruct
     void metrics() {
-        eventsCounter = Counter.builder("catalog.events.indexed").description("records indexed").register(registry);
-        invalidCounter = Counter.builder("catalog.events.invalid").description("records dead-lettered as INVALID_EVENT")
+        eventsCounter = Counter.builder("cxr.catalog.events").tag("outcome", "indexed")
+                .description("records read from the input topics and indexed").register(registry);
+        invalidCounter = Counter.builder("cxr.catalog.events").tag("outcome", "dead-lettered")
+                .tag("reason", "INVALID_EVENT").description("records dead-lettered to cxr.catalog.dlq").register(registry);
+        studiesCounter = Counter.builder("cxr.catalog.studies.changed").description("study rows recomputed")
                 .register(registry);
-        studiesCounter = Counter.builder("catalog.studies.changed").description("study rows recomputed").register(registry);
-        batchTimer = Timer.builder("catalog.index.batch").description("time to index one poll batch").register(registry);
+        batchTimer = Timer.builder("cxr.catalog.index.batch").description("time to index one poll batch")
+                .register(registry);
     }
 
     /** Called after each committed batch (outbox publishing). */
@@ -88,8 +91,13 @@ public class CatalogIndexer {
         }
         Result result;
         try {
+            long tx = System.nanoTime();
             IndexingBatch.Outcome o = retryingOutages(() -> applyInNewTransaction(decoded, splits));
             result = new Result(records.size(), o.invalid(), o.studiesChanged(), o.eventsEmitted(), 0);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("indexed %d records, %d studies changed in %.1f ms (decode %.1f ms; %s)", records.size(),
+                        o.studiesChanged(), (System.nanoTime() - tx) / 1e6, (tx - t0) / 1e6, o.timings());
+            }
         } catch (RuntimeException e) {
             if (decoded.size() == 1 && isTransient(e)) {
                 throw e;
@@ -111,6 +119,24 @@ public class CatalogIndexer {
         batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         afterCommit.forEach(Runnable::run);
         return result;
+    }
+
+    /**
+     * Recomputes the derived rows of these studies from their facts (after a change of the
+     * derivation rules, or after facts were bulk-loaded), in transactions of {@code chunk} studies.
+     */
+    public int recompute(List<Integer> studyIds, boolean emit, int chunk) {
+        int done = 0;
+        for (int i = 0; i < studyIds.size(); i += chunk) {
+            java.util.Set<Integer> part = new java.util.LinkedHashSet<>(studyIds.subList(i, Math.min(studyIds.size(), i + chunk)));
+            done += retryingOutages(() -> QuarkusTransaction.requiringNew().call(() -> session().doReturningWork(
+                    conn -> new IndexingBatch(conn, splitPolicy.assigner(), Clock.systemUTC().instant())
+                            .recompute(part, emit))));
+        }
+        if (emit) {
+            afterCommit.forEach(Runnable::run);
+        }
+        return done;
     }
 
     private Result isolate(List<DecodedEvent> decoded, SplitAssigner splits) {

@@ -24,6 +24,8 @@ import org.cxr.catalog.repository.entity.SubjectSplitEntity;
 public class CatalogQueries {
     @Inject
     EntityManager em;
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
 
     public StudyEntity study(int studyId) {
         return em.find(StudyEntity.class, studyId);
@@ -34,13 +36,71 @@ public class CatalogQueries {
                 .setParameter("s", studyId).getResultList();
     }
 
-    /** Images of several studies, ordered by subject_id, study_id, dicom_id. */
+    /**
+     * Images of several studies (a page of GET /images), ordered by study_id, dicom_id; read with
+     * plain JDBC into detached entities (this is on the hot query path).
+     */
     public List<ImageEntity> imagesOfStudies(Collection<Integer> studyIds) {
         if (studyIds.isEmpty()) {
             return List.of();
         }
-        return em.createQuery("from ImageEntity i where i.studyId in :s order by i.subjectId, i.studyId, i.dicomId",
-                ImageEntity.class).setParameter("s", studyIds).getResultList();
+        List<ImageEntity> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT dicom_id, study_id, subject_id, status,"
+                     + " dicom_bucket, dicom_key, dicom_sha256, dicom_bytes, transfer_syntax_uid, sop_class_uid, source,"
+                     + " received_at, jpg_bucket, jpg_key, jpg_bytes, source_sha256, constant_image, converter_version,"
+                     + " converted_at, performed_procedure_step_description, view_position, image_rows, image_columns,"
+                     + " study_date, study_time, procedure_code_meaning, view_code_meaning, patient_orientation_code_meaning,"
+                     + " failure_reason, failure_message, failed_at, updated_at"
+                     + " FROM image WHERE study_id = ANY (?) ORDER BY study_id, dicom_id")) {
+            ps.setArray(1, c.createArrayOf("int4", studyIds.toArray(Integer[]::new)));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ImageEntity i = new ImageEntity();
+                    int k = 1;
+                    i.dicomId = rs.getString(k++);
+                    i.studyId = rs.getInt(k++);
+                    i.subjectId = rs.getInt(k++);
+                    i.status = rs.getString(k++);
+                    i.dicomBucket = rs.getString(k++);
+                    i.dicomKey = rs.getString(k++);
+                    i.dicomSha256 = rs.getString(k++);
+                    i.dicomBytes = (Long) rs.getObject(k++);
+                    i.transferSyntaxUid = rs.getString(k++);
+                    i.sopClassUid = rs.getString(k++);
+                    i.source = rs.getString(k++);
+                    i.receivedAt = instant(rs.getTimestamp(k++));
+                    i.jpgBucket = rs.getString(k++);
+                    i.jpgKey = rs.getString(k++);
+                    i.jpgBytes = (Long) rs.getObject(k++);
+                    i.sourceSha256 = rs.getString(k++);
+                    i.constantImage = (Boolean) rs.getObject(k++);
+                    i.converterVersion = rs.getString(k++);
+                    i.convertedAt = instant(rs.getTimestamp(k++));
+                    i.performedProcedureStepDescription = rs.getString(k++);
+                    i.viewPosition = rs.getString(k++);
+                    i.rows = (Integer) rs.getObject(k++);
+                    i.columns = (Integer) rs.getObject(k++);
+                    i.studyDate = rs.getString(k++);
+                    i.studyTime = rs.getString(k++);
+                    i.procedureCodeMeaning = rs.getString(k++);
+                    i.viewCodeMeaning = rs.getString(k++);
+                    i.patientOrientationCodeMeaning = rs.getString(k++);
+                    i.failureReason = rs.getString(k++);
+                    i.failureMessage = rs.getString(k++);
+                    i.failedAt = instant(rs.getTimestamp(k++));
+                    i.updatedAt = instant(rs.getTimestamp(k++));
+                    out.add(i);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read images: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     public ImageEntity image(String dicomId) {

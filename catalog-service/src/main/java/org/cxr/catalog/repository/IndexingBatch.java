@@ -7,14 +7,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,25 +69,35 @@ final class IndexingBatch {
     static final long WRITE_LOCK = 0x43585243L; // "CXRC"
     static final String SOURCE = "/cxr/catalog-service";
 
-    private static final String SUBJECT = "INSERT INTO subject (subject_id, first_seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String SUBJECT = "INSERT INTO subject (subject_id, first_seen_at)"
+            + " SELECT s, ?::timestamptz FROM unnest(?::int[]) AS t(s) ON CONFLICT DO NOTHING";
     private static final String SPLIT = "INSERT INTO subject_split (subject_id, split, method, split_rule, assigned_at)"
-            + " VALUES (?, ?, 'ASSIGNED', ?, ?) ON CONFLICT DO NOTHING";
+            + " SELECT s, sp, 'ASSIGNED', ?, ?::timestamptz FROM unnest(?::int[], ?::text[]) AS t(s, sp) ON CONFLICT DO NOTHING";
     private static final String STUDY_STUB = "INSERT INTO study (study_id, subject_id, state, change_seq, state_since, updated_at)"
-            + " VALUES (?, ?, 'RECEIVED', 0, ?, ?) ON CONFLICT DO NOTHING";
+            + " SELECT st, su, 'RECEIVED', 0, ?::timestamptz, ?::timestamptz FROM unnest(?::int[], ?::int[]) AS t(st, su)"
+            + " ON CONFLICT DO NOTHING RETURNING study_id";
+    // Each fact upsert writes only when the incoming fact wins the fact's total order (text compared
+    // in the C collation, as Java compares strings when it picks the winner among duplicates of a batch).
     private static final String IMAGE_RECEIVED = "INSERT INTO image AS i (dicom_id, study_id, subject_id, dicom_bucket, dicom_key,"
             + " dicom_sha256, dicom_bytes, transfer_syntax_uid, sop_class_uid, source, received_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " SELECT d, st, su, b, k, h, n, ts, sop, src, at::timestamptz, ?::timestamptz"
+            + " FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[]) AS t(d, st, su, b, k, h, n, ts, sop, src, at)"
             + " ON CONFLICT (dicom_id) DO UPDATE SET dicom_bucket = EXCLUDED.dicom_bucket, dicom_key = EXCLUDED.dicom_key,"
             + " dicom_sha256 = EXCLUDED.dicom_sha256, dicom_bytes = EXCLUDED.dicom_bytes,"
             + " transfer_syntax_uid = EXCLUDED.transfer_syntax_uid, sop_class_uid = EXCLUDED.sop_class_uid,"
             + " source = EXCLUDED.source, received_at = EXCLUDED.received_at, updated_at = EXCLUDED.updated_at"
-            + " WHERE i.received_at IS NULL"
-            + " OR (EXCLUDED.received_at, EXCLUDED.dicom_sha256) > (i.received_at, i.dicom_sha256)";
+            + " WHERE i.received_at IS NULL OR (EXCLUDED.received_at, EXCLUDED.dicom_sha256 COLLATE \"C\")"
+            + " > (i.received_at, i.dicom_sha256 COLLATE \"C\")"
+            + " RETURNING i.study_id";
     private static final String IMAGE_CONVERTED = "INSERT INTO image AS i (dicom_id, study_id, subject_id, jpg_bucket, jpg_key,"
             + " jpg_bytes, source_sha256, constant_image, converter_version, converted_at,"
             + " performed_procedure_step_description, view_position, image_rows, image_columns, study_date, study_time,"
             + " procedure_code_meaning, view_code_meaning, patient_orientation_code_meaning, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " SELECT d, st, su, b, k, n, h, ci, v, at::timestamptz, pp, vp, r, c, sd, stm, pc, vc, po, ?::timestamptz"
+            + " FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::bool[], ?::text[],"
+            + " ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + " AS t(d, st, su, b, k, n, h, ci, v, at, pp, vp, r, c, sd, stm, pc, vc, po)"
             + " ON CONFLICT (dicom_id) DO UPDATE SET jpg_bucket = EXCLUDED.jpg_bucket, jpg_key = EXCLUDED.jpg_key,"
             + " jpg_bytes = EXCLUDED.jpg_bytes, source_sha256 = EXCLUDED.source_sha256,"
             + " constant_image = EXCLUDED.constant_image, converter_version = EXCLUDED.converter_version,"
@@ -98,51 +109,76 @@ final class IndexingBatch {
             + " view_code_meaning = EXCLUDED.view_code_meaning,"
             + " patient_orientation_code_meaning = EXCLUDED.patient_orientation_code_meaning,"
             + " updated_at = EXCLUDED.updated_at"
-            + " WHERE i.converted_at IS NULL OR (EXCLUDED.converted_at, EXCLUDED.converter_version, EXCLUDED.source_sha256,"
-            + " EXCLUDED.jpg_key) > (i.converted_at, i.converter_version, i.source_sha256, i.jpg_key)";
+            + " WHERE i.converted_at IS NULL OR (EXCLUDED.converted_at, EXCLUDED.converter_version COLLATE \"C\","
+            + " EXCLUDED.source_sha256 COLLATE \"C\", EXCLUDED.jpg_key COLLATE \"C\") > (i.converted_at,"
+            + " i.converter_version COLLATE \"C\", i.source_sha256 COLLATE \"C\", i.jpg_key COLLATE \"C\")"
+            + " RETURNING i.study_id";
     private static final String IMAGE_FAILED = "INSERT INTO image AS i (dicom_id, study_id, subject_id, failure_reason,"
-            + " failure_message, failed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " failure_message, failed_at, updated_at)"
+            + " SELECT d, st, su, r, m, at::timestamptz, ?::timestamptz"
+            + " FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[]) AS t(d, st, su, r, m, at)"
             + " ON CONFLICT (dicom_id) DO UPDATE SET failure_reason = EXCLUDED.failure_reason,"
             + " failure_message = EXCLUDED.failure_message, failed_at = EXCLUDED.failed_at, updated_at = EXCLUDED.updated_at"
-            + " WHERE i.failed_at IS NULL OR (EXCLUDED.failed_at, EXCLUDED.failure_reason, EXCLUDED.failure_message)"
-            + " > (i.failed_at, i.failure_reason, i.failure_message)";
+            + " WHERE i.failed_at IS NULL OR (EXCLUDED.failed_at, EXCLUDED.failure_reason COLLATE \"C\","
+            + " EXCLUDED.failure_message COLLATE \"C\") > (i.failed_at, i.failure_reason COLLATE \"C\","
+            + " i.failure_message COLLATE \"C\")"
+            + " RETURNING i.study_id";
     private static final String REPORT_RECEIVED = "INSERT INTO report_revision AS r (study_id, sha256, revision, report_bucket,"
-            + " report_key, size_bytes, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            + " report_key, size_bytes, source, received_at)"
+            + " SELECT st, h, rv, b, k, n, src, at::timestamptz"
+            + " FROM unnest(?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])"
+            + " AS t(st, h, rv, b, k, n, src, at)"
             + " ON CONFLICT (study_id, sha256) DO UPDATE SET revision = EXCLUDED.revision,"
             + " report_bucket = EXCLUDED.report_bucket, report_key = EXCLUDED.report_key,"
             + " size_bytes = EXCLUDED.size_bytes, source = EXCLUDED.source, received_at = EXCLUDED.received_at"
-            + " WHERE r.revision IS NULL OR (EXCLUDED.revision, EXCLUDED.received_at) > (r.revision, r.received_at)";
+            + " WHERE r.revision IS NULL OR (EXCLUDED.revision, EXCLUDED.received_at) > (r.revision, r.received_at)"
+            + " RETURNING r.study_id";
     private static final String REPORT_FAILED = "INSERT INTO report_revision AS r (study_id, sha256, failure_reason,"
-            + " failure_message, failed_at) VALUES (?, ?, ?, ?, ?)"
+            + " failure_message, failed_at)"
+            + " SELECT st, h, rs, m, at::timestamptz FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + " AS t(st, h, rs, m, at)"
             + " ON CONFLICT (study_id, sha256) DO UPDATE SET failure_reason = EXCLUDED.failure_reason,"
             + " failure_message = EXCLUDED.failure_message, failed_at = EXCLUDED.failed_at"
-            + " WHERE r.failed_at IS NULL OR (EXCLUDED.failed_at, EXCLUDED.failure_reason, EXCLUDED.failure_message)"
-            + " > (r.failed_at, r.failure_reason, r.failure_message)";
+            + " WHERE r.failed_at IS NULL OR (EXCLUDED.failed_at, EXCLUDED.failure_reason COLLATE \"C\","
+            + " EXCLUDED.failure_message COLLATE \"C\") > (r.failed_at, r.failure_reason COLLATE \"C\","
+            + " r.failure_message COLLATE \"C\")"
+            + " RETURNING r.study_id";
     private static final String REPORT_LABELLED = "INSERT INTO report_labelling AS l (study_id, report_sha256, labeler_version,"
-            + " report_key, section, section_text, chexpert, negbio, labelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " report_key, section, section_text, chexpert, negbio, labelled_at)"
+            + " SELECT st, h, v, k, sec, txt, cx::smallint[], nb::smallint[], at::timestamptz"
+            + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + " AS t(st, h, v, k, sec, txt, cx, nb, at)"
             + " ON CONFLICT (study_id, report_sha256, labeler_version) DO UPDATE SET report_key = EXCLUDED.report_key,"
             + " section = EXCLUDED.section, section_text = EXCLUDED.section_text, chexpert = EXCLUDED.chexpert,"
             + " negbio = EXCLUDED.negbio, labelled_at = EXCLUDED.labelled_at"
-            + " WHERE EXCLUDED.labelled_at > l.labelled_at";
+            + " WHERE EXCLUDED.labelled_at > l.labelled_at"
+            + " RETURNING l.study_id";
     private static final String DEAD_LETTER = "INSERT INTO dead_letter (event_id, topic, stage, reason, message, subject_id,"
             + " study_id, dicom_id, original_topic, original_event_id, payload, failed_at, recorded_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+            + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, ?::timestamptz"
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[], ?::text[]) AS t(e, tp, sg, rs, m, su, st, d, ot, oe, pl, at)"
+            + " ON CONFLICT DO NOTHING";
     private static final String OUTBOX = "INSERT INTO outbox (topic, event_key, event_id, event_type, payload, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)";
+            + " SELECT tp, k, e, ty, pl, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + " WITH ORDINALITY AS t(tp, k, e, ty, pl, o) ORDER BY o";
     private static final String LOAD_REVISIONS = "SELECT study_id, sha256, revision, report_key, received_at, failure_reason,"
             + " failure_message FROM report_revision WHERE study_id = ANY (?)";
     private static final String LOAD_LABELLINGS = "SELECT study_id, report_sha256, labeler_version, report_key, section,"
             + " section_text, chexpert, negbio, labelled_at FROM report_labelling WHERE study_id = ANY (?)";
     private static final String UPSERT_REPORT = "INSERT INTO report AS r (study_id, status, report_key, report_sha256, revision,"
             + " section, section_text, labeler_version, labelled_at, failure_reason, failure_message, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " SELECT st, ss, k, h, rv, sec, txt, v, la::timestamptz, fr, fm, ?::timestamptz"
+            + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[]) AS t(st, ss, k, h, rv, sec, txt, v, la, fr, fm)"
             + " ON CONFLICT (study_id) DO UPDATE SET status = EXCLUDED.status, report_key = EXCLUDED.report_key,"
             + " report_sha256 = EXCLUDED.report_sha256, revision = EXCLUDED.revision, section = EXCLUDED.section,"
             + " section_text = EXCLUDED.section_text, labeler_version = EXCLUDED.labeler_version,"
             + " labelled_at = EXCLUDED.labelled_at, failure_reason = EXCLUDED.failure_reason,"
             + " failure_message = EXCLUDED.failure_message, updated_at = EXCLUDED.updated_at";
     private static final String UPSERT_LABEL;
-    private static final String DELETE_LABEL = "DELETE FROM study_label WHERE study_id = ? AND labeler = ?";
+    private static final String DELETE_LABEL = "DELETE FROM study_label l USING unnest(?::int[], ?::text[]) AS t(st, lb)"
+            + " WHERE l.study_id = t.st AND l.labeler = t.lb";
     private static final String LOAD_STUDIES = "SELECT s.study_id, s.subject_id, s.state, s.images_known, s.images_converted,"
             + " s.images_failed, s.labelled, s.split, s.change_seq, ss.split AS subject_split, r.status AS report_status,"
             + " a.known, a.converted, a.failed, a.dates, a.views,"
@@ -156,46 +192,68 @@ final class IndexingBatch {
             + "   array_agg(DISTINCT i.study_date) FILTER (WHERE i.status = 'CONVERTED' AND i.study_date IS NOT NULL) AS dates,"
             + "   array_agg(DISTINCT i.view_position) FILTER (WHERE i.status = 'CONVERTED' AND i.view_position <> '') AS views"
             + "   FROM image i WHERE i.study_id = s.study_id) a ON true"
-            + " WHERE s.study_id = ANY (?)";
-    private static final String UPDATE_STUDY = "UPDATE study SET state = ?, images_known = ?, images_converted = ?,"
-            + " images_failed = ?, report_received = ?, labelled = ?, report_failed = ?, study_date = ?, view_positions = ?,"
-            + " split = ?, change_seq = nextval('change_seq'),"
-            + " state_since = CASE WHEN state = ? AND change_seq <> 0 THEN state_since ELSE ? END, updated_at = ?"
-            + " WHERE study_id = ?";
+            + " WHERE s.study_id = ANY (?) ORDER BY s.study_id";
+    // change_seq values are drawn in study_id order (deterministic within the transaction)
+    private static final String UPDATE_STUDY = "UPDATE study s SET state = u.state, images_known = u.known,"
+            + " images_converted = u.conv, images_failed = u.failed, report_received = u.rr, labelled = u.lab,"
+            + " report_failed = u.rf, study_date = u.sd::date, view_positions = u.vp::varchar(64)[], split = u.sp,"
+            + " change_seq = u.seq,"
+            + " state_since = CASE WHEN s.state = u.state AND s.change_seq <> 0 THEN s.state_since ELSE ?::timestamptz END,"
+            + " updated_at = ?::timestamptz"
+            + " FROM (SELECT x.*, nextval('change_seq') AS seq FROM unnest(?::int[], ?::text[], ?::int[], ?::int[], ?::int[],"
+            + " ?::bool[], ?::bool[], ?::bool[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+            + " AS x(study_id, state, known, conv, failed, rr, lab, rf, sd, vp, sp, o) ORDER BY x.o) u"
+            + " WHERE s.study_id = u.study_id";
 
     static {
         StringBuilder cols = new StringBuilder();
-        StringBuilder marks = new StringBuilder();
+        StringBuilder sel = new StringBuilder();
+        StringBuilder arrays = new StringBuilder();
+        StringBuilder alias = new StringBuilder();
         StringBuilder set = new StringBuilder();
-        for (String c : org.cxr.catalog.repository.entity.StudyLabelEntity.COLUMNS) {
-            cols.append(", ").append(c);
-            marks.append(", ?");
-            set.append(c).append(" = EXCLUDED.").append(c).append(", ");
+        String[] c = org.cxr.catalog.repository.entity.StudyLabelEntity.COLUMNS;
+        for (int i = 0; i < c.length; i++) {
+            cols.append(", ").append(c[i]);
+            sel.append(", v").append(i);
+            arrays.append(", ?::int2[]");
+            alias.append(", v").append(i);
+            set.append(c[i]).append(" = EXCLUDED.").append(c[i]).append(", ");
         }
         UPSERT_LABEL = "INSERT INTO study_label (study_id, labeler" + cols + ", labeler_version, report_sha256)"
-                + " VALUES (?, ?" + marks + ", ?, ?) ON CONFLICT (study_id, labeler) DO UPDATE SET " + set
+                + " SELECT st, lb" + sel + ", lv, h FROM unnest(?::int[], ?::text[]" + arrays + ", ?::text[], ?::text[])"
+                + " AS t(st, lb" + alias + ", lv, h)"
+                + " ON CONFLICT (study_id, labeler) DO UPDATE SET " + set
                 + "labeler_version = EXCLUDED.labeler_version, report_sha256 = EXCLUDED.report_sha256";
     }
 
-    /** What a batch did. */
-    record Outcome(int facts, int invalid, int deadLettersSeen, int studiesChanged, int eventsEmitted) {
+    /** What a batch did, and how long its steps took (ms). */
+    record Outcome(int facts, int invalid, int deadLettersSeen, int studiesChanged, int eventsEmitted, String timings) {
     }
 
     private final Connection c;
     private final SplitAssigner splits;
     private final Timestamp now;
+    private final String nowText;
+    private final StringBuilder timings = new StringBuilder();
+    private long lap = System.nanoTime();
 
     IndexingBatch(Connection connection, SplitAssigner splits, Instant now) {
         this.c = connection;
         this.splits = splits;
         this.now = Timestamp.from(now);
+        this.nowText = now.toString();
+    }
+
+    private void lap(String step) {
+        long t = System.nanoTime();
+        timings.append(step).append('=').append((t - lap) / 100_000 / 10.0).append(' ');
+        lap = t;
     }
 
     Outcome apply(List<DecodedEvent> events) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
-        }
-        Map<Integer, Integer> studySubjects = new LinkedHashMap<>();
+        lock();
+        lap("lock");
+        Map<Integer, Integer> studySubjects = new TreeMap<>();
         Set<Integer> subjects = new TreeSet<>();
         List<Fact> facts = new ArrayList<>();
         List<DecodedEvent> invalid = new ArrayList<>();
@@ -217,58 +275,85 @@ final class IndexingBatch {
             }
         }
 
-        Set<Integer> changed = new LinkedHashSet<>();
-        Set<Integer> reportChanged = new LinkedHashSet<>();
+        Set<Integer> changed = new TreeSet<>();
+        Set<Integer> reportChanged = new TreeSet<>();
         if (!facts.isEmpty()) {
-            batch(SUBJECT, subjects, (ps, s) -> {
-                ps.setInt(1, s);
-                ps.setTimestamp(2, now);
-            });
-            batch(SPLIT, subjects, (ps, s) -> {
-                ps.setInt(1, s);
-                ps.setString(2, splits.assign(Integer.toString(s)).value());
-                ps.setString(3, splits.rule());
-                ps.setTimestamp(4, now);
-            });
-            int[] stubs = batch(STUDY_STUB, studySubjects.entrySet(), (ps, e) -> {
-                ps.setInt(1, e.getKey());
-                ps.setInt(2, e.getValue());
-                ps.setTimestamp(3, now);
-                ps.setTimestamp(4, now);
-            });
-            int k = 0;
-            for (Integer study : studySubjects.keySet()) {
-                if (wrote(stubs[k++])) {
-                    changed.add(study);
-                }
+            Integer[] subjectIds = subjects.toArray(Integer[]::new);
+            String[] assigned = new String[subjectIds.length];
+            for (int i = 0; i < subjectIds.length; i++) {
+                assigned[i] = splits.assign(Integer.toString(subjectIds[i])).value();
             }
+            update(SUBJECT, nowText, array("int4", subjectIds));
+            update(SPLIT, splits.rule(), nowText, array("int4", subjectIds), array("text", assigned));
+            changed.addAll(returningStudies(STUDY_STUB, nowText, nowText,
+                    array("int4", studySubjects.keySet().toArray(Integer[]::new)),
+                    array("int4", studySubjects.values().toArray(Integer[]::new))));
+            lap("subjects");
             upsertFacts(facts, changed, reportChanged);
+            lap("facts");
         }
         if (!seenDeadLetters.isEmpty()) {
-            batch(DEAD_LETTER, seenDeadLetters, (ps, e) -> deadLetterRow(ps, e.deadLetterSeen(), e.eventId(),
-                    e.raw().topic(), e.raw().value()));
+            insertDeadLetters(seenDeadLetters.stream().map(e -> new DeadLetterRow(e.deadLetterSeen(), e.eventId(),
+                    e.raw().topic(), e.raw().value())).toList());
         }
         if (!reportChanged.isEmpty()) {
             resolveReports(reportChanged);
         }
+        lap("reports");
         List<StudyIndexed> emitted = changed.isEmpty() ? List.of() : recomputeStudies(changed);
+        lap("studies");
         List<DeadLetter> rejected = new ArrayList<>();
         for (DecodedEvent e : invalid) {
             rejected.add(catalogDeadLetter(e, FailureReason.INVALID_EVENT, e.invalidReason()));
         }
         if (!rejected.isEmpty()) {
-            batch(DEAD_LETTER, rejected, (ps, d) -> deadLetterRow(ps, d, d.eventId(), Topics.CATALOG_DLQ,
-                    EventJson.write(d)));
+            insertDeadLetters(rejected.stream().map(d -> new DeadLetterRow(d, d.eventId(), Topics.CATALOG_DLQ,
+                    EventJson.write(d))).toList());
         }
         writeOutbox(emitted, rejected);
-        return new Outcome(facts.size(), invalid.size(), seenDeadLetters.size(), changed.size(), emitted.size());
+        lap("outbox");
+        return new Outcome(facts.size(), invalid.size(), seenDeadLetters.size(), changed.size(), emitted.size(),
+                timings.toString());
+    }
+
+    /**
+     * Recomputes the derived rows (report, study_label, study) of the given studies from their
+     * facts, as indexing does; with {@code emit}, writes StudyIndexed for those whose state changed.
+     */
+    int recompute(Set<Integer> studies, boolean emit) throws SQLException {
+        lock();
+        Set<Integer> withReports = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT study_id FROM report_revision WHERE study_id = ANY (?)"
+                + " UNION SELECT study_id FROM report_labelling WHERE study_id = ANY (?)")) {
+            ps.setArray(1, ints(studies));
+            ps.setArray(2, ints(studies));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    withReports.add(rs.getInt(1));
+                }
+            }
+        }
+        if (!withReports.isEmpty()) {
+            resolveReports(withReports);
+        }
+        List<StudyIndexed> events = recomputeStudies(new TreeSet<>(studies));
+        if (emit) {
+            writeOutbox(events, List.of());
+        }
+        return studies.size();
     }
 
     /** A dead letter for an event that broke the batch (a database error), recorded alone. */
     void recordFailure(DecodedEvent e, String message) throws SQLException {
         DeadLetter d = catalogDeadLetter(e, FailureReason.INTERNAL_ERROR, message);
-        batch(DEAD_LETTER, List.of(d), (ps, x) -> deadLetterRow(ps, x, x.eventId(), Topics.CATALOG_DLQ, EventJson.write(x)));
+        insertDeadLetters(List.of(new DeadLetterRow(d, d.eventId(), Topics.CATALOG_DLQ, EventJson.write(d))));
         writeOutbox(List.of(), List.of(d));
+    }
+
+    private void lock() throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+        }
     }
 
     /**
@@ -284,6 +369,19 @@ final class IndexingBatch {
         return new DeadLetter(DeadLetter.SCHEMA_VERSION, "catalog", reason, message, base.subjectId(), studyId,
                 base.dicomId(), e.raw().topic(), e.eventId(), base.originalEventType(), base.originalEvent(),
                 now.toInstant());
+    }
+
+    // ---- facts ------------------------------------------------------------------------------
+
+    private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
+
+    /** Keeps, per key, the fact that wins the given order (as the SQL upserts would). */
+    private static <T, K> List<T> winners(List<T> items, Function<T, K> key, Comparator<T> order) {
+        Map<K, T> m = new LinkedHashMap<>();
+        for (T t : items) {
+            m.merge(key.apply(t), t, (a, b) -> order.compare(b, a) > 0 ? b : a);
+        }
+        return new ArrayList<>(m.values());
     }
 
     private void upsertFacts(List<Fact> facts, Set<Integer> changed, Set<Integer> reportChanged) throws SQLException {
@@ -308,82 +406,120 @@ final class IndexingBatch {
                 labelled.add(r.event());
             }
         }
-        markChanged(changed, null, received, batch(IMAGE_RECEIVED, received, (ps, e) -> {
-            ps.setString(1, e.dicomId());
-            ps.setInt(2, Integer.parseInt(e.studyId()));
-            ps.setInt(3, Integer.parseInt(e.subjectId()));
-            ps.setString(4, e.bucket());
-            ps.setString(5, e.objectKey());
-            ps.setString(6, e.sha256());
-            ps.setLong(7, e.sizeBytes());
-            ps.setString(8, e.transferSyntaxUid());
-            ps.setString(9, e.sopClassUid());
-            ps.setString(10, e.source() == null ? null : e.source().name());
-            ps.setTimestamp(11, Timestamp.from(e.receivedAt()));
-            ps.setTimestamp(12, now);
-        }), InstanceReceived::studyId);
-        markChanged(changed, null, converted, batch(IMAGE_CONVERTED, converted, (ps, e) -> {
-            ImageMetadata m = e.metadata();
-            ps.setString(1, e.dicomId());
-            ps.setInt(2, Integer.parseInt(e.studyId()));
-            ps.setInt(3, Integer.parseInt(e.subjectId()));
-            ps.setString(4, e.bucket());
-            ps.setString(5, e.jpgKey());
-            ps.setLong(6, e.jpgBytes());
-            ps.setString(7, e.sourceSha256());
-            ps.setBoolean(8, e.constantImage());
-            ps.setString(9, e.converterVersion());
-            ps.setTimestamp(10, Timestamp.from(e.convertedAt()));
-            ps.setString(11, m.performedProcedureStepDescription());
-            ps.setString(12, m.viewPosition());
-            ps.setInt(13, m.rows());
-            ps.setInt(14, m.columns());
-            ps.setString(15, m.studyDate());
-            ps.setString(16, m.studyTime());
-            ps.setString(17, m.procedureCodeSequenceCodeMeaning());
-            ps.setString(18, m.viewCodeSequenceCodeMeaning());
-            ps.setString(19, m.patientOrientationCodeSequenceCodeMeaning());
-            ps.setTimestamp(20, now);
-        }), InstanceConverted::studyId);
-        markChanged(changed, null, imageFailed, batch(IMAGE_FAILED, imageFailed, (ps, e) -> {
-            ps.setString(1, e.dicomId());
-            ps.setInt(2, Integer.parseInt(e.studyId()));
-            ps.setInt(3, Integer.parseInt(e.subjectId()));
-            ps.setString(4, e.reason());
-            ps.setString(5, e.message() == null ? "" : e.message());
-            ps.setTimestamp(6, Timestamp.from(e.failedAt() == null ? Instant.EPOCH : e.failedAt()));
-            ps.setTimestamp(7, now);
-        }), Fact.ImageFailed::studyId);
-        markChanged(changed, reportChanged, reports, batch(REPORT_RECEIVED, reports, (ps, e) -> {
-            ps.setInt(1, Integer.parseInt(e.studyId()));
-            ps.setString(2, e.sha256());
-            ps.setInt(3, e.revision());
-            ps.setString(4, e.bucket());
-            ps.setString(5, e.objectKey());
-            ps.setLong(6, e.sizeBytes());
-            ps.setString(7, e.source() == null ? null : e.source().name());
-            ps.setTimestamp(8, Timestamp.from(e.receivedAt()));
-        }), ReportReceived::studyId);
-        markChanged(changed, reportChanged, reportFailed, batch(REPORT_FAILED, reportFailed, (ps, e) -> {
-            ps.setInt(1, Integer.parseInt(e.studyId()));
-            ps.setString(2, e.reportSha256());
-            ps.setString(3, e.reason());
-            ps.setString(4, e.message() == null ? "" : e.message());
-            ps.setTimestamp(5, Timestamp.from(e.failedAt() == null ? Instant.EPOCH : e.failedAt()));
-        }), Fact.ReportFailed::studyId);
-        markChanged(changed, reportChanged, labelled, batch(REPORT_LABELLED, labelled, (ps, e) -> {
-            boolean none = e.section() == ReportSection.NONE;
-            ps.setInt(1, Integer.parseInt(e.studyId()));
-            ps.setString(2, e.reportSha256());
-            ps.setString(3, e.labelerVersion());
-            ps.setString(4, e.reportKey());
-            ps.setString(5, e.section().name());
-            ps.setString(6, e.sectionText());
-            ps.setArray(7, none || e.chexpert() == null ? null : shorts(vector(e.chexpert())));
-            ps.setArray(8, none || e.negbio() == null ? null : shorts(vector(e.negbio())));
-            ps.setTimestamp(9, Timestamp.from(e.labelledAt()));
-        }), ReportLabelled::studyId);
+        if (!received.isEmpty()) {
+            var rows = winners(received, InstanceReceived::dicomId, Comparator
+                    .comparing((InstanceReceived e) -> micros(e.receivedAt())).thenComparing(InstanceReceived::sha256, TEXT));
+            changed.addAll(returningStudies(IMAGE_RECEIVED, nowText,
+                    text(rows, InstanceReceived::dicomId), int4(rows, e -> Integer.parseInt(e.studyId())),
+                    int4(rows, e -> Integer.parseInt(e.subjectId())), text(rows, InstanceReceived::bucket),
+                    text(rows, InstanceReceived::objectKey), text(rows, InstanceReceived::sha256),
+                    int8(rows, InstanceReceived::sizeBytes), text(rows, InstanceReceived::transferSyntaxUid),
+                    text(rows, InstanceReceived::sopClassUid), text(rows, e -> e.source() == null ? null : e.source().name()),
+                    text(rows, e -> micros(e.receivedAt()).toString())));
+        }
+        if (!converted.isEmpty()) {
+            var rows = winners(converted, InstanceConverted::dicomId, Comparator
+                    .comparing((InstanceConverted e) -> micros(e.convertedAt())).thenComparing(InstanceConverted::converterVersion, TEXT)
+                    .thenComparing(InstanceConverted::sourceSha256, TEXT).thenComparing(InstanceConverted::jpgKey, TEXT));
+            changed.addAll(returningStudies(IMAGE_CONVERTED, nowText,
+                    text(rows, InstanceConverted::dicomId), int4(rows, e -> Integer.parseInt(e.studyId())),
+                    int4(rows, e -> Integer.parseInt(e.subjectId())), text(rows, InstanceConverted::bucket),
+                    text(rows, InstanceConverted::jpgKey), int8(rows, InstanceConverted::jpgBytes),
+                    text(rows, InstanceConverted::sourceSha256), array("bool", rows.stream()
+                            .map(InstanceConverted::constantImage).toArray(Boolean[]::new)),
+                    text(rows, InstanceConverted::converterVersion), text(rows, e -> micros(e.convertedAt()).toString()),
+                    text(rows, e -> e.metadata().performedProcedureStepDescription()),
+                    text(rows, e -> e.metadata().viewPosition()), int4(rows, e -> e.metadata().rows()),
+                    int4(rows, e -> e.metadata().columns()), text(rows, e -> e.metadata().studyDate()),
+                    text(rows, e -> e.metadata().studyTime()),
+                    text(rows, e -> e.metadata().procedureCodeSequenceCodeMeaning()),
+                    text(rows, e -> e.metadata().viewCodeSequenceCodeMeaning()),
+                    text(rows, e -> e.metadata().patientOrientationCodeSequenceCodeMeaning())));
+        }
+        if (!imageFailed.isEmpty()) {
+            var rows = winners(imageFailed.stream().map(IndexingBatch::normalised).toList(), Fact.ImageFailed::dicomId,
+                    Comparator.comparing((Fact.ImageFailed e) -> micros(e.failedAt())).thenComparing(Fact.ImageFailed::reason, TEXT)
+                            .thenComparing(Fact.ImageFailed::message, TEXT));
+            changed.addAll(returningStudies(IMAGE_FAILED, nowText,
+                    text(rows, Fact.ImageFailed::dicomId), int4(rows, e -> Integer.parseInt(e.studyId())),
+                    int4(rows, e -> Integer.parseInt(e.subjectId())), text(rows, Fact.ImageFailed::reason),
+                    text(rows, Fact.ImageFailed::message), text(rows, e -> micros(e.failedAt()).toString())));
+        }
+        if (!reports.isEmpty()) {
+            var rows = winners(reports, e -> e.studyId() + ":" + e.sha256(), Comparator
+                    .comparingInt(ReportReceived::revision).thenComparing(e -> micros(e.receivedAt())));
+            List<Integer> s = returningStudies(REPORT_RECEIVED,
+                    int4(rows, e -> Integer.parseInt(e.studyId())), text(rows, ReportReceived::sha256),
+                    int4(rows, ReportReceived::revision), text(rows, ReportReceived::bucket),
+                    text(rows, ReportReceived::objectKey), int8(rows, ReportReceived::sizeBytes),
+                    text(rows, e -> e.source() == null ? null : e.source().name()),
+                    text(rows, e -> micros(e.receivedAt()).toString()));
+            changed.addAll(s);
+            reportChanged.addAll(s);
+        }
+        if (!reportFailed.isEmpty()) {
+            var rows = winners(reportFailed.stream().map(IndexingBatch::normalised).toList(),
+                    e -> e.studyId() + ":" + e.reportSha256(), Comparator.comparing((Fact.ReportFailed e) -> micros(e.failedAt()))
+                            .thenComparing(Fact.ReportFailed::reason, TEXT).thenComparing(Fact.ReportFailed::message, TEXT));
+            List<Integer> s = returningStudies(REPORT_FAILED,
+                    int4(rows, e -> Integer.parseInt(e.studyId())), text(rows, Fact.ReportFailed::reportSha256),
+                    text(rows, Fact.ReportFailed::reason), text(rows, Fact.ReportFailed::message),
+                    text(rows, e -> micros(e.failedAt()).toString()));
+            changed.addAll(s);
+            reportChanged.addAll(s);
+        }
+        if (!labelled.isEmpty()) {
+            var rows = winners(labelled, e -> e.studyId() + ":" + e.reportSha256() + ":" + e.labelerVersion(),
+                    Comparator.comparing((ReportLabelled e) -> micros(e.labelledAt())));
+            List<Integer> s = returningStudies(REPORT_LABELLED,
+                    int4(rows, e -> Integer.parseInt(e.studyId())), text(rows, ReportLabelled::reportSha256),
+                    text(rows, ReportLabelled::labelerVersion), text(rows, ReportLabelled::reportKey),
+                    text(rows, e -> e.section().name()), text(rows, ReportLabelled::sectionText),
+                    text(rows, e -> e.section() == ReportSection.NONE || e.chexpert() == null ? null
+                            : arrayLiteral(vector(e.chexpert()))),
+                    text(rows, e -> e.section() == ReportSection.NONE || e.negbio() == null ? null
+                            : arrayLiteral(vector(e.negbio()))),
+                    text(rows, e -> micros(e.labelledAt()).toString()));
+            changed.addAll(s);
+            reportChanged.addAll(s);
+        }
     }
+
+    /**
+     * A time as PostgreSQL stores it (microseconds, rounded half up): facts are compared in Java
+     * (duplicates within a batch) and in SQL (against stored rows) on the same values.
+     */
+    static Instant micros(Instant t) {
+        long nanos = t.getNano() % 1000;
+        Instant down = t.minusNanos(nanos);
+        return nanos >= 500 ? down.plusNanos(1000) : down;
+    }
+
+    private static Fact.ImageFailed normalised(Fact.ImageFailed f) {
+        return new Fact.ImageFailed(f.subjectId(), f.studyId(), f.dicomId(), f.reason(),
+                f.message() == null ? "" : f.message(), f.failedAt() == null ? Instant.EPOCH : f.failedAt());
+    }
+
+    private static Fact.ReportFailed normalised(Fact.ReportFailed f) {
+        return new Fact.ReportFailed(f.subjectId(), f.studyId(), f.reportSha256(), f.reason(),
+                f.message() == null ? "" : f.message(), f.failedAt() == null ? Instant.EPOCH : f.failedAt());
+    }
+
+    private record DeadLetterRow(DeadLetter d, String eventId, String topic, String payload) {
+    }
+
+    private void insertDeadLetters(List<DeadLetterRow> all) throws SQLException {
+        List<DeadLetterRow> rows = winners(all, DeadLetterRow::eventId, (a, b) -> 0);
+        update(DEAD_LETTER, nowText, text(rows, DeadLetterRow::eventId), text(rows, DeadLetterRow::topic),
+                text(rows, r -> r.d().stage()), text(rows, r -> r.d().reason() == null ? null : r.d().reason().name()),
+                text(rows, r -> r.d().message()), int4(rows, r -> parseId(r.d().subjectId())),
+                int4(rows, r -> parseId(r.d().studyId())), text(rows, r -> r.d().dicomId()),
+                text(rows, r -> r.d().originalTopic()), text(rows, r -> r.d().originalEventId()),
+                text(rows, DeadLetterRow::payload),
+                text(rows, r -> r.d().failedAt() == null ? null : r.d().failedAt().toString()));
+    }
+
+    // ---- derived rows -----------------------------------------------------------------------
 
     private void resolveReports(Set<Integer> studies) throws SQLException {
         Map<Integer, List<RevisionFact>> revisions = new HashMap<>();
@@ -411,34 +547,24 @@ final class IndexingBatch {
             }
         }
         List<Integer> order = new ArrayList<>(studies);
-        Map<Integer, ReportView> views = new HashMap<>();
+        List<String[]> reportRows = new ArrayList<>();
+        List<Integer> revisionsShown = new ArrayList<>();
+        List<Object[]> upserts = new ArrayList<>();
+        List<Object[]> deletes = new ArrayList<>();
         for (Integer s : order) {
-            views.put(s, ReportResolver.resolve(revisions.getOrDefault(s, List.of()), labellings.getOrDefault(s, List.of())));
-        }
-        batch(UPSERT_REPORT, order, (ps, s) -> {
-            ReportView v = views.get(s);
+            ReportView v = ReportResolver.resolve(revisions.getOrDefault(s, List.of()), labellings.getOrDefault(s, List.of()));
             LabellingFact cur = v.current();
             RevisionFact shown = v.shown();
             boolean showLabelling = cur != null && (v.status() == ReportStatus.LABELLED || shown == null
                     || shown.sha256().equals(cur.reportSha256()));
-            ps.setInt(1, s);
-            ps.setString(2, v.status().name());
-            ps.setString(3, shown != null && shown.reportKey() != null ? shown.reportKey() : cur == null ? null : cur.reportKey());
-            ps.setString(4, shown != null ? shown.sha256() : cur == null ? null : cur.reportSha256());
-            setInt(ps, 5, v.currentRevision());
-            ps.setString(6, showLabelling ? cur.section().name() : null);
-            ps.setString(7, showLabelling ? cur.sectionText() : null);
-            ps.setString(8, showLabelling ? cur.labelerVersion() : null);
-            ps.setTimestamp(9, showLabelling ? Timestamp.from(cur.labelledAt()) : null);
-            ps.setString(10, v.failed() && shown != null ? shown.failureReason() : null);
-            ps.setString(11, v.failed() && shown != null ? shown.failureMessage() : null);
-            ps.setTimestamp(12, now);
-        });
-        List<Object[]> upserts = new ArrayList<>();
-        List<Object[]> deletes = new ArrayList<>();
-        for (Integer s : order) {
-            ReportView v = views.get(s);
-            LabellingFact cur = v.current();
+            reportRows.add(new String[] {v.status().name(),
+                    shown != null && shown.reportKey() != null ? shown.reportKey() : cur == null ? null : cur.reportKey(),
+                    shown != null ? shown.sha256() : cur == null ? null : cur.reportSha256(),
+                    showLabelling ? cur.section().name() : null, showLabelling ? cur.sectionText() : null,
+                    showLabelling ? cur.labelerVersion() : null, showLabelling ? cur.labelledAt().toString() : null,
+                    v.failed() && shown != null ? shown.failureReason() : null,
+                    v.failed() && shown != null ? shown.failureMessage() : null});
+            revisionsShown.add(v.currentRevision());
             for (String labeler : List.of("chexpert", "negbio")) {
                 Short[] values = !v.hasLabelRows() ? null : labeler.equals("chexpert") ? cur.chexpert() : cur.negbio();
                 if (values == null) {
@@ -448,24 +574,26 @@ final class IndexingBatch {
                 }
             }
         }
-        batch(UPSERT_LABEL, upserts, (ps, r) -> {
-            ps.setInt(1, (Integer) r[0]);
-            ps.setString(2, (String) r[1]);
-            Short[] values = (Short[]) r[2];
+        update(UPSERT_REPORT, nowText, array("int4", order.toArray(Integer[]::new)), column(reportRows, 0),
+                column(reportRows, 1), column(reportRows, 2), array("int4", revisionsShown.toArray(Integer[]::new)),
+                column(reportRows, 3), column(reportRows, 4), column(reportRows, 5), column(reportRows, 6),
+                column(reportRows, 7), column(reportRows, 8));
+        if (!upserts.isEmpty()) {
+            Object[] params = new Object[2 + 14 + 2];
+            params[0] = array("int4", upserts.stream().map(r -> (Integer) r[0]).toArray(Integer[]::new));
+            params[1] = array("text", upserts.stream().map(r -> (String) r[1]).toArray(String[]::new));
             for (int i = 0; i < 14; i++) {
-                if (values[i] == null) {
-                    ps.setNull(3 + i, Types.SMALLINT);
-                } else {
-                    ps.setShort(3 + i, values[i]);
-                }
+                int k = i;
+                params[2 + i] = array("int2", upserts.stream().map(r -> ((Short[]) r[2])[k]).toArray(Short[]::new));
             }
-            ps.setString(17, (String) r[3]);
-            ps.setString(18, (String) r[4]);
-        });
-        batch(DELETE_LABEL, deletes, (ps, r) -> {
-            ps.setInt(1, (Integer) r[0]);
-            ps.setString(2, (String) r[1]);
-        });
+            params[16] = array("text", upserts.stream().map(r -> (String) r[3]).toArray(String[]::new));
+            params[17] = array("text", upserts.stream().map(r -> (String) r[4]).toArray(String[]::new));
+            update(UPSERT_LABEL, params);
+        }
+        if (!deletes.isEmpty()) {
+            update(DELETE_LABEL, array("int4", deletes.stream().map(r -> (Integer) r[0]).toArray(Integer[]::new)),
+                    array("text", deletes.stream().map(r -> (String) r[1]).toArray(String[]::new)));
+        }
     }
 
     private List<StudyIndexed> recomputeStudies(Set<Integer> studies) throws SQLException {
@@ -497,22 +625,16 @@ final class IndexingBatch {
                 }
             }
         }
-        batch(UPDATE_STUDY, updates, (ps, u) -> {
-            ps.setString(1, u.state().name());
-            ps.setInt(2, u.known());
-            ps.setInt(3, u.converted());
-            ps.setInt(4, u.failed());
-            ps.setBoolean(5, u.reportReceived());
-            ps.setBoolean(6, u.labelled());
-            ps.setBoolean(7, u.reportFailed());
-            ps.setObject(8, u.date());
-            ps.setArray(9, c.createArrayOf("varchar", u.views()));
-            ps.setString(10, u.split());
-            ps.setString(11, u.state().name());
-            ps.setTimestamp(12, now);
-            ps.setTimestamp(13, now);
-            ps.setInt(14, u.studyId());
-        });
+        if (!updates.isEmpty()) {
+            update(UPDATE_STUDY, nowText, nowText,
+                    int4(updates, Recomputed::studyId), text(updates, u -> u.state().name()),
+                    int4(updates, Recomputed::known), int4(updates, Recomputed::converted), int4(updates, Recomputed::failed),
+                    array("bool", updates.stream().map(Recomputed::reportReceived).toArray(Boolean[]::new)),
+                    array("bool", updates.stream().map(Recomputed::labelled).toArray(Boolean[]::new)),
+                    array("bool", updates.stream().map(Recomputed::reportFailed).toArray(Boolean[]::new)),
+                    text(updates, u -> u.date() == null ? null : u.date().toString()),
+                    text(updates, u -> arrayLiteral(u.views())), text(updates, Recomputed::split));
+        }
         List<StudyIndexed> events = new ArrayList<>();
         for (Recomputed u : updates) {
             if (u.emit()) {
@@ -525,72 +647,87 @@ final class IndexingBatch {
     }
 
     private void writeOutbox(List<StudyIndexed> indexed, List<DeadLetter> rejected) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         for (StudyIndexed e : indexed) {
-            rows.add(new Object[] {Topics.STUDY_INDEXED, e.studyId(), e.eventId(), e.eventType(), EventJson.write(e)});
+            rows.add(new String[] {Topics.STUDY_INDEXED, e.studyId(), e.eventId(), e.eventType(), EventJson.write(e)});
         }
         for (DeadLetter d : rejected) {
-            rows.add(new Object[] {Topics.CATALOG_DLQ, d.studyId(), d.eventId(), d.eventType(), EventJson.write(d)});
+            rows.add(new String[] {Topics.CATALOG_DLQ, d.studyId(), d.eventId(), d.eventType(), EventJson.write(d)});
         }
-        batch(OUTBOX, rows, (ps, r) -> {
-            for (int i = 0; i < 5; i++) {
-                ps.setString(i + 1, (String) r[i]);
-            }
-            ps.setTimestamp(6, now);
-        });
+        if (!rows.isEmpty()) {
+            update(OUTBOX, nowText, column(rows, 0), column(rows, 1), column(rows, 2), column(rows, 3), column(rows, 4));
+        }
     }
 
-    private void deadLetterRow(PreparedStatement ps, DeadLetter d, String eventId, String topic, String payload)
-            throws SQLException {
-        ps.setString(1, eventId);
-        ps.setString(2, topic);
-        ps.setString(3, d.stage());
-        ps.setString(4, d.reason() == null ? null : d.reason().name());
-        ps.setString(5, d.message());
-        setInt(ps, 6, parseId(d.subjectId()));
-        setInt(ps, 7, parseId(d.studyId()));
-        ps.setString(8, d.dicomId());
-        ps.setString(9, d.originalTopic());
-        ps.setString(10, d.originalEventId());
-        ps.setString(11, payload);
-        ps.setTimestamp(12, d.failedAt() == null ? null : Timestamp.from(d.failedAt()));
-        ps.setTimestamp(13, now);
-    }
+    // ---- helpers --------------------------------------------------------------------------
 
-    // --- helpers --------------------------------------------------------------------------
-
-    @FunctionalInterface
-    interface Binder<T> {
-        void bind(PreparedStatement ps, T item) throws SQLException;
-    }
-
-    private <T> int[] batch(String sql, Iterable<T> items, Binder<T> binder) throws SQLException {
+    private void update(String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int n = 0;
-            for (T item : items) {
-                binder.bind(ps, item);
-                ps.addBatch();
-                n++;
-            }
-            return n == 0 ? new int[0] : ps.executeBatch();
+            bind(ps, params);
+            ps.executeUpdate();
         }
     }
 
-    private static boolean wrote(int count) {
-        return count > 0 || count == Statement.SUCCESS_NO_INFO;
-    }
-
-    private static <T> void markChanged(Set<Integer> changed, Set<Integer> reportChanged, List<T> items, int[] counts,
-            java.util.function.Function<T, String> studyOf) {
-        for (int i = 0; i < counts.length; i++) {
-            if (wrote(counts[i])) {
-                int study = Integer.parseInt(studyOf.apply(items.get(i)));
-                changed.add(study);
-                if (reportChanged != null) {
-                    reportChanged.add(study);
+    /** Runs an upsert ... RETURNING study_id; the studies whose rows were inserted or changed. */
+    private List<Integer> returningStudies(String sql, Object... params) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
                 }
             }
         }
+        return out;
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof Array a) {
+                ps.setArray(i + 1, a);
+            } else {
+                ps.setString(i + 1, (String) p);
+            }
+        }
+    }
+
+    private Array array(String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    private <T> Array text(List<T> rows, Function<T, String> f) throws SQLException {
+        return array("text", rows.stream().map(f).toArray(String[]::new));
+    }
+
+    private <T> Array int4(List<T> rows, Function<T, Integer> f) throws SQLException {
+        return array("int4", rows.stream().map(f).toArray(Integer[]::new));
+    }
+
+    private <T> Array int8(List<T> rows, Function<T, Long> f) throws SQLException {
+        return array("int8", rows.stream().map(f).toArray(Long[]::new));
+    }
+
+    private Array column(List<String[]> rows, int i) throws SQLException {
+        return array("text", rows.stream().map(r -> r[i]).toArray(String[]::new));
+    }
+
+    /** A PostgreSQL array literal ({@code {1,NULL,-1}}, {@code {AP,PA}}) for simple values. */
+    private static String arrayLiteral(Object[] values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object v = values[i];
+            if (v == null) {
+                sb.append("NULL");
+            } else {
+                sb.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return sb.append('}').toString();
     }
 
     private static Short[] vector(LabelVector v) {
@@ -601,10 +738,6 @@ final class IndexingBatch {
             out[i] = d == null ? null : (short) d.intValue();
         }
         return out;
-    }
-
-    private Array shorts(Short[] values) throws SQLException {
-        return c.createArrayOf("int2", values);
     }
 
     private Array ints(Set<Integer> values) throws SQLException {
@@ -652,14 +785,6 @@ final class IndexingBatch {
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
     }
 
     private static Integer parseId(String s) {

@@ -16,7 +16,7 @@ import org.cxr.catalog.domain.release.ReleaseSelection;
 import org.cxr.catalog.domain.release.ReleaseSource;
 import org.cxr.catalog.repository.entity.StudyLabelEntity;
 
-import io.agroal.api.AgroalDataSource;
+import javax.sql.DataSource;
 
 /**
  * Release rows straight from PostgreSQL: one read-only repeatable-read transaction per release
@@ -29,7 +29,14 @@ public class JdbcReleaseSource implements ReleaseSource {
     private static final int FETCH = 5000;
 
     @Inject
-    AgroalDataSource dataSource;
+    DataSource dataSource;
+
+    /** For use outside the service (e.g. a small-heap JVM proving that releases stream). */
+    public static JdbcReleaseSource of(DataSource dataSource) {
+        JdbcReleaseSource s = new JdbcReleaseSource();
+        s.dataSource = dataSource;
+        return s;
+    }
 
     @Override
     public Snapshot open(ReleaseSelection selection) {

@@ -54,21 +54,67 @@ public class QueryIndexFeed {
                 + " WHERE s.change_seq > ? AND s.change_seq <= ? ORDER BY s.study_id";
     }
 
+    /** Changes made by other service instances are seen after at most this long. */
+    static final long MAX_STALENESS_NANOS = 100_000_000L;
+    private static final String HEAD = "SELECT (SELECT meta_value FROM catalog_meta WHERE meta_key = 'epoch'),"
+            + " (SELECT coalesce(max(change_seq), 0) FROM study)";
+
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    CatalogIndexer indexer;
 
     private final FilterIndex index = new FilterIndex();
     private final ReentrantLock refreshing = new ReentrantLock();
+    /** Set when this instance changed the catalog: the next query reads the changes. */
+    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private volatile long checkedAt;
 
-    /** The index, brought up to date with the database first. */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ev) {
+        indexer.onCommit(this::markDirty);
+        Thread warm = new Thread(() -> {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.warnf("query index not loaded at start-up (%s); it will be at the first query", e.getMessage());
+            }
+        }, "catalog-query-index-warmup");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
+    /** This instance wrote to the catalog (indexing, pins): the next query must see it. */
+    public void markDirty() {
+        dirty.set(true);
+    }
+
+    /**
+     * The index, brought up to date with the database first: always after a write by this
+     * instance, otherwise at most {@link #MAX_STALENESS_NANOS} after another instance's write.
+     */
     public FilterIndex current() {
-        refresh();
+        if (dirty.get() || System.nanoTime() - checkedAt > MAX_STALENESS_NANOS) {
+            refresh();
+        }
         return index;
     }
 
     public void refresh() {
         refreshing.lock();
         try (Connection c = dataSource.getConnection()) {
+            dirty.set(false);
+            checkedAt = System.nanoTime();
+            // nothing changed (the usual case): one statement, no transaction set-up
+            String epoch;
+            long to;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(HEAD)) {
+                rs.next();
+                epoch = rs.getString(1) == null ? "none" : rs.getString(1);
+                to = rs.getLong(2);
+            }
+            if (epoch.equals(index.epoch()) && to == index.highSeq()) {
+                return;
+            }
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
@@ -76,8 +122,10 @@ public class QueryIndexFeed {
                 load(c);
             } finally {
                 c.rollback();
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
+            dirty.set(true);
             throw new IllegalStateException("cannot read the catalog: " + e.getMessage(), e);
         } finally {
             refreshing.unlock();
@@ -87,9 +135,7 @@ public class QueryIndexFeed {
     private void load(Connection c) throws SQLException {
         String epoch;
         long to;
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT meta_value FROM catalog_meta WHERE meta_key = 'epoch'),"
-                     + " (SELECT coalesce(max(change_seq), 0) FROM study)")) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(HEAD)) {
             rs.next();
             epoch = rs.getString(1) == null ? "none" : rs.getString(1);
             to = rs.getLong(2);

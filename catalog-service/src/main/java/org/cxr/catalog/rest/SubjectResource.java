@@ -104,6 +104,7 @@ public class SubjectResource {
             throw CatalogException.badParameter("reason", "reason must be at most 1000 characters");
         }
         SplitService.PinResult r = splits.pin(id, split, body.operator().strip(), body.reason());
+        feed.markDirty(); // committed: the next query sees the new split
         return new Dtos.PinResponse(subjectId, r.oldSplit(), r.newSplit(), r.subjectCreated(), r.studiesMoved());
     }
 

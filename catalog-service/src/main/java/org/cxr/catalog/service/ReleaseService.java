@@ -51,6 +51,8 @@ public class ReleaseService {
     BucketNames buckets;
     @Inject
     CatalogConfig config;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "catalog-release");
@@ -157,11 +159,14 @@ public class ReleaseService {
                     em.persist(fe);
                 }
             });
+            registry.counter("cxr.catalog.releases", "outcome", "done").increment();
+            registry.timer("cxr.catalog.release").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             LOG.infof("release %d written to %s in %d ms: %d images, %d studies, %d subjects", releaseId,
                     sink.location(), (System.nanoTime() - t0) / 1_000_000, result.images(), result.studies(),
                     result.subjects());
         } catch (Exception e) {
             LOG.errorf(e, "release %d failed", releaseId);
+            registry.counter("cxr.catalog.releases", "outcome", "failed").increment();
             QuarkusTransaction.requiringNew().run(() -> {
                 ReleaseEntity x = em.find(ReleaseEntity.class, releaseId);
                 x.status = ReleaseEntity.FAILED;

@@ -72,12 +72,20 @@ class KafkaReplayTest {
         assertThat(CatalogDb.count(ds, "SELECT count(*) FROM study")).isEqualTo(120);
 
         // what the service published
-        long complete = CatalogDb.count(ds, "SELECT count(*) FROM study WHERE state = 'COMPLETE'");
-        var indexed = KafkaTestClient.readUntil(Topics.STUDY_INDEXED, l -> l.stream()
-                .filter(r -> r.value().contains("\"state\":\"COMPLETE\"")).map(ConsumerRecord::key).distinct()
-                .count() >= complete, Duration.ofSeconds(60));
-        assertThat(indexed.stream().filter(r -> r.value().contains("\"state\":\"COMPLETE\"")).map(ConsumerRecord::key)
-                .distinct().count()).isEqualTo(complete);
+        java.util.Set<String> completeStudies = new java.util.TreeSet<>();
+        try (var c = ds.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT study_id FROM study WHERE state = 'COMPLETE'")) {
+            while (rs.next()) {
+                completeStudies.add(rs.getString(1));
+            }
+        }
+        java.util.function.Function<List<ConsumerRecord<String, String>>, java.util.Set<String>> announced = l -> l.stream()
+                .filter(r -> completeStudies.contains(r.key()) && r.value().contains("\"state\":\"COMPLETE\""))
+                .map(ConsumerRecord::key).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        var indexed = KafkaTestClient.readUntil(Topics.STUDY_INDEXED,
+                l -> announced.apply(l).size() >= completeStudies.size(), Duration.ofSeconds(60));
+        assertThat(announced.apply(indexed)).as("every complete study was announced on cxr.study-indexed")
+                .isEqualTo(completeStudies);
         var dlq = KafkaTestClient.readUntil(Topics.CATALOG_DLQ, l -> l.stream()
                 .anyMatch(r -> r.value().contains("bad-record-1")), Duration.ofSeconds(60));
         var bad = dlq.stream().filter(r -> r.value().contains("bad-record-1")).findFirst().orElseThrow();
