@@ -1,0 +1,34 @@
+package org.cxr.convert.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.cxr.convert.domain.Converter;
+import org.cxr.convert.domain.MemoryBudget;
+import org.cxr.convert.domain.encode.OpenCvEncoder;
+import org.cxr.convert.domain.pixels.FrameDecoders;
+import org.cxr.convert.domain.recipe.EightBitImage;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+
+/** The domain core as a bean: one thread-safe converter whose memory budget all workers share. */
+@ApplicationScoped
+public class ConvertBeans {
+    private static final Logger LOG = Logger.getLogger(ConvertBeans.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    Converter converter(ConvertConfig config) {
+        long budget = config.memoryBudgetMb().map(mb -> mb << 20).orElse(Runtime.getRuntime().maxMemory() / 2);
+        OpenCvEncoder encoder = new OpenCvEncoder();
+        // loads the OpenCV natives now: a broken native setup fails the start, not every event
+        encoder.jpeg(new EightBitImage(2, 2, new byte[4]), Converter.JPEG_QUALITY);
+        LOG.infof("%s: %d workers, decoded-pixel budget %d MB, max %d pixels, max object %d MB", Converter.VERSION,
+                config.workers(), budget >> 20, config.maxPixels(), config.maxObjectBytes() >> 20);
+        return new Converter(FrameDecoders.standard(), encoder, new MemoryBudget(budget),
+                new Converter.Options(config.maxPixels(), true, false, false));
+    }
+}
