@@ -53,9 +53,11 @@ public final class InfraProcess implements AutoCloseable {
         cmd.add(InfraMain.class.getName());
         cmd.add(dataDir.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = null;
         try {
-            Process p = pb.start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            p = pb.start();
+            Process started = p;
+            BufferedReader out = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
                 try {
                     String line;
@@ -70,7 +72,7 @@ public final class InfraProcess implements AutoCloseable {
                     return null;
                 }
             });
-            String json = ready.get(180, TimeUnit.SECONDS);
+            String json = ready.get(300, TimeUnit.SECONDS);
             if (json == null) {
                 p.destroyForcibly();
                 throw new IllegalStateException("infra JVM exited before it was ready (exit "
@@ -94,9 +96,18 @@ public final class InfraProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start the infra JVM", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            destroy(p);
             throw new IllegalStateException(e);
         } catch (Exception e) {
+            destroy(p); // never leave a half-started infra JVM behind (it would keep the build waiting)
             throw new IllegalStateException("infra JVM did not become ready: " + e, e);
+        }
+    }
+
+    private static void destroy(Process p) {
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
     }
 

@@ -44,6 +44,7 @@ public final class Platform implements AutoCloseable {
                 Map<String, String> env = new LinkedHashMap<>(endpoints.environment(spec.database()));
                 if (spec.name().equals("ingest")) {
                     env.put("CXR_INGEST_DROP_FOLDER", config.dropFolder().toString());
+                    env.put("CXR_INGEST_ID_SECRET", idSecret());
                 }
                 services.add(ServiceProcess.start(spec, config.repoRoot(), FreePorts.pick(config.port(spec)), env,
                         config.logDir()));
@@ -57,6 +58,27 @@ public final class Platform implements AutoCloseable {
             publish(PlatformState.FAILED, startedAt, e.getMessage());
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The key ingest derives its pseudonyms from: random, created once per data directory and kept
+     * there (owner-only), so research ids stay stable across restarts and differ between installations.
+     */
+    private String idSecret() {
+        java.nio.file.Path file = config.dataDir().resolve("secrets/ingest-id-secret");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(file.getParent());
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(key));
+                java.nio.file.Files.setPosixFilePermissions(file,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create or read " + file, e);
         }
     }
 
