@@ -19,7 +19,9 @@ import org.cxr.label.domain.rules.TriggerRule;
  *
  * <p>Triggers are resolved leftmost-longest (so "no change" as a pseudo-trigger hides "no").
  * A trigger's scope runs forward (pre), backward (post) or both, at most its window of words,
- * and stops at a terminator or at a trigger of the other family (negation vs uncertainty).
+ * and stops at a terminator or at a trigger of the other family (negation vs uncertainty). For
+ * negation and uncertainty the words of other findings and the conjunctions of a list do not count
+ * against the window, so a list shares its trigger.
  * A finding mention is decided in the CheXpert order: uncertainty-before-negation, then
  * negation, then uncertainty ("X or Y" included), else positive. A descriptor mention ("heart
  * size") takes the nearest qualifier in scope (normal / borderline / enlarged; "stable" only when
@@ -39,6 +41,8 @@ final class SentenceAnalyzer {
     private TokenizedText text;
     private int s0;
     private int[] cum = new int[64];
+    /** like cum, but without the words of finding mentions and of "and"/"or"/"nor" (see countListWords) */
+    private int[] listCum = new int[64];
 
     private int mc;
     private int[] mStart = new int[16];
@@ -77,6 +81,7 @@ final class SentenceAnalyzer {
         lex.match(t, s, e, matches, scratchA, scratchB);
         if (cum.length < e - s + 1) {
             cum = new int[(e - s + 1) * 2];
+            listCum = new int[cum.length];
         }
         cum[0] = 0;
         for (int k = s; k < e; k++) {
@@ -86,6 +91,7 @@ final class SentenceAnalyzer {
         if (mc == 0) {
             return -1;
         }
+        countListWords(s, e);
         if (verdict[0].length < mc) {
             verdict = new Assertion[2][mc * 2];
             cue = new String[2][mc * 2];
@@ -179,6 +185,29 @@ final class SentenceAnalyzer {
         mTarget[mc] = target;
         mKind[mc] = kind;
         mc++;
+    }
+
+    /**
+     * A list of findings shares its trigger ("no effusion, consolidation, pneumothorax or edema";
+     * "consolidation, atelectasis and blunting in the left base have cleared"): the words of other
+     * finding mentions and the conjunctions between them do not use up a trigger's window.
+     */
+    private void countListWords(int s, int e) {
+        listCum[0] = 0;
+        for (int k = s; k < e; k++) {
+            boolean counts = text.isWord(k) && !isConjunction(k);
+            for (int i = 0; i < mc && counts; i++) {
+                counts = mKind[i] == MentionKind.DESCRIPTOR || k < mStart[i] || k >= mEnd[i];
+            }
+            listCum[k - s + 1] = listCum[k - s] + (counts ? 1 : 0);
+        }
+    }
+
+    private boolean isConjunction(int token) {
+        int st = text.start(token);
+        int len = text.end(token) - st;
+        String x = text.text();
+        return (len == 3 && (x.startsWith("and", st) || x.startsWith("nor", st))) || (len == 2 && x.startsWith("or", st));
     }
 
     // ---- triggers -------------------------------------------------------------------------
@@ -301,15 +330,17 @@ final class SentenceAnalyzer {
             return NO;
         }
         Direction d = r.direction();
+        boolean list = mKind[m] != MentionKind.DESCRIPTOR && (tCat[k].family() == 2 || tCat[k] == TriggerCategory.NEGATION);
+        int[] c = list ? listCum : cum;
         int best = NO;
         if ((d == Direction.PRE || d == Direction.BOTH) && mStart[m] >= tEnd[k] && mStart[m] < tFwd[k]) {
-            int w = words(mStart[m]) - words(tEnd[k]);
+            int w = c[mStart[m] - s0] - c[tEnd[k] - s0];
             if (w < r.windowFwd()) {
                 best = w;
             }
         }
         if ((d == Direction.POST || d == Direction.BOTH) && mEnd[m] <= tStart[k] && mStart[m] >= tBack[k]) {
-            int w = words(tStart[k]) - words(mEnd[m]);
+            int w = c[tStart[k] - s0] - c[mEnd[m] - s0];
             if (w < r.windowBack()) {
                 best = Math.min(best, w);
             }

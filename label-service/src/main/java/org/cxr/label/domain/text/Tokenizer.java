@@ -62,8 +62,10 @@ public final class Tokenizer {
             }
             switch (c) {
                 case '.', '!' -> {
-                    boolean singleLetter = c == '.' && lastWordEnd == i && lastWordEnd - lastWordStart == 1;
-                    // "e.g." and "i.e.": periods between and after single letters
+                    boolean singleLetter = c == '.' && lastWordEnd == i && lastWordEnd - lastWordStart == 1
+                            && Character.isLetter(text.charAt(lastWordStart));
+                    // "e.g." and "i.e.": periods between and after single letters; a digit is a list
+                    // number ("1.No pneumothorax 2.Small effusion")
                     boolean joinsLetters = singleLetter && ((i + 1 < n && Character.isLetter(text.charAt(i + 1)))
                             || (lastWordStart > 0 && text.charAt(lastWordStart - 1) == '.'));
                     boolean abbreviation = c == '.' && lastWordEnd == i && isAbbreviation(text, lastWordStart, lastWordEnd);

@@ -51,6 +51,21 @@ class ReportLabelerTest {
     }
 
     @Test
+    void aListOfFindingsSharesItsTrigger() {
+        // the list is longer than the trigger's window in plain words
+        LabelVector v = chexpert("Consolidation, atelectasis, and costophrenic angle blunting in the left lower lobe have cleared.");
+        assertThat(cell(v, CONSOLIDATION)).isEqualTo("0.0");
+        assertThat(cell(v, ATELECTASIS)).isEqualTo("0.0");
+        LabelVector w = chexpert("Findings could represent resolving histoplasmosis infection, sarcoidosis, or malignancy such as lymphoma "
+                + "or primary lung cancer.");
+        assertThat(cell(w, LUNG_LESION)).isEqualTo("-1.0");
+        assertThat(cell(w, PNEUMONIA)).isEqualTo("-1.0");
+        // plain words still use up the window
+        assertThat(cell(chexpert("Possible tiny left apical lucency that on the lateral view is a rib fracture."), FRACTURE))
+                .isEqualTo("1.0");
+    }
+
+    @Test
     void postTriggersNegateWhatPrecedes() {
         assertThat(cell(chexpert("The left pleural effusion has resolved."), PLEURAL_EFFUSION)).isEqualTo("0.0");
         assertThat(cell(chexpert("A pneumothorax is not seen."), PNEUMOTHORAX)).isEqualTo("0.0");
@@ -67,6 +82,28 @@ class ReportLabelerTest {
             assertThat(cell(negbio(s), PNEUMONIA)).as(s).isEqualTo("-1.0");
         }
         assertThat(cell(chexpert("Left lower lobe opacity consistent with pneumonia."), PNEUMONIA)).isEqualTo("1.0");
+    }
+
+    @Test
+    void hedgesOfAgeOrOfTheOtherSideAreNotHedgesOfPresence() {
+        assertThat(cell(chexpert("Age-indeterminate fracture of the right lateral 9th rib."), FRACTURE)).isEqualTo("1.0");
+        assertThat(cell(chexpert("Left 6th rib fracture of indeterminate age."), FRACTURE)).isEqualTo("1.0");
+        assertThat(cell(chexpert("Indeterminate lucency, possibly a fracture."), FRACTURE)).isEqualTo("-1.0");
+        assertThat(cell(chexpert("Effusion on the right, none on the left."), PLEURAL_EFFUSION)).isEqualTo("1.0");
+        assertThat(cell(chexpert("Pleural effusion: none."), PLEURAL_EFFUSION)).isEqualTo("0.0");
+    }
+
+    @Test
+    void moreHedges() {
+        assertThat(cell(chexpert("Malignancy cannot be confidently excluded."), LUNG_LESION)).isEqualTo("-1.0");
+        assertThat(cell(chexpert("The previously noted small nodule in the right lower lung is not well seen today."), LUNG_LESION))
+                .isEqualTo("-1.0");
+        assertThat(cell(chexpert("Right middle lobe opacity, pneumonia in the appropriate clinical setting."), PNEUMONIA))
+                .isEqualTo("-1.0");
+        LabelVector v = chexpert("Left basilar opacity, atelectasis favored over pneumonia.");
+        assertThat(cell(v, ATELECTASIS)).isEqualTo("-1.0");
+        assertThat(cell(v, PNEUMONIA)).isEqualTo("-1.0");
+        assertThat(cell(negbio("Small left effusion, if any."), PLEURAL_EFFUSION)).isEqualTo("-1.0");
     }
 
     @Test
@@ -152,6 +189,21 @@ class ReportLabelerTest {
         assertThat(cell(chexpert("Sequela of prior granulomatous infection."), PNEUMONIA)).isEmpty();
         assertThat(cell(chexpert("Scarring at the left base."), LUNG_OPACITY)).isEqualTo("1.0");
         assertThat(cell(chexpert("Pleural scarring at the left apex."), LUNG_OPACITY)).isEmpty();
+        assertThat(cell(chexpert("Plate-like atelectasis at the left base."), SUPPORT_DEVICES)).isEmpty();
+        assertThat(cell(chexpert("Anterior mediastinal mass."), LUNG_LESION)).isEmpty();
+        assertThat(cell(chexpert("Anterior mediastinal mass."), NO_FINDING)).isEmpty();
+        assertThat(cell(chexpert("The lung volumes are low normal. The lungs are clear."), NO_FINDING)).isEqualTo("1.0");
+        assertThat(cell(chexpert("Mild dextroscoliosis. The lungs are clear."), NO_FINDING)).isEmpty();
+    }
+
+    @Test
+    void pleuralAirAndFluidTogetherAreBothFindings() {
+        for (String s : new String[] {"Large left hydropneumothorax.", "Bilateral hydropneumothoraces.", "Right hemopneumothorax."}) {
+            assertThat(cell(chexpert(s), PLEURAL_EFFUSION)).as(s).isEqualTo("1.0");
+            assertThat(cell(chexpert(s), PNEUMOTHORAX)).as(s).isEqualTo("1.0");
+        }
+        assertThat(cell(chexpert("Small amount of fluid in the pleural space."), PLEURAL_EFFUSION)).isEqualTo("1.0");
+        assertThat(cell(chexpert("Unchanged loculated right pleural fusion."), PLEURAL_EFFUSION)).isEqualTo("1.0");
     }
 
     @Test

@@ -42,6 +42,9 @@ class TextTest {
                         List.of("atelectasis", "vs", "pneumonia"));
         assertThat(sentences("1. Effusion. 2. Edema, e.g. mild")).containsExactly(List.of("1"), List.of("effusion"), List.of("2"),
                 List.of("edema", ",", "e", "g", "mild"));
+        // a list number glued to the next word still ends the item before it
+        assertThat(sentences("1.No pneumothorax 2.Small effusion")).containsExactly(List.of("1"), List.of("no", "pneumothorax", "2"),
+                List.of("small", "effusion"));
     }
 
     @Test
