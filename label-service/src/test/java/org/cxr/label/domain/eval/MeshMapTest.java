@@ -20,7 +20,11 @@ class MeshMapTest {
         assertThat(map.present("Thickening/pleura/apex;Markings/lung/interstitial/chronic"))
                 .containsExactlyInAnyOrder(Observation.PLEURAL_OTHER, Observation.LUNG_OPACITY);
         assertThat(map.present("Markings/bronchovascular")).isEmpty();
-        assertThat(map.present("Hydropneumothorax/left/large")).containsExactly(Observation.PNEUMOTHORAX);
+        // air and fluid in the pleural space: both observations
+        assertThat(map.present("Hydropneumothorax/left/large")).containsExactlyInAnyOrder(Observation.PNEUMOTHORAX,
+                Observation.PLEURAL_EFFUSION);
+        assertThat(map.present("Hemopneumothorax/right")).containsExactlyInAnyOrder(Observation.PNEUMOTHORAX,
+                Observation.PLEURAL_EFFUSION);
         assertThat(map.present("Calcified Granuloma/lung")).isEmpty();
         assertThat(map.present("No Indexing")).isEmpty();
     }
