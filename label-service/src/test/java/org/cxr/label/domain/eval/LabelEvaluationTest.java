@@ -26,28 +26,31 @@ class LabelEvaluationTest {
     /** The targets. */
     private static final double MACRO_F1_TARGET = 0.85;
     private static final double NEGEX_TARGET = Published.GENNEGEX_F1;
+    /** floors are measured values cut to three decimals; this absorbs the float noise of an exact 0.900 */
+    private static final double EPS = 1e-9;
 
     /**
-     * Per-class floors of the strict present task on Open-i (findings+impression, CheXpert style).
+     * Per-class floors of the strict present task on Open-i (findings+impression, both styles).
      * Where our F1 reaches the CheXpert labeler's published MIMIC mention F1 the floor IS that
-     * figure; where it does not yet (classes whose Open-i gold counts hedged findings such as
-     * "atelectasis or scarring" as present, see docs/labeling.md), the floor is the measured
-     * value rounded down, so a regression fails the build while the gap stays visible.
+     * figure; where it does not (classes whose Open-i gold counts hedged findings such as
+     * "atelectasis or scarring" as present, see docs/labeling.md §6), the floor is the measured
+     * value of rule set sha256:34217d83 cut to three decimals, so losing a single report fails the build
+     * while the gap stays visible.
      */
     private static final Map<Observation, Double> FLOOR = new EnumMap<>(Map.ofEntries(
-            Map.entry(Observation.ATELECTASIS, 0.79),
+            Map.entry(Observation.ATELECTASIS, 0.796),
             Map.entry(Observation.CARDIOMEGALY, Published.CHEXPERT_MENTION_F1.get(Observation.CARDIOMEGALY)),
-            Map.entry(Observation.CONSOLIDATION, 0.88),
+            Map.entry(Observation.CONSOLIDATION, 0.900),
             Map.entry(Observation.EDEMA, Published.CHEXPERT_MENTION_F1.get(Observation.EDEMA)),
             Map.entry(Observation.ENLARGED_CARDIOMEDIASTINUM, Published.CHEXPERT_MENTION_F1.get(Observation.ENLARGED_CARDIOMEDIASTINUM)),
-            Map.entry(Observation.FRACTURE, 0.85),
-            Map.entry(Observation.LUNG_LESION, 0.79),
+            Map.entry(Observation.FRACTURE, 0.881),
+            Map.entry(Observation.LUNG_LESION, 0.807),
             Map.entry(Observation.LUNG_OPACITY, Published.CHEXPERT_MENTION_F1.get(Observation.LUNG_OPACITY)),
             Map.entry(Observation.NO_FINDING, Published.CHEXPERT_MENTION_F1.get(Observation.NO_FINDING)),
-            Map.entry(Observation.PLEURAL_EFFUSION, 0.92),
+            Map.entry(Observation.PLEURAL_EFFUSION, 0.929),
             Map.entry(Observation.PLEURAL_OTHER, Published.CHEXPERT_MENTION_F1.get(Observation.PLEURAL_OTHER)),
-            Map.entry(Observation.PNEUMONIA, 0.76),
-            Map.entry(Observation.PNEUMOTHORAX, 0.91),
+            Map.entry(Observation.PNEUMONIA, 0.781),
+            Map.entry(Observation.PNEUMOTHORAX, 0.916),
             Map.entry(Observation.SUPPORT_DEVICES, Published.CHEXPERT_MENTION_F1.get(Observation.SUPPORT_DEVICES))));
 
     private static List<OpenIReport> reports;
@@ -79,34 +82,40 @@ class LabelEvaluationTest {
 
     @Test
     void openIPresentTaskCheXpertStyle() {
-        PresentTask all = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.ALL, Style.CHEXPERT);
-        PresentTask held = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.HELD_OUT,
-                Style.CHEXPERT);
+        PresentTask all = task(OpenI.Half.ALL, Style.CHEXPERT);
         assertThat(all.reports()).isEqualTo(3734);
         StringBuilder table = new StringBuilder();
         for (Observation o : Observation.all()) {
-            double f1 = all.strict(o).f1();
-            table.append(String.format(Locale.ROOT, "%-27s F1 %.3f  floor %.3f  published %.3f%n", o.column(), f1, FLOOR.get(o),
-                    Published.CHEXPERT_MENTION_F1.get(o)));
+            table.append(String.format(Locale.ROOT, "%-27s F1 %.3f  floor %.3f  published %.3f%n", o.column(), all.strict(o).f1(),
+                    FLOOR.get(o), Published.CHEXPERT_MENTION_F1.get(o)));
         }
         System.out.print(table);
         for (Observation o : Observation.all()) {
-            assertThat(all.strict(o).f1()).as(o.column() + "\n" + table).isGreaterThanOrEqualTo(FLOOR.get(o));
+            assertThat(all.strict(o).f1()).as(o.column() + "\n" + table).isGreaterThanOrEqualTo(FLOOR.get(o) - EPS);
         }
         assertThat(all.macroF1(OpenI.DIRECT, false)).as("macro F1, 10 direct classes").isGreaterThanOrEqualTo(MACRO_F1_TARGET);
-        // the held-out half (never looked at while writing rules) stays close to the whole
-        assertThat(held.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(MACRO_F1_TARGET - 0.02);
+        // the held-out half (never looked at while writing rules) meets the target on its own
+        assertThat(task(OpenI.Half.HELD_OUT, Style.CHEXPERT).macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(MACRO_F1_TARGET);
+        // sensitivity analysis (1 or -1 counted as present), measured floor
+        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.822);
     }
 
     @Test
     void openIPresentTaskNegBioStyle() {
-        PresentTask all = OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, OpenI.Half.ALL, Style.NEGBIO);
+        PresentTask all = task(OpenI.Half.ALL, Style.NEGBIO);
         for (Observation o : Observation.all()) {
             double floor = o == Observation.NO_FINDING ? Published.NEGBIO_NO_FINDING_F1 : FLOOR.get(o);
-            assertThat(all.strict(o).f1()).as(o.column()).isGreaterThanOrEqualTo(floor);
+            assertThat(all.strict(o).f1()).as(o.column()).isGreaterThanOrEqualTo(floor - EPS);
         }
-        // NegBio's No Finding ignores findings outside the 14 columns, which the Open-i coders do not
-        assertThat(all.macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.84);
+        assertThat(all.macroF1(OpenI.DIRECT, false)).as("macro F1, 10 direct classes").isGreaterThanOrEqualTo(MACRO_F1_TARGET);
+        // NegBio's No Finding ignores findings outside the 14 columns, which the Open-i coders count:
+        // the held-out half stays below the target by that class alone (measured floor)
+        assertThat(task(OpenI.Half.HELD_OUT, Style.NEGBIO).macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.840);
+        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.804);
+    }
+
+    private static PresentTask task(OpenI.Half half, Style style) {
+        return OpenI.meshTask(openI(), pipeline, MeshMap.bundled(), OpenI.Text.FINDINGS_IMPRESSION, half, style);
     }
 
     @Test
