@@ -17,12 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.cxr.catalog.repository.CatalogIndexer;
-import org.cxr.events.CxrEvent;
-import org.cxr.events.DeadLetter;
-import org.cxr.events.EventJson;
-import org.cxr.events.StudyIndexed;
+import org.cxr.events.EventHeaders;
 import org.cxr.events.Topics;
-import org.cxr.platform.messaging.KafkaEvents;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -104,16 +100,43 @@ public class OutboxPublisher {
         }
     }
 
+    /**
+     * The record {@code KafkaEvents.message} would build for the event (key = study id, CloudEvents
+     * headers), from the outbox row as stored: the payload is sent as written, not parsed again.
+     */
+    static Message<String> message(String studyId, String eventId, String type, String payload, java.time.Instant time) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
+        headers.add(EventHeaders.ID, bytes(eventId));
+        headers.add(EventHeaders.TYPE, bytes(type));
+        headers.add(EventHeaders.SOURCE, bytes(SOURCE));
+        headers.add(EventHeaders.TIME, bytes(time.toString()));
+        if (studyId != null) {
+            headers.add(EventHeaders.SUBJECT, bytes(studyId));
+        }
+        headers.add(EventHeaders.CONTENT_TYPE, bytes("application/json"));
+        var meta = io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
+        if (studyId != null) {
+            meta.withKey(studyId);
+        }
+        return Message.of(payload).addMetadata(meta.build());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private int sendChunk() {
-        record Row(long id, String topic, String type, String payload, Timestamp createdAt) {
+        record Row(long id, String topic, String key, String eventId, String type, String payload, Timestamp createdAt) {
         }
         List<Row> rows = em.unwrap(Session.class).doReturningWork(conn -> {
             List<Row> out = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT outbox_id, topic, event_type, payload, created_at"
+            try (PreparedStatement ps = conn.prepareStatement("SELECT outbox_id, topic, event_key, event_id, event_type, payload, created_at"
                     + " FROM outbox ORDER BY outbox_id LIMIT " + CHUNK + " FOR UPDATE SKIP LOCKED");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5)));
+                    out.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getTimestamp(7)));
                 }
             }
             return out;
@@ -123,10 +146,8 @@ public class OutboxPublisher {
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            CxrEvent event = r.type().equals(StudyIndexed.TYPE) ? EventJson.read(r.payload(), StudyIndexed.class)
-                    : EventJson.read(r.payload(), DeadLetter.class);
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            Message<String> m = KafkaEvents.message(event, SOURCE, r.createdAt().toInstant())
+            Message<String> m = message(r.key(), r.eventId(), r.type(), r.payload(), r.createdAt().toInstant())
                     .withAck(() -> {
                         ack.complete(null);
                         return CompletableFuture.completedFuture(null);

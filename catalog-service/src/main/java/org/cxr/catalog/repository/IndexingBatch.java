@@ -181,7 +181,7 @@ final class IndexingBatch {
             + " WHERE l.study_id = t.st AND l.labeler = t.lb";
     private static final String LOAD_STUDIES = "SELECT s.study_id, s.subject_id, s.state, s.images_known, s.images_converted,"
             + " s.images_failed, s.labelled, s.split, s.change_seq, ss.split AS subject_split, r.status AS report_status,"
-            + " a.known, a.converted, a.failed, a.dates, a.views,"
+            + " r.failure_reason AS report_failure, a.known, a.converted, a.failed, a.dates, a.views, a.image_failures,"
             + " EXISTS (SELECT 1 FROM report_revision rr WHERE rr.study_id = s.study_id AND rr.revision IS NOT NULL) AS report_received"
             + " FROM study s"
             + " LEFT JOIN subject_split ss ON ss.subject_id = s.subject_id"
@@ -189,20 +189,22 @@ final class IndexingBatch {
             + " LEFT JOIN LATERAL (SELECT count(*) AS known,"
             + "   count(*) FILTER (WHERE i.status = 'CONVERTED') AS converted,"
             + "   count(*) FILTER (WHERE i.status = 'FAILED') AS failed,"
-            + "   array_agg(DISTINCT i.study_date) FILTER (WHERE i.status = 'CONVERTED' AND i.study_date IS NOT NULL) AS dates,"
-            + "   array_agg(DISTINCT i.view_position) FILTER (WHERE i.status = 'CONVERTED' AND i.view_position <> '') AS views"
+            + "   array_agg(i.study_date) FILTER (WHERE i.status = 'CONVERTED' AND i.study_date IS NOT NULL) AS dates,"
+            + "   array_agg(i.view_position) FILTER (WHERE i.status = 'CONVERTED' AND i.view_position <> '') AS views,"
+            + "   array_agg(i.failure_reason) FILTER (WHERE i.status = 'FAILED') AS image_failures"
             + "   FROM image i WHERE i.study_id = s.study_id) a ON true"
             + " WHERE s.study_id = ANY (?) ORDER BY s.study_id";
     // change_seq values are drawn in study_id order (deterministic within the transaction)
     private static final String UPDATE_STUDY = "UPDATE study s SET state = u.state, images_known = u.known,"
             + " images_converted = u.conv, images_failed = u.failed, report_received = u.rr, labelled = u.lab,"
             + " report_failed = u.rf, study_date = u.sd::date, view_positions = u.vp::varchar(64)[], split = u.sp,"
+            + " failure_reason = u.fr,"
             + " change_seq = u.seq,"
             + " state_since = CASE WHEN s.state = u.state AND s.change_seq <> 0 THEN s.state_since ELSE ?::timestamptz END,"
             + " updated_at = ?::timestamptz"
             + " FROM (SELECT x.*, nextval('change_seq') AS seq FROM unnest(?::int[], ?::text[], ?::int[], ?::int[], ?::int[],"
-            + " ?::bool[], ?::bool[], ?::bool[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
-            + " AS x(study_id, state, known, conv, failed, rr, lab, rf, sd, vp, sp, o) ORDER BY x.o) u"
+            + " ?::bool[], ?::bool[], ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+            + " AS x(study_id, state, known, conv, failed, rr, lab, rf, sd, vp, sp, fr, o) ORDER BY x.o) u"
             + " WHERE s.study_id = u.study_id";
 
     static {
@@ -599,7 +601,7 @@ final class IndexingBatch {
     private List<StudyIndexed> recomputeStudies(Set<Integer> studies) throws SQLException {
         record Recomputed(int studyId, int subjectId, StudyState state, int known, int converted, int failed,
                 boolean reportReceived, boolean labelled, boolean reportFailed, LocalDate date, String[] views,
-                String split, boolean emit) {
+                String split, String failureReason, boolean emit) {
         }
         List<Recomputed> updates = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(LOAD_STUDIES)) {
@@ -619,9 +621,11 @@ final class IndexingBatch {
                             || known != rs.getInt("images_known") || conv != rs.getInt("images_converted")
                             || failed != rs.getInt("images_failed") || labelled != rs.getBoolean("labelled")
                             || !Objects.equals(split, rs.getString("split"));
+                    String failureReason = state != StudyState.FAILED ? null
+                            : reportFailed && !labelled ? rs.getString("report_failure") : mostCommon(rs.getArray("image_failures"));
                     updates.add(new Recomputed(rs.getInt("study_id"), rs.getInt("subject_id"), state, known, conv, failed,
                             rs.getBoolean("report_received"), labelled, reportFailed, earliest(rs.getArray("dates")),
-                            sorted(rs.getArray("views")), split, emit));
+                            sorted(rs.getArray("views")), split, failureReason, emit));
                 }
             }
         }
@@ -633,7 +637,8 @@ final class IndexingBatch {
                     array("bool", updates.stream().map(Recomputed::labelled).toArray(Boolean[]::new)),
                     array("bool", updates.stream().map(Recomputed::reportFailed).toArray(Boolean[]::new)),
                     text(updates, u -> u.date() == null ? null : u.date().toString()),
-                    text(updates, u -> arrayLiteral(u.views())), text(updates, Recomputed::split));
+                    text(updates, u -> arrayLiteral(u.views())), text(updates, Recomputed::split),
+                    text(updates, Recomputed::failureReason));
         }
         List<StudyIndexed> events = new ArrayList<>();
         for (Recomputed u : updates) {
@@ -774,13 +779,32 @@ final class IndexingBatch {
         return min;
     }
 
+    /** Distinct values, sorted (aggregated without DISTINCT: no sort in the database). */
     private static String[] sorted(Array views) throws SQLException {
         if (views == null) {
             return new String[0];
         }
-        String[] v = Arrays.stream((Object[]) views.getArray()).map(String::valueOf).toArray(String[]::new);
-        Arrays.sort(v);
-        return v;
+        return Arrays.stream((Object[]) views.getArray()).map(String::valueOf).distinct().sorted().toArray(String[]::new);
+    }
+
+    /** The most frequent value; ties go to the smallest (so the result does not depend on row order). */
+    private static String mostCommon(Array values) throws SQLException {
+        if (values == null) {
+            return null;
+        }
+        Map<String, Integer> n = new TreeMap<>();
+        for (Object o : (Object[]) values.getArray()) {
+            if (o != null) {
+                n.merge((String) o, 1, Integer::sum);
+            }
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> e : n.entrySet()) {
+            if (best == null || e.getValue() > n.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     private static Instant instant(Timestamp t) {

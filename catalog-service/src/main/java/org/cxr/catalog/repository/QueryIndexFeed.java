@@ -48,7 +48,7 @@ public class QueryIndexFeed {
         }
         STUDIES = "SELECT s.study_id, s.subject_id, s.state, s.split, s.study_date, s.labelled, s.images_known,"
                 + " s.images_converted, s.images_failed, c.study_id IS NOT NULL AS has_c, n.study_id IS NOT NULL AS has_n"
-                + cols + " FROM study s"
+                + cols + ", s.failure_reason FROM study s"
                 + " LEFT JOIN study_label c ON c.study_id = s.study_id AND c.labeler = 'chexpert'"
                 + " LEFT JOIN study_label n ON n.study_id = s.study_id AND n.labeler = 'negbio'"
                 + " WHERE s.change_seq > ? AND s.change_seq <= ? ORDER BY s.study_id";
@@ -177,7 +177,8 @@ public class QueryIndexFeed {
                     chunk.add(new FilterIndex.StudyRow(studyId, rs.getInt(2), StudyState.valueOf(rs.getString(3)),
                             split == null ? null : Split.of(split), date == null ? null : date.toLocalDate(),
                             rs.getBoolean(6), rs.getInt(7), rs.getInt(8), rs.getInt(9),
-                            rs.getBoolean(10) ? labels(rs, 12) : null, rs.getBoolean(11) ? labels(rs, 26) : null, images));
+                            rs.getBoolean(10) ? labels(rs, 12) : null, rs.getBoolean(11) ? labels(rs, 26) : null, images,
+                            rs.getString(40)));
                     if (chunk.size() == CHUNK) {
                         index.apply(chunk, from);
                         loaded += chunk.size();

@@ -37,12 +37,14 @@ public final class Dtos {
             @Schema(description = "the current report revision is labelled") boolean labelled,
             @Schema(description = "instances the catalog knows of (received, converted or failed)") int imagesReceived,
             int imagesConverted, int imagesFailed,
-            @Schema(description = "ViewPositions of its converted images") List<String> viewPositions) {
+            @Schema(description = "ViewPositions of its converted images") List<String> viewPositions,
+            @Schema(description = "for a FAILED study: the report's rejection reason, else its instances' most common one")
+            String failureReason) {
 
         static StudySummary of(FilterIndex.StudySummary s) {
             return new StudySummary(Integer.toString(s.studyId()), Integer.toString(s.subjectId()), s.state(),
                     s.split() == null ? null : s.split().value(), s.studyDate(), s.labelled(), s.imagesKnown(),
-                    s.imagesConverted(), s.imagesFailed(), s.viewPositions());
+                    s.imagesConverted(), s.imagesFailed(), s.viewPositions(), s.failureReason());
         }
     }
 
@@ -103,6 +105,7 @@ public final class Dtos {
     public record StudyDetail(String studyId, String subjectId, StudyState state, String split, LocalDate studyDate,
             boolean labelled, boolean reportReceived, boolean reportFailed, int imagesReceived, int imagesConverted,
             int imagesFailed, List<String> viewPositions,
+            @Schema(description = "for a FAILED study: why (FailureReason)") String failureReason,
             @Schema(description = "catalog change sequence of its last change") long changeSeq,
             Instant stateSince, Instant updatedAt, Report report,
             @Schema(description = "chexpert and/or negbio (absent when the labelled section is NONE)")

@@ -99,7 +99,7 @@ public class StudyResource {
         }
         return new Dtos.StudyDetail(studyId, Integer.toString(s.subjectId), StudyState.valueOf(s.state), s.split,
                 s.studyDate, s.labelled, s.reportReceived, s.reportFailed, s.imagesKnown, s.imagesConverted,
-                s.imagesFailed, List.of(s.viewPositions), s.changeSeq, s.stateSince, s.updatedAt,
+                s.imagesFailed, List.of(s.viewPositions), s.failureReason, s.changeSeq, s.stateSince, s.updatedAt,
                 Dtos.Report.of(queries.report(id)), labels,
                 queries.imagesOfStudy(id).stream().map(Dtos.Image::of).toList());
     }

@@ -39,7 +39,8 @@ class FilterIndexTest {
         }
         return new FilterIndex.StudyRow(study, subject, state, split, LocalDate.of(2180, 1, 1).plusDays(study % 100),
                 true, views.length, views.length, 0, edema == null ? null : labels(edema, LabelValue.EMPTY),
-                edema == null ? null : labels(LabelValue.EMPTY, LabelValue.POSITIVE), images);
+                edema == null ? null : labels(LabelValue.EMPTY, LabelValue.POSITIVE), images,
+                state == StudyState.FAILED ? "MULTI_FRAME" : null);
     }
 
     static StudyFilter filter(Set<StudyState> states, Set<Split> splits, Set<String> views, List<LabelCondition> labels) {
@@ -91,6 +92,9 @@ class FilterIndexTest {
         assertThat(s.state()).isEqualTo(StudyState.COMPLETE);
         assertThat(s.split()).isEqualTo(Split.TEST);
         assertThat(s.viewPositions()).containsExactly("LL", "PA");
+        assertThat(s.failureReason()).isNull();
+        index.apply(List.of(row(10000001, 50000001, StudyState.FAILED, Split.TEST, null)), 3);
+        assertThat(index.studies(StudyFilter.any(), 0, 10).items().get(0).failureReason()).isEqualTo("MULTI_FRAME");
         index.reset("new-epoch");
         assertThat(index.size()).isZero();
         assertThat(index.highSeq()).isZero();

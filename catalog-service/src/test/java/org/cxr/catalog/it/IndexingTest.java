@@ -205,6 +205,8 @@ class IndexingTest {
         assertThat(state(study)).isEqualTo("FAILED|1|0|1|f");
         assertThat(CatalogDb.count(ds, "SELECT count(*) FROM image WHERE status = 'FAILED' AND failure_reason = 'MULTI_FRAME'"
                 + " AND study_id = " + study)).isEqualTo(1);
+        assertThat(CatalogDb.count(ds, "SELECT count(*) FROM study WHERE failure_reason = 'MULTI_FRAME' AND study_id = "
+                + study)).as("the study says why it failed").isEqualTo(1);
 
         String study2 = TestEvents.study(305);
         ReportReceived rr = TestEvents.report(subject, study2, "", 1, T0);
@@ -216,6 +218,8 @@ class IndexingTest {
         assertThat(state(study2)).isEqualTo("FAILED|1|1|0|f");
         assertThat(CatalogDb.count(ds, "SELECT count(*) FROM report WHERE status = 'FAILED' AND failure_reason = 'EMPTY_REPORT'"
                 + " AND study_id = " + study2)).isEqualTo(1);
+        assertThat(CatalogDb.count(ds, "SELECT count(*) FROM study WHERE failure_reason = 'EMPTY_REPORT' AND study_id = "
+                + study2)).isEqualTo(1);
         assertThat(CatalogDb.count(ds, "SELECT count(*) FROM dead_letter WHERE topic IN ('cxr.convert.dlq', 'cxr.label.dlq')"))
                 .isEqualTo(2);
     }

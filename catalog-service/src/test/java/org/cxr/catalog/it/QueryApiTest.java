@@ -157,6 +157,10 @@ class QueryApiTest {
                 .body("images[0].path", containsString("/s" + study + "/"))
                 .body("images[0].status", equalTo("CONVERTED"))
                 .body("images[0].rows", equalTo(3056));
+        String failed = ids("SELECT study_id FROM study WHERE state = 'FAILED' ORDER BY study_id LIMIT 1").get(0);
+        given().get("/studies/" + failed).then().statusCode(200).body("failureReason", notNullValue());
+        given().queryParam("state", "FAILED").get("/studies").then().statusCode(200)
+                .body("items.failureReason", org.hamcrest.Matchers.everyItem(notNullValue()));
         given().get("/studies/59999999").then().statusCode(404).contentType("application/problem+json")
                 .body("status", equalTo(404)).body("detail", containsString("59999999"));
         given().get("/studies/abc").then().statusCode(400).body("parameter", equalTo("studyId"));

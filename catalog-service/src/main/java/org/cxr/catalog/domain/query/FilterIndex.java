@@ -47,12 +47,13 @@ public final class FilterIndex {
      */
     public record StudyRow(int studyId, int subjectId, StudyState state, Split split, LocalDate studyDate,
             boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, LabelValue[] chexpert,
-            LabelValue[] negbio, List<ImageRow> images) {
+            LabelValue[] negbio, List<ImageRow> images, String failureReason) {
     }
 
     /** What a study query returns per study. */
     public record StudySummary(int studyId, int subjectId, StudyState state, Split split, LocalDate studyDate,
-            boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, List<String> viewPositions) {
+            boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, List<String> viewPositions,
+            String failureReason) {
     }
 
     public record StudyPage(long total, List<StudySummary> items) {
@@ -89,6 +90,9 @@ public final class FilterIndex {
     private int[] chexpert = new int[0];
     private int[] negbio = new int[0];
     private byte[][] images = new byte[0][];
+    private byte[] reasons = new byte[0];
+    private final Map<String, Integer> reasonCodes = new HashMap<>();
+    private final List<String> reasonNames = new ArrayList<>(java.util.Arrays.asList((String) null));
     private final Map<String, Integer> viewCodes = new HashMap<>();
     private final List<String> viewNames = new ArrayList<>(List.of(""));
     private long highSeq;
@@ -418,7 +422,7 @@ public final class FilterIndex {
         }
         return new StudySummary(studyIds[i], subjectIds[i], STATES[states[i]], splits[i] < 0 ? null : SPLITS[splits[i]],
                 dates[i] == NO_DATE ? null : LocalDate.ofEpochDay(dates[i]), labelled[i], known[i], converted[i],
-                failed[i], List.copyOf(views));
+                failed[i], List.copyOf(views), reasonNames.get(reasons[i] & 0xff));
     }
 
     private static long key(int subjectId, int studyId) {
@@ -445,6 +449,20 @@ public final class FilterIndex {
             im[j] = (byte) (view << 2 | ir.status().ordinal());
         }
         images[slot] = im;
+        reasons[slot] = (byte) reasonCode(r.failureReason());
+    }
+
+    private int reasonCode(String reason) {
+        if (reason == null) {
+            return 0;
+        }
+        return reasonCodes.computeIfAbsent(reason, k -> {
+            if (reasonNames.size() > 255) {
+                throw new IllegalStateException("more than 255 failure reasons");
+            }
+            reasonNames.add(k);
+            return reasonNames.size() - 1;
+        });
     }
 
     private int viewCode(String view) {
@@ -515,6 +533,7 @@ public final class FilterIndex {
         chexpert[to] = chexpert[from];
         negbio[to] = negbio[from];
         images[to] = images[from];
+        reasons[to] = reasons[from];
     }
 
     private void ensureCapacity(int wanted) {
@@ -535,5 +554,6 @@ public final class FilterIndex {
         chexpert = Arrays.copyOf(chexpert, cap);
         negbio = Arrays.copyOf(negbio, cap);
         images = Arrays.copyOf(images, cap);
+        reasons = Arrays.copyOf(reasons, cap);
     }
 }

@@ -53,6 +53,9 @@ public class StudyEntity {
     @Column(name = "split", length = 8)
     public String split;
 
+    @Column(name = "failure_reason", length = 64)
+    public String failureReason;
+
     @Column(name = "change_seq", nullable = false)
     public Long changeSeq;
 
