@@ -123,7 +123,7 @@ class PlatformIT {
                     .post("/studies/instances").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
         }
         given().baseUri(ingest).contentType("text/plain; charset=utf-8").body(study.reportBytes())
-                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuer())
+                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid())
                 .then().statusCode(200).body("status", equalTo("ACCEPTED")).body("studyId", equalTo(studyId));
 
@@ -170,7 +170,7 @@ class PlatformIT {
                     .then().statusCode(200);
         }
         given().baseUri(ingest).contentType("text/plain; charset=utf-8").body(study.reportBytes())
-                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuer())
+                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid()).then().statusCode(200);
         JsonPath indexed = awaitStudy(studyId, study.instances().size() > 1 ? "COMPLETE" : "FAILED",
                 Duration.ofMinutes(3));
