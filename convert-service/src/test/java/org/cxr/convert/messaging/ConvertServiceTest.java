@@ -270,7 +270,7 @@ class ConvertServiceTest {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
         String ready = given().get("/q/health/ready").asString();
-        assertThat(ready).contains("object-store").contains("instance-received");
+        assertThat(ready).contains("object-store").contains("kafka-broker").contains("instance-received");
         String metrics = given().get("/q/metrics").asString();
         assertThat(metrics).containsPattern("cxr_convert_instances_total\\{outcome=\"converted\",reason=\"none\"\\} [1-9]")
                 .containsPattern("cxr_convert_decode_seconds_count [1-9]")
