@@ -41,6 +41,14 @@ record PlatformService(String name, int port, String database) {
         return env;
     }
 
+    /**
+     * Properties a service's own {@code ConfigSource} defaults (registered under META-INF/services),
+     * which a properties file cannot express: the placeholder has no default in the file, yet the
+     * environment need not set it.
+     */
+    private static final java.util.Map<String, String> CODE_DEFAULTS = java.util.Map.of(
+            "cxr.convert.workers", "org.cxr.convert.config.WorkersDefault");
+
     /** Placeholders without default in the values the prod profile sees (unprefixed or %prod.). */
     Set<String> requiredByApplicationProperties() {
         var file = Repo.path(name + "/src/main/resources/application.properties");
@@ -60,10 +68,28 @@ record PlatformService(String name, int port, String database) {
             }
             Matcher m = REQUIRED_PLACEHOLDER.matcher(props.getProperty(key));
             while (m.find()) {
-                env.add(m.group(1).toUpperCase().replace('.', '_').replace('-', '_'));
+                if (!defaultedByCode(m.group(1))) {
+                    env.add(m.group(1).toUpperCase().replace('.', '_').replace('-', '_'));
+                }
             }
         }
         return env;
+    }
+
+    /** True when this service registers the ConfigSource that gives {@code property} its default. */
+    private boolean defaultedByCode(String property) {
+        String source = CODE_DEFAULTS.get(property);
+        if (source == null) {
+            return false;
+        }
+        var services = Repo.path(name + "/src/main/resources/META-INF/services/"
+                + "org.eclipse.microprofile.config.spi.ConfigSource");
+        try {
+            return Files.isRegularFile(services) && Files.readAllLines(services).stream()
+                    .map(String::strip).anyMatch(source::equals);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     String image() {
