@@ -15,13 +15,16 @@ import org.cxr.catalog.repository.CatalogIndexer;
 import org.cxr.events.EventHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
  * Reads every topic the catalog indexes (instance-received, report-received, instance-converted,
  * report-labelled, convert and label dead letters) through one channel, a poll batch at a time,
  * and hands each batch to the {@link CatalogIndexer}. Offsets are committed after the batch is
- * indexed (at-least-once; indexing is idempotent).
+ * indexed (at-least-once; indexing is idempotent). Up to
+ * {@code smallrye.messaging.worker.catalog-indexer.max-concurrency} batches are indexed at once:
+ * facts are order-independent and the derivation of a study is serialised by the catalog write
+ * lock, so batches need not wait for each other.
  */
 @ApplicationScoped
 public class CatalogEventsConsumer {
@@ -29,7 +32,7 @@ public class CatalogEventsConsumer {
     CatalogIndexer indexer;
 
     @Incoming("catalog-events")
-    @Blocking
+    @Blocking(value = "catalog-indexer", ordered = false)
     public void consume(ConsumerRecords<String, String> records) {
         indexer.index(toRawEvents(records));
     }

@@ -253,8 +253,6 @@ final class IndexingBatch {
     }
 
     Outcome apply(List<DecodedEvent> events) throws SQLException {
-        lock();
-        lap("lock");
         Map<Integer, Integer> studySubjects = new TreeMap<>();
         Set<Integer> subjects = new TreeSet<>();
         List<Fact> facts = new ArrayList<>();
@@ -298,6 +296,11 @@ final class IndexingBatch {
             insertDeadLetters(seenDeadLetters.stream().map(e -> new DeadLetterRow(e.deadLetterSeen(), e.eventId(),
                     e.raw().topic(), e.raw().value())).toList());
         }
+        // Facts are written; the derivation is serialised: every transaction that changed a study's
+        // facts re-derives it here, under the lock, before committing, so the last one to do so sees
+        // all of them (READ COMMITTED); and change_seq numbers are drawn in commit order.
+        lock();
+        lap("lock");
         if (!reportChanged.isEmpty()) {
             resolveReports(reportChanged);
         }
@@ -377,9 +380,12 @@ final class IndexingBatch {
 
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
 
-    /** Keeps, per key, the fact that wins the given order (as the SQL upserts would). */
-    private static <T, K> List<T> winners(List<T> items, Function<T, K> key, Comparator<T> order) {
-        Map<K, T> m = new LinkedHashMap<>();
+    /**
+     * Keeps, per key, the fact that wins the given order (as the SQL upserts would), sorted by key:
+     * concurrent batches then lock rows in the same order and cannot deadlock each other.
+     */
+    private static <T, K extends Comparable<K>> List<T> winners(List<T> items, Function<T, K> key, Comparator<T> order) {
+        Map<K, T> m = new TreeMap<>();
         for (T t : items) {
             m.merge(key.apply(t), t, (a, b) -> order.compare(b, a) > 0 ? b : a);
         }

@@ -97,6 +97,41 @@ class IndexingTest {
         }
     }
 
+    @Test
+    void batchesIndexedConcurrentlyGiveTheSameCatalogAndRelease(@TempDir Path tmp) throws Exception {
+        SmallDataset d = new SmallDataset(60, 2, 200, 200);
+        indexer.index(d.events);
+        List<String> expected = CatalogDb.content(ds);
+        Map<String, byte[]> expectedFiles = csvs(tmp.resolve("serial"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 1; round <= 3; round++) {
+                CatalogDb.reset(ds);
+                List<RawEvent> shuffled = new ArrayList<>(d.events);
+                Random rnd = new Random(100 + round);
+                Collections.shuffle(shuffled, rnd);
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                for (int i = 0; i < shuffled.size();) {
+                    int n = 1 + rnd.nextInt(30);
+                    List<RawEvent> batch = shuffled.subList(i, Math.min(shuffled.size(), i + n));
+                    running.add(pool.submit(() -> indexer.index(batch)));
+                    i += n;
+                }
+                for (var f : running) {
+                    f.get();
+                }
+                List<String> actual = CatalogDb.content(ds);
+                assertThat(actual).as("round " + round + ": " + CatalogDb.diff(expected, actual)).isEqualTo(expected);
+                Map<String, byte[]> files = csvs(tmp.resolve("concurrent" + round));
+                for (String f : ReleaseFiles.CSVS) {
+                    assertThat(files.get(f)).as(f + " round " + round).isEqualTo(expectedFiles.get(f));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private Map<String, byte[]> csvs(Path out) throws Exception {
         releases.write(ReleaseSelection.full(), new FolderReleaseSink(out), false, 1, null);
         Map<String, byte[]> m = new LinkedHashMap<>();
