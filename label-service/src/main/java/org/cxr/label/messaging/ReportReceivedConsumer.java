@@ -107,14 +107,23 @@ public class ReportReceivedConsumer {
                 deadLetter(event, record, FailureReason.OBJECT_MISSING, e.getMessage());
                 return;
             }
-            ReportLabelling.Outcome outcome = ReportLabelling.label(pipeline, event, bytes, Clock.systemUTC().instant());
+            ReportLabelling.Outcome outcome;
+            try {
+                outcome = ReportLabelling.label(pipeline, event, bytes, Clock.systemUTC().instant());
+            } catch (RuntimeException | StackOverflowError e) {
+                // a report that trips a bug in the labeler is set aside, not retried forever: the
+                // channel keeps going and the report can be relabelled once the rules are fixed
+                LOG.errorf(e, "labelling %s failed", event.objectKey());
+                deadLetter(event, record, FailureReason.INTERNAL_ERROR, e.toString());
+                return;
+            }
             if (outcome.event() == null) {
                 deadLetter(event, record, outcome.reason(), outcome.message());
                 return;
             }
             send(labelled, KafkaEvents.message(outcome.event(), SOURCE), "report-labelled");
             String section = ((org.cxr.events.ReportLabelled) outcome.event()).section().name().toLowerCase();
-            registry.counter("cxr_label_reports", "outcome", "labelled", "section", section).increment();
+            registry.counter("cxr_label_reports", "outcome", "labelled", "section", section, "reason", "none").increment();
             timing.stop(registry.timer("cxr_label_report_duration"));
             LOG.debugf("labelled %s (%s)", event.objectKey(), section);
         }
@@ -123,9 +132,12 @@ public class ReportReceivedConsumer {
     private void deadLetter(ReportReceived original, ConsumerRecord<String, String> record, FailureReason reason, String message) {
         LOG.warnf("dead letter %s for %s: %s", reason, original == null ? "record at offset " + record.offset() : original.studyId(),
                 message);
-        DeadLetter dl = DeadLetters.of(STAGE, reason, message, record.topic(), original, record.value(), null);
+        DeadLetter dl = original == null
+                ? DeadLetters.unreadable(STAGE, message, record.topic(), KafkaEvents.recordId(record), record.value())
+                : DeadLetters.of(STAGE, reason, message, record.topic(), original, record.value(), null);
         send(deadLetters, original == null ? keyless(dl, record.key()) : KafkaEvents.message(dl, SOURCE), "label-dlq");
-        registry.counter("cxr_label_reports", "outcome", "dead_letter", "reason", reason.name()).increment();
+        // same tag keys on every cxr_label_reports series (Prometheus drops a series whose keys differ)
+        registry.counter("cxr_label_reports", "outcome", "dead_letter", "section", "none", "reason", reason.name()).increment();
     }
 
     /**

@@ -226,6 +226,13 @@ class LabelServiceTest {
         assertThat(junk.reason()).isEqualTo(FailureReason.INVALID_EVENT);
         assertThat(junk.studyId()).isNull();
         assertThat(junk.originalEvent().get("not").asText()).isEqualTo("an event");
+        // its own id (the incoming record's), not one shared by every unreadable record
+        assertThat(junk.originalEventId()).startsWith(Topics.REPORT_RECEIVED + "-").contains("@");
+        assertThat(junk.eventId()).doesNotEndWith(":null");
+        // both outcomes are exported under one metric name (same tag keys)
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("cxr_label_reports_total{outcome=\"dead_letter\",reason=\"INVALID_EVENT\""))
+                .body(org.hamcrest.Matchers.containsString("cxr_label_reports_total{outcome=\"dead_letter\",reason=\"EMPTY_REPORT\""));
         // nothing was labelled for them
         assertThat(await(o -> o.topic().equals(Topics.REPORT_LABELLED) && (o.key().equals(empty.studyId())
                 || o.key().equals(binary.studyId()) || o.key().equals(missing.studyId())), 0)).isEmpty();
