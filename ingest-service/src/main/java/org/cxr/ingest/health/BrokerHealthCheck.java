@@ -1,13 +1,9 @@
 package org.cxr.ingest.health;
 
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.cxr.platform.messaging.BrokerProbe;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -19,37 +15,21 @@ import org.eclipse.microprofile.health.Readiness;
  * only announce (and so accept uploads) when the broker is reachable, so ask the broker itself.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class BrokerHealthCheck implements HealthCheck {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    private final BrokerProbe probe;
 
-    private Admin admin;
-
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
-        }
-        return admin;
+    BrokerHealthCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.probe = new BrokerProbe(bootstrap);
     }
 
     @Override
     public HealthCheckResponse call() {
-        var r = HealthCheckResponse.named("kafka-broker").withData("bootstrap", bootstrap);
-        try {
-            int nodes = admin().describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
-            return nodes > 0 ? r.up().withData("nodes", nodes).build() : r.down().build();
-        } catch (Exception e) {
-            return r.down().withData("error", String.valueOf(e.getMessage())).build();
-        }
+        return probe.check();
     }
 
     @PreDestroy
-    synchronized void close() {
-        if (admin != null) {
-            admin.close();
-        }
+    void close() {
+        probe.close();
     }
 }

@@ -68,8 +68,8 @@ public class IntakeService {
     public InstanceResult receiveInstance(byte[] bytes, Source source, MimicPath mimic, String expectedStudyUid) {
         Timer.Sample t = Timer.start(metrics);
         InstanceResult r = instance(bytes, source, mimic, expectedStudyUid);
-        t.stop(metrics.timer("ingest.instance.duration", "source", source.name(), "status", r.status().name()));
-        metrics.counter("ingest.instances", "source", source.name(), "status", r.status().name(),
+        t.stop(metrics.timer("cxr.ingest.instance.duration", "source", source.name(), "outcome", r.status().name()));
+        metrics.counter("cxr.ingest.instances", "source", source.name(), "outcome", r.status().name(),
                 "reason", r.reason() == null ? "" : r.reason().name()).increment();
         return r;
     }
@@ -195,7 +195,7 @@ public class IntakeService {
         try (StudyLog ignored = StudyLog.of(ids.studyId(), null)) {
             ReportResult r = recorder.recordReport(ids, stored, sha256(received.getBytes(StandardCharsets.UTF_8)),
                     sha256(stored.getBytes(StandardCharsets.UTF_8)), source);
-            metrics.counter("ingest.reports", "source", source.name(), "status", r.status().name(), "reason", "").increment();
+            metrics.counter("cxr.ingest.reports", "source", source.name(), "outcome", r.status().name(), "reason", "").increment();
             if (r.status() == Outcome.ACCEPTED) {
                 LOG.debugf("report revision %d of study %s stored and announced", r.revision(), ids.studyId());
             }
@@ -204,7 +204,7 @@ public class IntakeService {
     }
 
     private ReportResult rejectedReport(IntakeRejected e, Source source) {
-        metrics.counter("ingest.reports", "source", source.name(), "status", Outcome.REJECTED.name(),
+        metrics.counter("cxr.ingest.reports", "source", source.name(), "outcome", Outcome.REJECTED.name(),
                 "reason", e.reason().name()).increment();
         LOG.infof("report rejected (%s): %s", e.reason(), e.getMessage());
         return ReportResult.rejected(e);

@@ -26,6 +26,7 @@ class OperationsTest {
         given().contentType("application/dicom").body(TestDicoms.bytes(TestDicoms.spec("MRN-OPS", TestDicoms.runBase(), 1)))
                 .post("/studies/instances").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("ingest_instances_total{"), containsString("ingest_instance_duration_seconds"));
+                .body(containsString("cxr_ingest_instances_total{outcome=\"ACCEPTED\""),
+                        containsString("cxr_ingest_instance_duration_seconds"));
     }
 }
