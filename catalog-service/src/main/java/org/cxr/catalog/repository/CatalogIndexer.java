@@ -55,7 +55,8 @@ public class CatalogIndexer {
 
     @jakarta.annotation.PostConstruct
     void metrics() {
-        eventsCounter = Counter.builder("cxr.catalog.events").tag("outcome", "indexed")
+        // both series carry the same tag keys: Prometheus drops a series whose keys differ
+        eventsCounter = Counter.builder("cxr.catalog.events").tag("outcome", "indexed").tag("reason", "none")
                 .description("records read from the input topics and indexed").register(registry);
         invalidCounter = Counter.builder("cxr.catalog.events").tag("outcome", "dead-lettered")
                 .tag("reason", "INVALID_EVENT").description("records dead-lettered to cxr.catalog.dlq").register(registry);
@@ -113,7 +114,7 @@ public class CatalogIndexer {
             }
         }
         indexedTotal.addAndGet(records.size());
-        eventsCounter.increment(records.size());
+        eventsCounter.increment(records.size() - result.invalid());
         invalidCounter.increment(result.invalid());
         studiesCounter.increment(result.studiesChanged());
         batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -321,7 +321,29 @@ class QueryApiTest {
         }
         assertThat(doc).contains("label.chexpert.Edema").contains("label.negbio.Support_Devices")
                 .contains("application/problem+json");
-        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("object-store"));
+        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("object-store"))
+                .body("checks.name", hasItem("kafka-broker"));
+    }
+
+    @Test
+    void dashboardIsServedAndEveryCallItMakesAnswersWithTheFieldsItReads() {
+        String html = given().get("/dashboard/").then().statusCode(200).contentType(containsString("text/html"))
+                .extract().asString();
+        for (String call : List.of("/stats/states", "/stats/labels?state=COMPLETE&labeler=", "/studies?state=FAILED&size=10",
+                "\"/releases\"")) {
+            assertThat(html).as(call).contains(call);
+        }
+        given().get("/stats/states").then().statusCode(200).body("studies", notNullValue())
+                .body("studiesByState", notNullValue()).body("imagesByStatus", notNullValue())
+                .body("subjectsBySplit", notNullValue()).body("studiesBySplit", notNullValue());
+        for (String labeler : List.of("chexpert", "negbio")) {
+            given().queryParam("state", "COMPLETE").queryParam("labeler", labeler).get("/stats/labels").then()
+                    .statusCode(200).body("$", hasSize(1)).body("[0].labelledStudies", notNullValue())
+                    .body("[0].observations", hasSize(14)).body("[0].observations[0].prevalence", notNullValue());
+        }
+        given().queryParam("state", "FAILED").queryParam("size", 10).get("/studies").then().statusCode(200)
+                .body("total", notNullValue()).body("items", notNullValue());
+        given().get("/releases").then().statusCode(200);
     }
 
     private List<String> ids(String sql) throws Exception {

@@ -123,7 +123,7 @@ public final class EventDecoder {
 
     private static DecodedEvent invalid(RawEvent raw, CxrEvent e, String reason) {
         String id = raw.ceId() != null ? raw.ceId()
-                : raw.topic() + ":" + raw.partition() + ":" + raw.offset();
+                : raw.topic() + "-" + raw.partition() + "@" + raw.offset();
         return new DecodedEvent(raw, id, null, null, reason, e);
     }
 

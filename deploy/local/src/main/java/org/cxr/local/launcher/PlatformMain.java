@@ -317,7 +317,7 @@ public final class PlatformMain {
         OUT.println("cxr: platform ready");
         OUT.println("  ingest   " + state.serviceUrls().get("ingest") + "   (upload: POST /studies/instances, "
                 + "PUT /studies/{uid}/report, STOW-RS /dicomweb/studies; drop folder " + config.dropFolder() + ")");
-        OUT.println("  catalog  " + state.serviceUrls().get("catalog") + "   (API /q/swagger-ui, dashboard /dashboard)");
+        OUT.println("  catalog  " + state.serviceUrls().get("catalog") + "   (dashboard /dashboard/, API /q/swagger-ui/)");
         OUT.println("  convert  " + state.serviceUrls().get("convert") + "   label " + state.serviceUrls().get("label"));
         OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + "   postgres " + state.endpoints().jdbcBaseUrl()
                 + "   s3 " + state.endpoints().s3Endpoint());
