@@ -6,7 +6,6 @@ import java.time.Instant;
  * A de-identified DICOM instance is stored at {@code bucket/objectKey}.
  *
  * @param sha256 of the stored (de-identified) object
- * @param sourceSha256 of the bytes as received, before de-identification (the dedupe key at ingest)
  */
 public record InstanceReceived(
         int schemaVersion,
