@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
  * Asks the broker itself whether it answers, for a service's readiness check ("kafka-broker").
  * SmallRye's channel checks do not tell it: a consumer whose broker was down from the start
  * reports "no connection was ever attempted" as UP, and a producer is DOWN until its first send.
- * A service wraps it in its own {@code @Readiness} bean; the admin client is made on first use.
+ * {@link BrokerReadiness} is the services' check; the admin client is made on first use.
  */
 public final class BrokerProbe implements AutoCloseable {
     private final String bootstrap;

@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -29,6 +30,13 @@ import io.minio.messages.Item;
  * Only calls that S3Proxy also serves are used: no bucket notifications, no object lock.
  */
 public class ObjectStore implements AutoCloseable {
+    /**
+     * The checksum the server verifies on upload. The SDK's default, CRC32C, is computed a byte at a
+     * time in Java and was 40 % of ingest's CPU per 1 MB upload; CRC32 is java.util.zip's
+     * (intrinsic, ~30x faster) and as good at catching a damaged transfer.
+     */
+    static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
+
     private final MinioClient client;
     private final String endpoint;
 
@@ -67,7 +75,7 @@ public class ObjectStore implements AutoCloseable {
 
     public void put(String bucket, String key, byte[] data, String contentType, Map<String, String> userMetadata) {
         call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
-                .bucket(bucket).object(key).data(data, data.length)
+                .bucket(bucket).object(key).data(data, data.length).checksum(UPLOAD_CHECKSUM)
                 .contentType(contentType).userMetadata(userMetadata).build()));
     }
 
@@ -76,7 +84,7 @@ public class ObjectStore implements AutoCloseable {
             Map<String, String> userMetadata) {
         call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
                 .bucket(bucket).object(key).stream(in, size < 0 ? null : size, size < 0 ? 16L << 20 : null)
-                .contentType(contentType).userMetadata(userMetadata).build()));
+                .checksum(UPLOAD_CHECKSUM).contentType(contentType).userMetadata(userMetadata).build()));
     }
 
     /** The whole object. Throws {@link ObjectStoreException} with {@code notFound()} when absent. */

@@ -1,17 +1,17 @@
-package org.cxr.label.health;
+package org.cxr.platform.messaging;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-import org.cxr.platform.messaging.BrokerProbe;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only when the broker answers: a service that cannot receive events nor announce
- * labels is not ready (SmallRye's consumer check says UP for a broker down since start-up).
+ * Every service's "kafka-broker" readiness check: ready only when the broker answers. A service
+ * that cannot receive or announce events is not ready, and SmallRye's channel checks do not tell
+ * (see {@link BrokerProbe}); the services turn their producer channels' readiness off.
  */
 @Readiness
 @Singleton
