@@ -103,6 +103,11 @@ final class DemoCommand implements Callable<Integer> {
 
         Progress progress = new Progress(state);
         while (!stop.await(interval, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (platform == null && PlatformState.read(config.stateFile()).filter(PlatformState::alive).isEmpty()) {
+                // feeding a platform started by `./cxr up`, which was stopped meanwhile
+                PlatformMain.OUT.println("cxr: the platform this demo was feeding has stopped (./cxr down?); demo ends.");
+                return 1;
+            }
             Progress.Line line = progress.sample(feeder);
             PlatformMain.OUT.println(line.text());
             if (platform != null && !platform.deadServices().isEmpty()) {
