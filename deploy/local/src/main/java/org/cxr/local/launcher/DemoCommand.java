@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopping.set(true);
                 stop.countDown();
-                PlatformMain.OUT.println("\ncxr: stopping (Ctrl-C) ...");
+                PlatformMain.OUT.println("\ncxr: stopping ...");
                 p.close();
                 PlatformMain.OUT.println("cxr: stopped; no process left.");
             }, "demo-stop"));
