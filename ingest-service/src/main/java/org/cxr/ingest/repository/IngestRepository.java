@@ -31,6 +31,9 @@ public class IngestRepository {
     public record InstanceIdRow(String dicomId, String studyId) {
     }
 
+    public record KnownInstance(String dicomId, String studyId, String subjectId, boolean stored) {
+    }
+
     public record Instance(String dicomId, String studyId, String sourceSha256, String sha256) {
     }
 
@@ -61,11 +64,36 @@ public class IngestRepository {
                 .setParameter(4, dateOffsetDays).executeUpdate() == 1;
     }
 
+    /**
+     * The subject of a patient key, created with the drawn id when the key is new: one statement.
+     * Empty when the drawn id is taken by another patient, or when a concurrent transaction
+     * created the patient after this statement began (the caller draws again and retries).
+     */
+    public Optional<Subject> subjectGetOrCreate(String drawnSubjectId, String patientKey, String origin, int dateOffsetDays) {
+        return first(em.createNativeQuery("with ins as (insert into subject (subject_id, patient_key, origin, date_offset_days)"
+                        + " values (?1, ?2, ?3, ?4) on conflict do nothing returning subject_id, origin, date_offset_days)"
+                        + " select subject_id, origin, date_offset_days from ins"
+                        + " union all select subject_id, origin, date_offset_days from subject where patient_key = ?2")
+                .setParameter(1, drawnSubjectId).setParameter(2, patientKey).setParameter(3, origin)
+                .setParameter(4, dateOffsetDays).getResultList()).map(IngestRepository::subject);
+    }
+
+    /** All of a subject's name-token digests in one statement (known ones are left as they are). */
     public void addNameTokens(String subjectId, Set<String> tokenKeys) {
-        for (String k : tokenKeys) {
-            em.createNativeQuery("insert into subject_name_token (subject_id, token_key) values (?1, ?2) on conflict do nothing")
-                    .setParameter(1, subjectId).setParameter(2, k).executeUpdate();
+        if (tokenKeys.isEmpty()) {
+            return;
         }
+        StringBuilder sql = new StringBuilder("insert into subject_name_token (subject_id, token_key) values ");
+        int p = 2;
+        for (int i = 0; i < tokenKeys.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?1, ?").append(p++).append(')');
+        }
+        var q = em.createNativeQuery(sql.append(" on conflict do nothing").toString()).setParameter(1, subjectId);
+        p = 2;
+        for (String k : tokenKeys) {
+            q.setParameter(p++, k);
+        }
+        q.executeUpdate();
     }
 
     @SuppressWarnings("unchecked")
@@ -95,6 +123,16 @@ public class IngestRepository {
                 .getResultList();
     }
 
+    /** The study of a study key, created with the drawn id when new: one statement (empty: draw again). */
+    public Optional<Study> studyGetOrCreate(String drawnStudyId, String studyKey, String subjectId, String origin) {
+        return first(em.createNativeQuery("with ins as (insert into study (study_id, study_key, subject_id, origin)"
+                        + " values (?1, ?2, ?3, ?4) on conflict do nothing returning study_id, subject_id, origin)"
+                        + " select study_id, subject_id, origin from ins"
+                        + " union all select study_id, subject_id, origin from study where study_key = ?2")
+                .setParameter(1, drawnStudyId).setParameter(2, studyKey).setParameter(3, subjectId).setParameter(4, origin)
+                .getResultList()).map(IngestRepository::study);
+    }
+
     public boolean insertStudy(String studyId, String studyKey, String subjectId, String origin) {
         return em.createNativeQuery("insert into study (study_id, study_key, subject_id, origin)"
                         + " values (?1, ?2, ?3, ?4) on conflict do nothing")
@@ -107,6 +145,25 @@ public class IngestRepository {
     public Optional<InstanceIdRow> instanceIdByKey(String instanceKey) {
         return first(em.createNativeQuery("select dicom_id, study_id from instance_id where instance_key = ?1")
                 .setParameter(1, instanceKey).getResultList())
+                .map(r -> new InstanceIdRow(str(r[0]), str(r[1])));
+    }
+
+    /** An instance key's ids, its subject and whether the instance is stored: one statement. */
+    public Optional<KnownInstance> knownInstance(String instanceKey) {
+        return first(em.createNativeQuery("select i.dicom_id, i.study_id, st.subject_id,"
+                        + " exists (select 1 from instance n where n.dicom_id = i.dicom_id)"
+                        + " from instance_id i join study st on st.study_id = i.study_id where i.instance_key = ?1")
+                .setParameter(1, instanceKey).getResultList())
+                .map(r -> new KnownInstance(str(r[0]), str(r[1]), str(r[2]), (Boolean) r[3]));
+    }
+
+    /** The ids of an instance key, reserved with the drawn dicom_id when new: one statement (empty: draw again). */
+    public Optional<InstanceIdRow> instanceIdGetOrCreate(String instanceKey, String drawnDicomId, String studyId) {
+        return first(em.createNativeQuery("with ins as (insert into instance_id (instance_key, dicom_id, study_id)"
+                        + " values (?1, ?2, ?3) on conflict do nothing returning dicom_id, study_id)"
+                        + " select dicom_id, study_id from ins"
+                        + " union all select dicom_id, study_id from instance_id where instance_key = ?1")
+                .setParameter(1, instanceKey).setParameter(2, drawnDicomId).setParameter(3, studyId).getResultList())
                 .map(r -> new InstanceIdRow(str(r[0]), str(r[1])));
     }
 

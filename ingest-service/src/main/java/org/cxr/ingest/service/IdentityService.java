@@ -6,6 +6,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import org.cxr.ingest.domain.deid.InstanceHeader;
@@ -15,17 +18,29 @@ import org.cxr.ingest.domain.ids.ResearchIds;
 import org.cxr.ingest.domain.intake.IntakeRejected;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.repository.IngestRepository;
+import org.cxr.ingest.repository.IngestRepository.KnownInstance;
 import org.cxr.ingest.repository.IngestRepository.Study;
 import org.cxr.ingest.repository.IngestRepository.Subject;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 /**
  * Research ids: looked up by keyed digest, or drawn at random and reserved under the tables'
- * unique constraints (drawing again on a collision). Reservations commit on their own, before the
- * object is stored, so every retry of an upload gets the same ids.
+ * unique constraints (drawing again on a collision), each get-or-create one statement.
+ * Reservations commit on their own, before the object is stored, so every retry of an upload gets
+ * the same ids.
+ * <p>
+ * A subject's or a study's row never changes once committed, so the mappings patient key →
+ * subject, study key → study, the name tokens known for a subject and the MIMIC studies already
+ * checked are kept in bounded in-memory caches, filled only after the transaction that read or
+ * wrote them has committed (a rolled-back reservation is never cached). An instance of a known
+ * study then costs one statement here.
  */
 @ApplicationScoped
 public class IdentityService {
     private static final int MAX_DRAWS = 50;
+    private static final long CACHE_ENTRIES = 200_000;
     static final String ASSIGNED = "ASSIGNED";
     static final String MIMIC = "MIMIC";
 
@@ -33,44 +48,57 @@ public class IdentityService {
     IngestRepository repo;
     @Inject
     Pseudonyms pseudonyms;
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     private final ResearchIds draw = new ResearchIds();
+    private final Cache<String, Subject> subjectsByKey = Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).build();
+    private final Cache<String, Study> studiesByKey = Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).build();
+    private final Cache<String, Boolean> nameTokens = Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).build();
+    private final Cache<String, String> mimicStudies = Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).build();
 
-    /** An instance ingest has reserved ids for; {@code stored} when it is recorded as received. */
+    /** An instance's ids; {@code stored} when it is already recorded as received (nothing was assigned). */
     public record Known(ResearchIdentity ids, boolean stored) {
     }
 
+    /**
+     * The ids of an instance, in one transaction: those of the stored instance when its
+     * SOPInstanceUID was received before (for MIMIC input: under the same dicom_id), else the ids
+     * assigned now ({@code mimic} null: drawn for non-MIMIC input; else taken from the path).
+     */
     @Transactional
-    public Optional<Known> known(String instanceKey) {
-        return repo.instanceIdByKey(instanceKey).map(row -> {
-            String subjectId = repo.study(row.studyId()).orElseThrow().subjectId();
-            return new Known(new ResearchIdentity(subjectId, row.studyId(), row.dicomId(), 0),
-                    repo.instance(row.dicomId()).isPresent());
-        });
+    public Known identify(InstanceHeader h, String instanceKey, MimicPath mimic) throws IntakeRejected {
+        Optional<KnownInstance> known = repo.knownInstance(instanceKey);
+        if (known.isPresent() && known.get().stored() && (mimic == null || known.get().dicomId().equals(mimic.dicomId()))) {
+            KnownInstance k = known.get();
+            return new Known(new ResearchIdentity(k.subjectId(), k.studyId(), k.dicomId(), 0), true);
+        }
+        return new Known(mimic == null ? assign(h, instanceKey, known) : mimic(mimic, instanceKey, known), false);
     }
 
-    /** Ids for an instance of non-MIMIC input (REST, STOW-RS, folder, drop folder). */
-    @Transactional
-    public ResearchIdentity assign(InstanceHeader h, String instanceKey) throws IntakeRejected {
+    private ResearchIdentity assign(InstanceHeader h, String instanceKey, Optional<KnownInstance> known) throws IntakeRejected {
         Subject subject = subjectFor(h.issuerOfPatientId(), h.patientId());
         Set<String> tokenKeys = new HashSet<>();
         h.patientNameTokens().forEach(t -> tokenKeys.add(pseudonyms.nameToken(t)));
-        repo.addNameTokens(subject.subjectId(), tokenKeys);
+        addNameTokens(subject.subjectId(), tokenKeys);
         Study study = studyFor(pseudonyms.study(h.studyInstanceUid()), subject);
         if (!study.subjectId().equals(subject.subjectId())) {
             throw new IntakeRejected(RejectReason.ID_CLASH, "study " + study.studyId()
                     + " was received before with another PatientID");
         }
-        String dicomId = instanceIdFor(instanceKey, study.studyId());
+        String dicomId = instanceIdFor(instanceKey, study.studyId(), known);
         return new ResearchIdentity(subject.subjectId(), study.studyId(), dicomId, subject.dateOffsetDays());
     }
 
-    /** Ids of a MIMIC-tree instance: taken from its path, checked against what ingest already knows. */
-    @Transactional
-    public ResearchIdentity mimic(MimicPath p, String instanceKey) throws IntakeRejected {
+    private ResearchIdentity mimic(MimicPath p, String instanceKey, Optional<KnownInstance> known) throws IntakeRejected {
         mimicStudy(p);
-        repo.insertInstanceId(instanceKey, p.dicomId(), p.studyId());
-        var row = repo.instanceIdByKey(instanceKey);
+        Optional<IngestRepository.InstanceIdRow> row = known.map(k -> new IngestRepository.InstanceIdRow(k.dicomId(), k.studyId()));
+        if (row.isEmpty()) {
+            row = repo.instanceIdGetOrCreate(instanceKey, p.dicomId(), p.studyId());
+        }
+        if (row.isEmpty()) {
+            row = repo.instanceIdByKey(instanceKey); // reserved by a concurrent import that committed meanwhile?
+        }
         if (row.isEmpty()) {
             throw new IntakeRejected(RejectReason.ID_CLASH, "dicom_id " + p.dicomId()
                     + " already belongs to another SOPInstanceUID");
@@ -85,6 +113,9 @@ public class IdentityService {
     /** The subject and study of a MIMIC-tree path, created when new. */
     @Transactional
     public ResearchIdentity mimicStudy(MimicPath p) throws IntakeRejected {
+        if (p.subjectId().equals(mimicStudies.getIfPresent(p.studyId()))) {
+            return new ResearchIdentity(p.subjectId(), p.studyId(), null, 0);
+        }
         repo.insertSubject(p.subjectId(), null, MIMIC, 0);
         Subject s = repo.subject(p.subjectId()).orElseThrow();
         if (!MIMIC.equals(s.origin())) {
@@ -96,6 +127,7 @@ public class IdentityService {
         if (!MIMIC.equals(st.origin()) || !st.subjectId().equals(p.subjectId())) {
             throw new IntakeRejected(RejectReason.ID_CLASH, "study " + p.studyId() + " belongs to another subject");
         }
+        afterCommit(() -> mimicStudies.put(p.studyId(), p.subjectId()));
         return new ResearchIdentity(p.subjectId(), p.studyId(), null, 0);
     }
 
@@ -136,40 +168,76 @@ public class IdentityService {
 
     private Subject subjectFor(String issuer, String patientId) {
         String key = pseudonyms.patient(issuer, patientId);
+        Subject cached = subjectsByKey.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
         for (int i = 0; i < MAX_DRAWS; i++) {
-            Optional<Subject> s = repo.subjectByPatientKey(key);
+            Optional<Subject> s = repo.subjectGetOrCreate(draw.subjectId(), key, ASSIGNED, draw.dateOffsetDays());
             if (s.isPresent()) {
+                afterCommit(() -> subjectsByKey.put(key, s.get()));
                 return s.get();
             }
-            repo.insertSubject(draw.subjectId(), key, ASSIGNED, draw.dateOffsetDays());
-            // inserted by us or by a concurrent upload of the same patient; else the drawn id was taken: draw again
+            // the drawn id is another patient's, or a concurrent upload created this patient just now: again
         }
         throw new IllegalStateException("no free subject id after " + MAX_DRAWS + " draws");
     }
 
+    private void addNameTokens(String subjectId, Set<String> tokenKeys) {
+        Set<String> fresh = new HashSet<>();
+        for (String k : tokenKeys) {
+            if (nameTokens.getIfPresent(subjectId + ':' + k) == null) {
+                fresh.add(k);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            repo.addNameTokens(subjectId, fresh);
+            afterCommit(() -> fresh.forEach(k -> nameTokens.put(subjectId + ':' + k, Boolean.TRUE)));
+        }
+    }
+
     private Study studyFor(String studyKey, Subject subject) {
+        Study cached = studiesByKey.getIfPresent(studyKey);
+        if (cached != null) {
+            return cached;
+        }
         for (int i = 0; i < MAX_DRAWS; i++) {
-            Optional<Study> s = repo.studyByKey(studyKey);
+            Optional<Study> s = repo.studyGetOrCreate(draw.studyId(), studyKey, subject.subjectId(), ASSIGNED);
             if (s.isPresent()) {
+                afterCommit(() -> studiesByKey.put(studyKey, s.get()));
                 return s.get();
             }
-            repo.insertStudy(draw.studyId(), studyKey, subject.subjectId(), ASSIGNED);
         }
         throw new IllegalStateException("no free study id after " + MAX_DRAWS + " draws");
     }
 
-    private String instanceIdFor(String instanceKey, String studyId) throws IntakeRejected {
-        for (int i = 0; i < MAX_DRAWS; i++) {
-            var row = repo.instanceIdByKey(instanceKey);
-            if (row.isPresent()) {
-                if (!row.get().studyId().equals(studyId)) {
-                    throw new IntakeRejected(RejectReason.ID_CLASH,
-                            "this SOPInstanceUID was received before in another study");
-                }
-                return row.get().dicomId();
-            }
-            repo.insertInstanceId(instanceKey, draw.dicomId(), studyId);
+    private String instanceIdFor(String instanceKey, String studyId, Optional<KnownInstance> known) throws IntakeRejected {
+        Optional<IngestRepository.InstanceIdRow> row = known.map(k -> new IngestRepository.InstanceIdRow(k.dicomId(), k.studyId()));
+        for (int i = 0; i < MAX_DRAWS && row.isEmpty(); i++) {
+            row = repo.instanceIdGetOrCreate(instanceKey, draw.dicomId(), studyId);
         }
-        throw new IllegalStateException("no free dicom id after " + MAX_DRAWS + " draws");
+        if (row.isEmpty()) {
+            throw new IllegalStateException("no free dicom id after " + MAX_DRAWS + " draws");
+        }
+        if (!row.get().studyId().equals(studyId)) {
+            throw new IntakeRejected(RejectReason.ID_CLASH, "this SOPInstanceUID was received before in another study");
+        }
+        return row.get().dicomId();
+    }
+
+    /** Runs {@code r} once the current transaction has committed (never after a rollback). */
+    private void afterCommit(Runnable r) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    r.run();
+                }
+            }
+        });
     }
 }

@@ -92,16 +92,15 @@ public class IntakeService {
             }
             String instanceKey = pseudonyms.instance(sop);
 
-            var known = identities.known(instanceKey);
-            if (known.isPresent() && known.get().stored()
-                    && (mimic == null || known.get().ids().dicomId().equals(mimic.dicomId()))) {
-                // already stored: a re-send or a changed copy; no need to identify or de-identify again
-                ResearchIdentity k = known.get().ids();
+            IdentityService.Known known = identities.identify(h, instanceKey, mimic);
+            if (known.stored()) {
+                // already stored: a re-send or a changed copy; nothing is assigned or de-identified again
+                ResearchIdentity k = known.ids();
                 Outcome o = recorder.duplicateOrConflict(k.dicomId(), sourceSha, bytes.length, source);
                 return result(o, k, sopClass, sop);
             }
 
-            ResearchIdentity ids = mimic == null ? identities.assign(h, instanceKey) : identities.mimic(mimic, instanceKey);
+            ResearchIdentity ids = known.ids();
             try (StudyLog ignored = StudyLog.of(ids.studyId(), ids.dicomId())) {
                 byte[] stored = mimic == null ? deidentify(file, h, ids) : bytes;
                 String storedSha = mimic == null ? sha256(stored) : sourceSha;

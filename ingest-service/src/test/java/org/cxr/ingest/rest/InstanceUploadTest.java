@@ -87,6 +87,64 @@ class InstanceUploadTest {
         assertThat(b.getString("results[0].dicomId")).isNotEqualTo(a.getString("results[0].dicomId"));
     }
 
+    /**
+     * A new patient's studies arriving all at once, every instance sent twice at the same moment:
+     * the single-statement get-or-create of the research ids (and their caches) must still give
+     * one subject, one study per StudyInstanceUID, one dicom_id per SOPInstanceUID, one ACCEPTED
+     * and one DUPLICATE per instance, and one event per instance.
+     */
+    @Test
+    void concurrentUploadsOfANewPatientAgreeOnEveryId() throws Exception {
+        String patient = "MRN-RACE-" + RUN;
+        int studies = 3;
+        int perStudy = 4;
+        List<byte[]> bodies = new java.util.ArrayList<>();
+        for (int s = 0; s < studies; s++) {
+            for (int i = 1; i <= perStudy; i++) {
+                byte[] b = TestDicoms.bytes(TestDicoms.spec(patient, RUN + 40 + s, i));
+                bodies.add(b);
+                bodies.add(b);
+            }
+        }
+        java.util.Collections.shuffle(bodies, new java.util.Random(RUN));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<io.restassured.path.json.JsonPath>> answers = new java.util.ArrayList<>();
+            for (byte[] b : bodies) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return upload(b).statusCode(200).extract().jsonPath();
+                }));
+            }
+            start.countDown();
+            java.util.Map<String, List<String>> statusByDicomId = new java.util.HashMap<>();
+            java.util.Set<String> subjects = new java.util.HashSet<>();
+            java.util.Map<String, String> studyOfDicomId = new java.util.HashMap<>();
+            for (var f : answers) {
+                var r = f.get();
+                subjects.add(r.getString("results[0].subjectId"));
+                String dicomId = r.getString("results[0].dicomId");
+                statusByDicomId.computeIfAbsent(dicomId, k -> new java.util.ArrayList<>()).add(r.getString("results[0].status"));
+                studyOfDicomId.put(dicomId, r.getString("results[0].studyId"));
+            }
+            assertThat(subjects).hasSize(1);
+            assertThat(statusByDicomId).hasSize(studies * perStudy);
+            statusByDicomId.values().forEach(v -> assertThat(v).containsExactlyInAnyOrder("ACCEPTED", "DUPLICATE"));
+            assertThat(new java.util.HashSet<>(studyOfDicomId.values())).hasSize(studies);
+            for (String studyId : new java.util.HashSet<>(studyOfDicomId.values())) {
+                List<EventTap.Event> events = EventTap.get().await(EventTap.study(Topics.INSTANCE_RECEIVED, studyId), perStudy);
+                assertThat(events).hasSize(perStudy);
+                assertThat(events.stream().map(e -> EventJson.read(e.value(), InstanceReceived.class).dicomId()).distinct())
+                        .hasSize(perStudy);
+            }
+            assertThat(Infra.count("select count(*) from study where subject_id = ?", subjects.iterator().next()))
+                    .isEqualTo(studies);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void multipartGivesOneResultPerPart() {
         byte[] ok = TestDicoms.bytes(TestDicoms.spec("MRN-C-" + RUN, RUN + 3, 1));
