@@ -121,6 +121,10 @@ public class ReleaseResource {
                     Integer.toString(i.subjectId), Integer.toString(i.studyId), dicomId))) {
                 throw CatalogException.notFound("no converted image at " + path);
             }
+            if (!listsImage(r.releaseId, dicomId)) {
+                throw CatalogException.notFound("release " + r.releaseId + " does not list " + path
+                        + " in IMAGE_FILENAMES (it arrived or changed after the release)");
+            }
             bucket = i.jpgBucket;
             key = i.jpgKey;
         } else {
@@ -141,6 +145,17 @@ public class ReleaseResource {
             }
         };
         return Response.ok(body, BucketReleaseSink.contentType(path)).build();
+    }
+
+    private boolean listsImage(int releaseId, String dicomId) {
+        try {
+            return releases.listsImage(releaseId, dicomId);
+        } catch (ObjectStoreException e) {
+            if (e.notFound()) {
+                throw CatalogException.notFound("IMAGE_FILENAMES of release " + releaseId + " is missing");
+            }
+            throw new CatalogException(503, "object store unavailable: " + e.getMessage(), null);
+        }
     }
 
     private ReleaseEntity release(String releaseId) {

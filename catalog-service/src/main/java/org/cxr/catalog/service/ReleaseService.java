@@ -12,6 +12,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.cxr.catalog.config.CatalogConfig;
+import org.cxr.catalog.domain.release.ReleaseFiles;
+import org.cxr.catalog.domain.release.ReleaseImageIndex;
 import org.cxr.catalog.domain.release.ReleaseResult;
 import org.cxr.catalog.domain.release.ReleaseSelection;
 import org.cxr.catalog.domain.release.ReleaseSink;
@@ -25,6 +27,9 @@ import org.cxr.platform.storage.BucketNames;
 import org.cxr.platform.storage.ObjectStore;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,6 +58,9 @@ public class ReleaseService {
     CatalogConfig config;
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** IMAGE_FILENAMES of DONE releases (immutable), a few at a time: 7.5 MB for a MIMIC-size release. */
+    private final Cache<Integer, ReleaseImageIndex> imageIndexes = Caffeine.newBuilder().maximumSize(4).build();
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "catalog-release");
@@ -183,6 +191,23 @@ public class ReleaseService {
                 Path.of(config.release().workDir()));
         return writer.write(selection, sink, withImages,
                 new ReleaseWriter.ReleaseInfo(releaseId, sinceReleaseId, config.release().datasetName()));
+    }
+
+    /**
+     * True when DONE release {@code releaseId} lists the image in its IMAGE_FILENAMES. Read once
+     * from the releases bucket and kept (a DONE release never changes).
+     */
+    public boolean listsImage(int releaseId, String dicomId) {
+        ReleaseImageIndex index = imageIndexes.get(releaseId, id -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    store.open(buckets.releases(), prefix(id) + ReleaseFiles.IMAGE_FILENAMES),
+                    java.nio.charset.StandardCharsets.US_ASCII), 1 << 16)) {
+                return ReleaseImageIndex.read(reader);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read IMAGE_FILENAMES of release " + id, e);
+            }
+        });
+        return index.contains(dicomId);
     }
 
     public ReleaseEntity find(int releaseId) {

@@ -149,6 +149,14 @@ class ReleaseApiTest {
                         CatalogDb.count(ds, "SELECT count(*) FROM image WHERE status = 'CONVERTED' AND study_id = " + releasedStudy));
         assertThat(new String(download(r3, "README.md"), StandardCharsets.UTF_8)).contains("Incremental release")
                 .contains("release " + r2);
+        // a release without images serves only the JPGs its IMAGE_FILENAMES lists
+        String latePath = ObjectKeys.jpg(subject, releasedStudy, lateDicom);
+        store.put("cxr-jpg", latePath, new byte[] {(byte) 0xff, (byte) 0xd8, 3}, "image/jpeg", Map.of());
+        assertThat(new String(download(r3, "IMAGE_FILENAMES"), StandardCharsets.UTF_8)).contains(latePath);
+        assertThat(new String(download(r2, "IMAGE_FILENAMES"), StandardCharsets.UTF_8)).doesNotContain(latePath);
+        assertThat(download(r3, latePath)).containsExactly(0xff, 0xd8, 3);
+        given().get("/releases/" + r2 + "/files/" + latePath).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("IMAGE_FILENAMES"));
         // nothing changed since: an empty incremental release still has headers
         int r4 = start("{\"since\":" + r3 + "}");
         awaitDone(r4).then().body("images", equalTo(0)).body("studies", equalTo(0));
