@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.eval.Counts;
 import org.cxr.label.domain.eval.Csv;

@@ -26,7 +26,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.rules.RuleSet;
 

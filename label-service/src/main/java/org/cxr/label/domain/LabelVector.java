@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cxr.events.Observation;
+
 /** The 14 label values of one study, in column order. Immutable. */
 public final class LabelVector {
     private final LabelValue[] values;

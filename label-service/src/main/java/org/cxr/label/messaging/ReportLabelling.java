@@ -82,9 +82,9 @@ final class ReportLabelling {
 
     static LabelVector vector(org.cxr.label.domain.LabelVector labels) {
         Map<Observation, Double> m = new EnumMap<>(Observation.class);
-        for (org.cxr.label.domain.Observation o : org.cxr.label.domain.Observation.all()) {
+        for (Observation o : Observation.all()) {
             LabelValue v = labels.get(o);
-            m.put(Observation.ofColumn(o.column()), switch (v) {
+            m.put(o, switch (v) {
                 case POSITIVE -> 1.0;
                 case NEGATIVE -> 0.0;
                 case UNCERTAIN -> -1.0;

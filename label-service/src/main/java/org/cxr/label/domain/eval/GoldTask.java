@@ -3,9 +3,9 @@ package org.cxr.label.domain.eval;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 
 /**
  * Scoring against a gold file with 1/0/-1/blank labels, with the protocol of the MIMIC-CXR

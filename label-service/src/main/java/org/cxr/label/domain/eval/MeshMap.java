@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 
 /**
  * The reviewed mapping from Open-i MeSH codes ("Term/qualifier/qualifier") to our observations,

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.section.ExtractedSection;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 
 /**
  * The "present" task against positive-only gold (Open-i MeSH, NegBio's 14-class file): an

@@ -3,7 +3,7 @@ package org.cxr.label.domain.eval;
 import java.util.EnumMap;
 import java.util.Map;
 
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 
 /**
  * The CheXpert labeler's mention F1 on the 687 radiologist-labelled MIMIC-CXR reports

@@ -1,7 +1,7 @@
 package org.cxr.label.domain.labeler;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
-import org.cxr.label.domain.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.rules.MentionKind;
 import org.cxr.label.domain.rules.MentionRule;

@@ -3,10 +3,10 @@ package org.cxr.label.domain.labeler;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.match.Lexicon;
 import org.cxr.label.domain.match.TokenizedText;

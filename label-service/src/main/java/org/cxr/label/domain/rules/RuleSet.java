@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.text.Tokenizer;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.local.testing.SharedData;

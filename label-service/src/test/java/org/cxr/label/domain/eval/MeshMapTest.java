@@ -2,7 +2,7 @@ package org.cxr.label.domain.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.cxr.label.domain.Observation;
+import org.cxr.events.Observation;
 import org.junit.jupiter.api.Test;
 
 class MeshMapTest {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.Set;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 import org.junit.jupiter.api.Test;
 
 class ScoringTest {

@@ -1,24 +1,24 @@
 package org.cxr.label.domain.labeler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.cxr.label.domain.Observation.ATELECTASIS;
-import static org.cxr.label.domain.Observation.CARDIOMEGALY;
-import static org.cxr.label.domain.Observation.CONSOLIDATION;
-import static org.cxr.label.domain.Observation.EDEMA;
-import static org.cxr.label.domain.Observation.ENLARGED_CARDIOMEDIASTINUM;
-import static org.cxr.label.domain.Observation.FRACTURE;
-import static org.cxr.label.domain.Observation.LUNG_LESION;
-import static org.cxr.label.domain.Observation.LUNG_OPACITY;
-import static org.cxr.label.domain.Observation.NO_FINDING;
-import static org.cxr.label.domain.Observation.PLEURAL_EFFUSION;
-import static org.cxr.label.domain.Observation.PNEUMONIA;
-import static org.cxr.label.domain.Observation.PNEUMOTHORAX;
-import static org.cxr.label.domain.Observation.SUPPORT_DEVICES;
+import static org.cxr.events.Observation.ATELECTASIS;
+import static org.cxr.events.Observation.CARDIOMEGALY;
+import static org.cxr.events.Observation.CONSOLIDATION;
+import static org.cxr.events.Observation.EDEMA;
+import static org.cxr.events.Observation.ENLARGED_CARDIOMEDIASTINUM;
+import static org.cxr.events.Observation.FRACTURE;
+import static org.cxr.events.Observation.LUNG_LESION;
+import static org.cxr.events.Observation.LUNG_OPACITY;
+import static org.cxr.events.Observation.NO_FINDING;
+import static org.cxr.events.Observation.PLEURAL_EFFUSION;
+import static org.cxr.events.Observation.PNEUMONIA;
+import static org.cxr.events.Observation.PNEUMOTHORAX;
+import static org.cxr.events.Observation.SUPPORT_DEVICES;
 
+import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelValue;
 import org.cxr.label.domain.LabelVector;
-import org.cxr.label.domain.Observation;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.rules.RuleSet;
 import org.junit.jupiter.api.Test;
