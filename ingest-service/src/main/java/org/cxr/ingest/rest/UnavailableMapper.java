@@ -2,10 +2,10 @@ package org.cxr.ingest.rest;
 
 import java.util.Map;
 
-import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cxr.ingest.repository.IngestRepository.DatabaseUnavailable;
 import org.cxr.ingest.service.Unavailable;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -22,7 +22,7 @@ public class UnavailableMapper {
     }
 
     @ServerExceptionMapper
-    public Response database(PersistenceException e) {
+    public Response database(DatabaseUnavailable e) {
         LOG.warnf("answering 503, database error: %s", e.getMessage());
         return response("database unavailable");
     }

@@ -18,7 +18,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
 
 import org.cxr.events.Source;
 import org.cxr.ingest.config.IngestConfig;
@@ -27,6 +26,7 @@ import org.cxr.ingest.domain.intake.InstanceResult;
 import org.cxr.ingest.domain.intake.Outcome;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.domain.intake.ReportResult;
+import org.cxr.ingest.repository.IngestRepository.DatabaseUnavailable;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -139,7 +139,7 @@ public class DropFolderWatcher {
                 done(root, rel, bad ? QUARANTINE : PROCESSED,
                         (r.reason() == null ? r.status().name() : r.reason().name()) + (r.message() == null ? "" : ": " + r.message()));
             }
-        } catch (Unavailable | PersistenceException e) {
+        } catch (Unavailable | DatabaseUnavailable e) {
             LOG.warnf("drop folder: %s; the file stays and is retried", e.getMessage());
         }
     }

@@ -19,21 +19,21 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import org.cxr.events.Source;
 import org.cxr.ingest.config.IngestConfig;
-import org.cxr.ingest.domain.intake.ImportWalker;
 import org.cxr.ingest.domain.intake.ImportWalker.Item;
 import org.cxr.ingest.domain.intake.ImportWalker.Kind;
 import org.cxr.ingest.domain.intake.ImportWalker.Layout;
+import org.cxr.ingest.domain.intake.ImportWalker;
 import org.cxr.ingest.domain.intake.InstanceResult;
 import org.cxr.ingest.domain.intake.Outcome;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.domain.intake.ReportResult;
-import org.cxr.ingest.repository.IngestRepository;
+import org.cxr.ingest.repository.IngestRepository.DatabaseUnavailable;
 import org.cxr.ingest.repository.IngestRepository.ImportRow;
+import org.cxr.ingest.repository.IngestRepository;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -269,7 +269,7 @@ public class ImportService {
         } catch (IOException e) {
             p.failed.incrementAndGet();
             p.reason("IO_ERROR");
-        } catch (Unavailable | PersistenceException e) {
+        } catch (Unavailable | DatabaseUnavailable e) {
             p.failed.incrementAndGet();
             p.reason("UNAVAILABLE");
         } catch (InterruptedException e) {
@@ -292,7 +292,7 @@ public class ImportService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
-            } catch (Unavailable | PersistenceException e) {
+            } catch (Unavailable | DatabaseUnavailable e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
