@@ -70,7 +70,10 @@ public final class DicomWriter {
     }
 
     public static byte[] toBytes(Dataset fileMeta, Dataset dataset, String transferSyntaxUid) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // sized for the pixel data up front: growing a buffer to a radiograph's size copies it twice over
+        PixelData px = dataset.pixelData();
+        long expected = 64 * 1024 + (px == null ? 0 : Math.max(0, px.availableLength()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(expected, Integer.MAX_VALUE - 64));
         try {
             write(out, fileMeta, dataset, transferSyntaxUid);
         } catch (IOException e) {
