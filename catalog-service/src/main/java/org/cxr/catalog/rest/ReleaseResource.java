@@ -121,7 +121,7 @@ public class ReleaseResource {
                     Integer.toString(i.subjectId), Integer.toString(i.studyId), dicomId))) {
                 throw CatalogException.notFound("no converted image at " + path);
             }
-            if (!listsImage(r.releaseId, dicomId)) {
+            if (!listsImage(r, dicomId)) {
                 throw CatalogException.notFound("release " + r.releaseId + " does not list " + path
                         + " in IMAGE_FILENAMES (it arrived or changed after the release)");
             }
@@ -147,12 +147,12 @@ public class ReleaseResource {
         return Response.ok(body, BucketReleaseSink.contentType(path)).build();
     }
 
-    private boolean listsImage(int releaseId, String dicomId) {
+    private boolean listsImage(ReleaseEntity r, String dicomId) {
         try {
-            return releases.listsImage(releaseId, dicomId);
+            return releases.listsImage(r, dicomId);
         } catch (ObjectStoreException e) {
             if (e.notFound()) {
-                throw CatalogException.notFound("IMAGE_FILENAMES of release " + releaseId + " is missing");
+                throw CatalogException.notFound("IMAGE_FILENAMES of release " + r.releaseId + " is missing");
             }
             throw new CatalogException(503, "object store unavailable: " + e.getMessage(), null);
         }

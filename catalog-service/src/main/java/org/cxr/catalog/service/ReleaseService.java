@@ -59,8 +59,12 @@ public class ReleaseService {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
-    /** IMAGE_FILENAMES of DONE releases (immutable), a few at a time: 7.5 MB for a MIMIC-size release. */
-    private final Cache<Integer, ReleaseImageIndex> imageIndexes = Caffeine.newBuilder().maximumSize(4).build();
+    /**
+     * IMAGE_FILENAMES of DONE releases (immutable), a few at a time: 7.5 MB for a MIMIC-size
+     * release. Keyed by id and finish time, not by id alone: a rebuilt catalog numbers its releases
+     * from 1 again while this process may still hold the old ones.
+     */
+    private final Cache<String, ReleaseImageIndex> imageIndexes = Caffeine.newBuilder().maximumSize(4).build();
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "catalog-release");
@@ -197,14 +201,15 @@ public class ReleaseService {
      * True when DONE release {@code releaseId} lists the image in its IMAGE_FILENAMES. Read once
      * from the releases bucket and kept (a DONE release never changes).
      */
-    public boolean listsImage(int releaseId, String dicomId) {
-        ReleaseImageIndex index = imageIndexes.get(releaseId, id -> {
+    public boolean listsImage(ReleaseEntity release, String dicomId) {
+        int releaseId = release.releaseId;
+        ReleaseImageIndex index = imageIndexes.get(releaseId + "@" + release.createdAt + "/" + release.finishedAt, k -> {
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    store.open(buckets.releases(), prefix(id) + ReleaseFiles.IMAGE_FILENAMES),
+                    store.open(buckets.releases(), prefix(releaseId) + ReleaseFiles.IMAGE_FILENAMES),
                     java.nio.charset.StandardCharsets.US_ASCII), 1 << 16)) {
                 return ReleaseImageIndex.read(reader);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read IMAGE_FILENAMES of release " + id, e);
+                throw new java.io.UncheckedIOException("cannot read IMAGE_FILENAMES of release " + releaseId, e);
             }
         });
         return index.contains(dicomId);
