@@ -73,6 +73,18 @@ public class IngestRepository {
         }
     }
 
+    /**
+     * One statement that inserts a row unless a unique key is taken and returns the new row, or
+     * else the row already stored under {@code keyColumn} (the last parameter). Nothing comes back
+     * when another unique column (a drawn id) was taken, or when a concurrent transaction inserted
+     * the key after the statement began: the caller draws again and retries.
+     */
+    private static String getOrCreate(String table, String insertColumns, int values, String returned, String keyColumn) {
+        return "with ins as (insert into " + table + " (" + insertColumns + ") values (" + "?, ".repeat(values - 1)
+                + "?) on conflict do nothing returning " + returned + ") select " + returned + " from ins"
+                + " union all select " + returned + " from " + table + " where " + keyColumn + " = ?";
+    }
+
     private static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
@@ -109,6 +121,8 @@ public class IngestRepository {
     // ---- subjects ----------------------------------------------------------------------
 
     private static final String SUBJECT_COLUMNS = "subject_id, origin, date_offset_days";
+    private static final String SUBJECT_GET_OR_CREATE = getOrCreate("subject",
+            "subject_id, patient_key, origin, date_offset_days", 4, SUBJECT_COLUMNS, "patient_key");
 
     public Optional<Subject> subjectByPatientKey(String patientKey) {
         return first("select " + SUBJECT_COLUMNS + " from subject where patient_key = ?", IngestRepository::subject, patientKey);
@@ -130,11 +144,8 @@ public class IngestRepository {
      * created the patient after this statement began (the caller draws again and retries).
      */
     public Optional<Subject> subjectGetOrCreate(String drawnSubjectId, String patientKey, String origin, int dateOffsetDays) {
-        return first("with ins as (insert into subject (subject_id, patient_key, origin, date_offset_days)"
-                + " values (?, ?, ?, ?) on conflict do nothing returning " + SUBJECT_COLUMNS + ")"
-                + " select " + SUBJECT_COLUMNS + " from ins"
-                + " union all select " + SUBJECT_COLUMNS + " from subject where patient_key = ?",
-                IngestRepository::subject, drawnSubjectId, patientKey, origin, dateOffsetDays, patientKey);
+        return first(SUBJECT_GET_OR_CREATE, IngestRepository::subject,
+                drawnSubjectId, patientKey, origin, dateOffsetDays, patientKey);
     }
 
     /** All of a subject's name-token digests in one statement (known ones are left as they are). */
@@ -160,6 +171,8 @@ public class IngestRepository {
     // ---- studies -----------------------------------------------------------------------
 
     private static final String STUDY_COLUMNS = "study_id, subject_id, origin";
+    private static final String STUDY_GET_OR_CREATE = getOrCreate("study", "study_id, study_key, subject_id, origin", 4,
+            STUDY_COLUMNS, "study_key");
 
     public Optional<Study> studyByKey(String studyKey) {
         return first("select " + STUDY_COLUMNS + " from study where study_key = ?", IngestRepository::study, studyKey);
@@ -176,11 +189,7 @@ public class IngestRepository {
 
     /** The study of a study key, created with the drawn id when new: one statement (empty: draw again). */
     public Optional<Study> studyGetOrCreate(String drawnStudyId, String studyKey, String subjectId, String origin) {
-        return first("with ins as (insert into study (study_id, study_key, subject_id, origin)"
-                + " values (?, ?, ?, ?) on conflict do nothing returning " + STUDY_COLUMNS + ")"
-                + " select " + STUDY_COLUMNS + " from ins"
-                + " union all select " + STUDY_COLUMNS + " from study where study_key = ?",
-                IngestRepository::study, drawnStudyId, studyKey, subjectId, origin, studyKey);
+        return first(STUDY_GET_OR_CREATE, IngestRepository::study, drawnStudyId, studyKey, subjectId, origin, studyKey);
     }
 
     public boolean insertStudy(String studyId, String studyKey, String subjectId, String origin) {
@@ -189,6 +198,9 @@ public class IngestRepository {
     }
 
     // ---- instances ---------------------------------------------------------------------
+
+    private static final String INSTANCE_ID_GET_OR_CREATE = getOrCreate("instance_id", "instance_key, dicom_id, study_id", 3,
+            "dicom_id, study_id", "instance_key");
 
     public Optional<InstanceIdRow> instanceIdByKey(String instanceKey) {
         return first("select dicom_id, study_id from instance_id where instance_key = ?",
@@ -205,11 +217,8 @@ public class IngestRepository {
 
     /** The ids of an instance key, reserved with the drawn dicom_id when new: one statement (empty: draw again). */
     public Optional<InstanceIdRow> instanceIdGetOrCreate(String instanceKey, String drawnDicomId, String studyId) {
-        return first("with ins as (insert into instance_id (instance_key, dicom_id, study_id)"
-                + " values (?, ?, ?) on conflict do nothing returning dicom_id, study_id)"
-                + " select dicom_id, study_id from ins"
-                + " union all select dicom_id, study_id from instance_id where instance_key = ?",
-                rs -> new InstanceIdRow(str(rs, 1), str(rs, 2)), instanceKey, drawnDicomId, studyId, instanceKey);
+        return first(INSTANCE_ID_GET_OR_CREATE, rs -> new InstanceIdRow(str(rs, 1), str(rs, 2)),
+                instanceKey, drawnDicomId, studyId, instanceKey);
     }
 
     public Optional<Instance> instance(String dicomId) {
