@@ -1,5 +1,10 @@
 package org.cxr.catalog.service;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -190,7 +195,7 @@ public class ReleaseService {
 
     /** The release code itself, into any sink (used by the service and by tests/benchmarks). */
     public ReleaseResult write(ReleaseSelection selection, ReleaseSink sink, boolean withImages, int releaseId,
-            Integer sinceReleaseId) throws java.io.IOException {
+            Integer sinceReleaseId) throws IOException {
         ReleaseWriter writer = new ReleaseWriter(source, new ObjectStoreImages(store),
                 Path.of(config.release().workDir()));
         return writer.write(selection, sink, withImages,
@@ -204,12 +209,12 @@ public class ReleaseService {
     public boolean listsImage(ReleaseEntity release, String dicomId) {
         int releaseId = release.releaseId;
         ReleaseImageIndex index = imageIndexes.get(releaseId + "@" + release.createdAt + "/" + release.finishedAt, k -> {
-            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+            try (var reader = new BufferedReader(new InputStreamReader(
                     store.open(buckets.releases(), prefix(releaseId) + ReleaseFiles.IMAGE_FILENAMES),
-                    java.nio.charset.StandardCharsets.US_ASCII), 1 << 16)) {
+                    StandardCharsets.US_ASCII), 1 << 16)) {
                 return ReleaseImageIndex.read(reader);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read IMAGE_FILENAMES of release " + releaseId, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read IMAGE_FILENAMES of release " + releaseId, e);
             }
         });
         return index.contains(dicomId);

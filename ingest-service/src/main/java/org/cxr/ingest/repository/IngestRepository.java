@@ -106,6 +106,9 @@ public class IngestRepository {
     }
 
     public record KnownInstance(String dicomId, String studyId, String subjectId, boolean stored) {
+        public InstanceIdRow ids() {
+            return new InstanceIdRow(dicomId, studyId);
+        }
     }
 
     public record Instance(String dicomId, String studyId, String sourceSha256, String sha256) {

@@ -3,6 +3,7 @@ package org.cxr.ingest.service;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import org.cxr.ingest.domain.ids.ResearchIds;
 import org.cxr.ingest.domain.intake.IntakeRejected;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.repository.IngestRepository;
+import org.cxr.ingest.repository.IngestRepository.InstanceIdRow;
 import org.cxr.ingest.repository.IngestRepository.KnownInstance;
 import org.cxr.ingest.repository.IngestRepository.Study;
 import org.cxr.ingest.repository.IngestRepository.Subject;
@@ -92,7 +94,7 @@ public class IdentityService {
 
     private ResearchIdentity mimic(MimicPath p, String instanceKey, Optional<KnownInstance> known) throws IntakeRejected {
         mimicStudy(p);
-        Optional<IngestRepository.InstanceIdRow> row = known.map(k -> new IngestRepository.InstanceIdRow(k.dicomId(), k.studyId()));
+        Optional<InstanceIdRow> row = known.map(KnownInstance::ids);
         if (row.isEmpty()) {
             row = repo.instanceIdGetOrCreate(instanceKey, p.dicomId(), p.studyId());
         }
@@ -168,19 +170,28 @@ public class IdentityService {
 
     private Subject subjectFor(String issuer, String patientId) {
         String key = pseudonyms.patient(issuer, patientId);
-        Subject cached = subjectsByKey.getIfPresent(key);
+        // empty: the drawn id is another patient's, or a concurrent upload created this patient just now
+        return cachedGetOrCreate(subjectsByKey, key, "subject",
+                () -> repo.subjectGetOrCreate(draw.subjectId(), key, ASSIGNED, draw.dateOffsetDays()));
+    }
+
+    /**
+     * The committed row under {@code key} from the cache, else from a get-or-create statement tried
+     * with fresh draws until it answers; cached once this transaction commits.
+     */
+    private <T> T cachedGetOrCreate(Cache<String, T> cache, String key, String what, Supplier<Optional<T>> getOrCreate) {
+        T cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
         for (int i = 0; i < MAX_DRAWS; i++) {
-            Optional<Subject> s = repo.subjectGetOrCreate(draw.subjectId(), key, ASSIGNED, draw.dateOffsetDays());
-            if (s.isPresent()) {
-                afterCommit(() -> subjectsByKey.put(key, s.get()));
-                return s.get();
+            Optional<T> row = getOrCreate.get();
+            if (row.isPresent()) {
+                afterCommit(() -> cache.put(key, row.get()));
+                return row.get();
             }
-            // the drawn id is another patient's, or a concurrent upload created this patient just now: again
         }
-        throw new IllegalStateException("no free subject id after " + MAX_DRAWS + " draws");
+        throw new IllegalStateException("no free " + what + " id after " + MAX_DRAWS + " draws");
     }
 
     private void addNameTokens(String subjectId, Set<String> tokenKeys) {
@@ -197,22 +208,12 @@ public class IdentityService {
     }
 
     private Study studyFor(String studyKey, Subject subject) {
-        Study cached = studiesByKey.getIfPresent(studyKey);
-        if (cached != null) {
-            return cached;
-        }
-        for (int i = 0; i < MAX_DRAWS; i++) {
-            Optional<Study> s = repo.studyGetOrCreate(draw.studyId(), studyKey, subject.subjectId(), ASSIGNED);
-            if (s.isPresent()) {
-                afterCommit(() -> studiesByKey.put(studyKey, s.get()));
-                return s.get();
-            }
-        }
-        throw new IllegalStateException("no free study id after " + MAX_DRAWS + " draws");
+        return cachedGetOrCreate(studiesByKey, studyKey, "study",
+                () -> repo.studyGetOrCreate(draw.studyId(), studyKey, subject.subjectId(), ASSIGNED));
     }
 
     private String instanceIdFor(String instanceKey, String studyId, Optional<KnownInstance> known) throws IntakeRejected {
-        Optional<IngestRepository.InstanceIdRow> row = known.map(k -> new IngestRepository.InstanceIdRow(k.dicomId(), k.studyId()));
+        Optional<InstanceIdRow> row = known.map(KnownInstance::ids);
         for (int i = 0; i < MAX_DRAWS && row.isEmpty(); i++) {
             row = repo.instanceIdGetOrCreate(instanceKey, draw.dicomId(), studyId);
         }
