@@ -97,7 +97,7 @@ public class Recorder {
 
     private void put(String bucket, String key, byte[] bytes, String contentType, String sha256) {
         try {
-            store.put(bucket, key, bytes, contentType, Map.of("sha256", sha256));
+            store.put(bucket, key, bytes, sha256, contentType, Map.of("sha256", sha256)); // the server verifies the digest
         } catch (ObjectStoreException e) {
             throw new Unavailable("object store: " + e.getMessage(), e);
         }

@@ -66,13 +66,18 @@ public final class LoadDriver {
     }
 
     public Result run(URI base, int clients, int first, int count) throws InterruptedException {
-        CloseableHttpClient http = HttpClients.custom().setMaxConnPerRoute(clients).setMaxConnTotal(clients).build();
+        // only what an upload needs: no cookie, auth, redirect, compression or retry handling per request
+        CloseableHttpClient http = HttpClients.custom().setMaxConnPerRoute(clients).setMaxConnTotal(clients)
+                .disableCookieManagement().disableAuthCaching().disableConnectionState().disableContentCompression()
+                .disableRedirectHandling().disableAutomaticRetries().build();
         String uri = base.resolve("/studies/instances").toString();
         long[] latency = new long[count];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger non200 = new AtomicInteger();
         AtomicInteger notAccepted = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients,
+                r -> new Thread(r, "load-driver-" + threads.incrementAndGet()));
         long t0 = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             pool.submit(() -> {

@@ -58,6 +58,7 @@ class RealStoreBench {
     static double[] rawPut(int size, int threads, int count) throws Exception {
         byte[] body = new byte[size];
         new java.util.Random(1).nextBytes(body);
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
         AtomicLong next = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         String prefix = "bench/" + System.nanoTime() + "/";
@@ -65,7 +66,7 @@ class RealStoreBench {
         for (int t = 0; t < threads; t++) {
             pool.submit(() -> {
                 for (long k; (k = next.getAndIncrement()) < count; ) {
-                    Infra.store().put("cxr-dicom", prefix + k, body, "application/octet-stream", Map.of());
+                    Infra.store().put("cxr-dicom", prefix + k, body, sha256, "application/octet-stream", Map.of());
                 }
                 return null;
             });
@@ -87,9 +88,12 @@ class RealStoreBench {
                     String.format("%.1f objects/s, %.1f MB/s", r[0], r[1]));
         }
         LoadDriver driver = new LoadDriver(1 << 20, "MRN-BENCH-S3");
-        driver.run(URI.create(base.toString()), 8, 0, 50);
-        LoadDriver.Result r = driver.run(URI.create(base.toString()), 8, 50, Integer.getInteger("ingest.bench.instances", 500));
-        BenchReport.write("REST upload, real S3 (S3Proxy)", r.toString());
+        int warmup = Integer.getInteger("ingest.bench.s3.warmup", 1000);
+        driver.run(URI.create(base.toString()), 8, 0, warmup);
+        int count = Integer.getInteger("ingest.bench.instances", 500);
+        CpuAccount cpu = CpuAccount.now();
+        LoadDriver.Result r = driver.run(URI.create(base.toString()), 8, warmup, count);
+        BenchReport.write("REST upload, real S3 (S3Proxy)", r + "; " + cpu.since("instance", count));
         assertThat(r.non200()).isZero();
         assertThat(r.notAccepted()).isZero();
     }

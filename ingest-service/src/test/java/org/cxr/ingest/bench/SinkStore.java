@@ -35,7 +35,8 @@ public class SinkStore implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        server.setExecutor(Executors.newFixedThreadPool(16, r -> new Thread(r, "sink-s3-" + threads.incrementAndGet())));
         server.createContext("/", SinkStore::handle);
         server.start();
         Map<String, String> cfg = new HashMap<>(LocalInfraTestResource.endpoints().quarkusConfig("ingest"));

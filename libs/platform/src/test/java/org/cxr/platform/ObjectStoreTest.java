@@ -56,6 +56,30 @@ class ObjectStoreTest {
     }
 
     @Test
+    void uploadWithAKnownDigestIsVerifiedByTheServer() {
+        store.ensureBucket("cxr-raw");
+        byte[] dicom = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(dicom);
+        String sha = sha256(dicom);
+        store.put("cxr-raw", "files/p10/p10000001/s50000001/a.dcm", dicom, sha, "application/dicom", Map.of("sha256", sha));
+        assertThat(store.get("cxr-raw", "files/p10/p10000001/s50000001/a.dcm")).isEqualTo(dicom);
+
+        String wrong = sha256("other bytes".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> store.put("cxr-raw", "files/p10/p10000001/s50000001/b.dcm", dicom, wrong,
+                "application/dicom", Map.of()))
+                .isInstanceOf(ObjectStoreException.class);
+        assertThat(store.exists("cxr-raw", "files/p10/p10000001/s50000001/b.dcm")).isFalse();
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void missingObjectIsNotFoundNotAnOutage() {
         store.ensureBucket("cxr-reports");
         assertThatThrownBy(() -> store.get("cxr-reports", "files/p10/p10000001/s50000001.txt"))

@@ -3,19 +3,27 @@ package org.cxr.platform.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 import io.minio.BucketExistsArgs;
 import io.minio.Checksum;
 import io.minio.GetObjectArgs;
+import io.minio.Http;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
+import io.minio.PutObjectAPIArgs;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
@@ -24,6 +32,7 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
+import okhttp3.OkHttpClient;
 
 /**
  * The object store (MinIO in production, any S3 API server locally) through the MinIO Java SDK.
@@ -31,18 +40,24 @@ import io.minio.messages.Item;
  */
 public class ObjectStore implements AutoCloseable {
     /**
-     * The checksum the server verifies on upload. The SDK's default, CRC32C, is computed a byte at a
-     * time in Java and was 40 % of ingest's CPU per 1 MB upload; CRC32 is java.util.zip's
-     * (intrinsic, ~30x faster) and as good at catching a damaged transfer.
+     * The checksum the server verifies on a streamed upload. The SDK's default, CRC32C, is computed a
+     * byte at a time in Java and was 40 % of ingest's CPU per 1 MB upload; CRC32 is java.util.zip's
+     * (intrinsic, ~30x faster) and as good at catching a damaged transfer. Uploads of a byte array
+     * send their SHA-256 instead (see {@link #put(String, String, byte[], String, String, Map)}).
      */
     static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
 
+    private final OkHttpClient http;
     private final MinioClient client;
+    /** The same connections; its lower-level PutObject takes a digest the caller already has. */
+    private final MinioAsyncClient async;
     private final String endpoint;
 
     public ObjectStore(String endpoint, String accessKey, String secretKey) {
         this.endpoint = endpoint;
-        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        this.http = Http.newDefaultClient();
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).httpClient(http).build();
+        this.async = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).httpClient(http).build();
     }
 
     public String endpoint() {
@@ -74,9 +89,42 @@ public class ObjectStore implements AutoCloseable {
     }
 
     public void put(String bucket, String key, byte[] data, String contentType, Map<String, String> userMetadata) {
-        call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
-                .bucket(bucket).object(key).data(data, data.length).checksum(UPLOAD_CHECKSUM)
-                .contentType(contentType).userMetadata(userMetadata).build()));
+        put(bucket, key, data, sha256Hex(data), contentType, userMetadata);
+    }
+
+    /**
+     * Uploads {@code data} whose SHA-256 the caller already has. The digest is sent as the upload's
+     * checksum ({@code x-amz-checksum-sha256}, which the server verifies before it stores anything)
+     * and, over plain HTTP, as the signed payload hash; the SDK itself then hashes nothing (through
+     * {@link MinioClient#putObject} it would compute a CRC32 and a SHA-256 of every payload again).
+     *
+     * @param sha256Hex lower-case hex SHA-256 of {@code data}; a wrong one makes the server refuse the upload
+     */
+    public void put(String bucket, String key, byte[] data, String sha256Hex, String contentType,
+            Map<String, String> userMetadata) {
+        PutObjectArgs args = PutObjectArgs.builder().bucket(bucket).object(key).data(data, data.length)
+                .contentType(contentType).userMetadata(userMetadata).build();
+        Http.Headers checksum = new Http.Headers();
+        checksum.put("x-amz-sdk-checksum-algorithm", Checksum.Algorithm.SHA256.toString());
+        checksum.put(Checksum.Algorithm.SHA256.header(), Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)));
+        call("put " + bucket + "/" + key, () -> {
+            try {
+                return async.putObject(new PutObjectAPIArgs(args, data, data.length, args.contentType(), checksum)).join();
+            } catch (CompletionException e) {
+                async.throwMinioException(e);
+                return null;
+            } catch (IOException e) {
+                throw new MinioException(e);
+            }
+        });
+    }
+
+    static String sha256Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Streams {@code size} bytes (use -1 when unknown: then the SDK uploads in parts). */
@@ -192,8 +240,11 @@ public class ObjectStore implements AutoCloseable {
     public void close() {
         try {
             client.close();
+            async.close();
         } catch (Exception e) {
             // nothing to release that matters at shutdown
         }
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 }
