@@ -2,9 +2,13 @@ package org.cxr.ingest.bench;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,13 +32,13 @@ import org.cxr.ingest.testing.TestDicoms;
 public final class LoadDriver {
     /** What a run measured. */
     public record Result(int clients, int instances, double seconds, double perSecond, double megabytesPerSecond,
-                         double p50Millis, double p95Millis, double p99Millis, int non200, int notAccepted) {
+                         double p50Millis, double p95Millis, double p99Millis, int non200, int notAccepted, String cpu) {
         @Override
         public String toString() {
             return String.format("%d instances of %.2f MB, %d clients: %.1f instances/s (%.1f MB/s), latency p50 %.0f ms,"
-                    + " p95 %.0f ms, p99 %.0f ms; non-200: %d, not ACCEPTED: %d", instances,
+                    + " p95 %.0f ms, p99 %.0f ms; non-200: %d, not ACCEPTED: %d; %s", instances,
                     megabytesPerSecond * seconds / instances, clients, perSecond, megabytesPerSecond, p50Millis, p95Millis,
-                    p99Millis, non200, notAccepted);
+                    p99Millis, non200, notAccepted, cpu);
         }
     }
 
@@ -78,9 +82,11 @@ public final class LoadDriver {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients,
                 r -> new Thread(r, "load-driver-" + threads.incrementAndGet()));
+        List<Future<?>> done = new ArrayList<>();
+        CpuAccount cpu = CpuAccount.now();
         long t0 = System.nanoTime();
         for (int c = 0; c < clients; c++) {
-            pool.submit(() -> {
+            done.add(pool.submit(() -> {
                 for (int k; (k = next.getAndIncrement()) < count; ) {
                     byte[] body = instance(first + k);
                     long s = System.nanoTime();
@@ -99,8 +105,17 @@ public final class LoadDriver {
                     latency[k] = System.nanoTime() - s;
                 }
                 return null;
-            });
+            }));
         }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String cpuSpent = cpu.since("instance", count); // before the driver's threads end
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.HOURS);
         try {
@@ -108,11 +123,10 @@ public final class LoadDriver {
         } catch (java.io.IOException e) {
             // closing idle connections of a finished run
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
         return new Result(clients, count, secs, count / secs, count * (double) template.length / secs / 1e6,
-                pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99), non200.get(), notAccepted.get());
+                pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99), non200.get(), notAccepted.get(), cpuSpent);
     }
 
     private static double pct(long[] sorted, double p) {

@@ -2,9 +2,9 @@ package org.cxr.platform.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
