@@ -143,7 +143,7 @@ public final class LoadDriver {
     /** Offsets of the last 9 digits of every exact occurrence of the UID. */
     private static int[] find(byte[] hay, String s) {
         byte[] needle = s.getBytes(StandardCharsets.US_ASCII);
-        java.util.List<Integer> found = new java.util.ArrayList<>();
+        List<Integer> found = new ArrayList<>();
         outer:
         for (int i = 0; i <= hay.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
