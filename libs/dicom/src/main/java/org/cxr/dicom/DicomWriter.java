@@ -97,6 +97,22 @@ public final class DicomWriter {
         }
     }
 
+    /**
+     * Writes only the preamble, "DICM" and the file meta group of a Part 10 file, for a dataset
+     * that is already encoded in {@code transferSyntaxUid} and is appended by the caller as is (a
+     * DIMSE C-STORE data set arrives that way; deflated data sets stay deflated). {@code fileMeta}
+     * must hold Media Storage SOP Class/Instance UID; version, transfer syntax and implementation
+     * UID/version are set here as in {@link #write(OutputStream, Dataset, Dataset, String)}.
+     */
+    public static void writeFileHeader(OutputStream out, Dataset fileMeta, String transferSyntaxUid) throws IOException {
+        if (fileMeta.getString(Tag.MediaStorageSOPClassUID) == null || fileMeta.getString(Tag.MediaStorageSOPInstanceUID) == null) {
+            throw new IllegalArgumentException("the file meta needs Media Storage SOP Class and Instance UID");
+        }
+        out.write(new byte[128]);
+        out.write(new byte[]{'D', 'I', 'C', 'M'});
+        out.write(fileMetaBytes(fileMeta, new Dataset(), transferSyntaxUid));
+    }
+
     /** Group 0002 with its group length, in explicit VR little endian. */
     static byte[] fileMetaBytes(Dataset given, Dataset dataset, String tsUid) throws IOException {
         Dataset meta = new Dataset();

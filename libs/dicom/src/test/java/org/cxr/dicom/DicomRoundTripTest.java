@@ -41,6 +41,25 @@ class DicomRoundTripTest {
         assertThat(DicomWriter.toBytes(fromFile.dataset(), ts)).isEqualTo(first);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN,
+            TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN})
+    void fileHeaderPlusEncodedDatasetIsTheWholeFile(String ts) throws Exception {
+        Dataset ds = TestImages.cr(6, 5, 12);
+        byte[] whole = DicomWriter.toBytes(ds, ts);
+        int groupLength = DicomReader.read(whole).fileMeta().getInt(Tag.FileMetaInformationGroupLength).orElseThrow();
+        int datasetStart = 132 + 12 + groupLength;
+        Dataset meta = new Dataset();
+        meta.putString(Tag.MediaStorageSOPClassUID, VR.UI, ds.getString(Tag.SOPClassUID));
+        meta.putString(Tag.MediaStorageSOPInstanceUID, VR.UI, ds.getString(Tag.SOPInstanceUID));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        DicomWriter.writeFileHeader(out, meta, ts);
+        out.write(whole, datasetStart, whole.length - datasetStart); // the dataset as a DIMSE peer sends it
+        assertThat(out.toByteArray()).isEqualTo(whole);
+        assertThatThrownBy(() -> DicomWriter.writeFileHeader(new java.io.ByteArrayOutputStream(), new Dataset(), ts))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void fileMetaHasCorrectGroupLengthAndUids() throws Exception {
         Dataset ds = TestImages.cr(4, 4, 8);
