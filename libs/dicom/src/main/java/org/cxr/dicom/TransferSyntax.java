@@ -84,6 +84,21 @@ public record TransferSyntax(String uid, String name, boolean explicitVr, boolea
         add("1.2.840.10008.1.2.1.98", "Encapsulated Uncompressed Explicit VR Little Endian", true, false, false, true, false);
     }
 
+    private static final java.util.Set<String> CONVERTIBLE = java.util.Set.of(
+            IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN,
+            JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1, JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS,
+            JPEG_2000_LOSSLESS, JPEG_2000, RLE_LOSSLESS);
+
+    /**
+     * UIDs of the syntaxes whose pixel data the platform's converter decodes (convert-service
+     * {@code FrameDecoders.standard()}: the four native syntaxes and the nine of
+     * {@code org.cxr.convert.domain.codec}; docs/codecs.md). The one list receivers consult, so a
+     * DIMSE peer is never granted a syntax the converter would refuse.
+     */
+    public static java.util.Set<String> convertible() {
+        return CONVERTIBLE;
+    }
+
     /** The syntax of a UID; an unknown UID gives an explicit VR LE encapsulated syntax with known=false. */
     public static TransferSyntax forUid(String uid) {
         TransferSyntax ts = KNOWN.get(uid);

@@ -61,6 +61,15 @@ class DicomRoundTripTest {
     }
 
     @Test
+    void convertibleSyntaxesAreKnownAndIncludeEveryNativeOne() {
+        assertThat(TransferSyntax.convertible()).hasSize(13)
+                .allSatisfy(uid -> assertThat(TransferSyntax.forUid(uid).known()).isTrue())
+                .contains(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+                        TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.JPEG_2000)
+                .doesNotContain("1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.100");
+    }
+
+    @Test
     void fileMetaHasCorrectGroupLengthAndUids() throws Exception {
         Dataset ds = TestImages.cr(4, 4, 8);
         DicomFile f = DicomReader.read(DicomWriter.toBytes(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
