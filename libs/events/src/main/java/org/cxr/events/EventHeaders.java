@@ -19,6 +19,11 @@ public final class EventHeaders {
     public static final String SUBJECT = "ce_subject";
     public static final String SPEC_VERSION = "ce_specversion";
     public static final String CONTENT_TYPE = "content-type";
+    /**
+     * Not a CloudEvents attribute: on a redriven record (topics {@code cxr.*.redrive}), how many
+     * times the stage already tried it (decimal), so that its attempt history goes on.
+     */
+    public static final String ATTEMPTS = "cxr-attempts";
 
     private EventHeaders() {
     }

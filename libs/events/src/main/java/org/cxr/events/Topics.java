@@ -28,6 +28,26 @@ public final class Topics {
     /** Events catalog-service could not index, with the reason. */
     public static final String CATALOG_DLQ = "cxr.catalog.dlq";
 
+    /**
+     * catalog → convert: dead letters an operator sends back (the original event, its attempt count
+     * in {@link EventHeaders#ATTEMPTS}); convert reads it with the handler of its input topic.
+     */
+    public static final String CONVERT_REDRIVE = "cxr.convert.redrive";
+    /** catalog → label: the same for label. */
+    public static final String LABEL_REDRIVE = "cxr.label.redrive";
+
+    /**
+     * convert's own delivery-attempt log (compacted, keyed by record): a record whose processing
+     * ended the JVM still counts as an attempt after the restart.
+     */
+    public static final String CONVERT_ATTEMPTS = "cxr.convert.attempts";
+    /** label's delivery-attempt log. */
+    public static final String LABEL_ATTEMPTS = "cxr.label.attempts";
+
+    /** The topics events travel on (not the attempt logs, which are a stage's private bookkeeping). */
     public static final List<String> ALL = List.of(INSTANCE_RECEIVED, REPORT_RECEIVED, INSTANCE_CONVERTED,
-            REPORT_LABELLED, STUDY_INDEXED, CONVERT_DLQ, LABEL_DLQ, CATALOG_DLQ);
+            REPORT_LABELLED, STUDY_INDEXED, CONVERT_DLQ, LABEL_DLQ, CATALOG_DLQ, CONVERT_REDRIVE, LABEL_REDRIVE);
+
+    /** Compacted topics (the attempt logs). */
+    public static final List<String> COMPACTED = List.of(CONVERT_ATTEMPTS, LABEL_ATTEMPTS);
 }

@@ -62,7 +62,13 @@ class EventContractTest {
                 Arguments.of("dead-letter", new DeadLetter(1, "convert", FailureReason.MULTI_FRAME,
                         "96 frames; only single-frame images are converted", "10000032", "50414267", DICOM,
                         Topics.INSTANCE_RECEIVED, received.eventId(), received.eventType(),
-                        EventJson.tree(received), T)));
+                        EventJson.tree(received), T)),
+                Arguments.of("dead-letter", new DeadLetter(1, "convert", FailureReason.INTERNAL_ERROR,
+                        "no outcome after 3 attempts", "10000032", "50414267", DICOM, Topics.CONVERT_REDRIVE,
+                        received.eventId(), received.eventType(), EventJson.tree(received), T).withAttempts(3, List.of(
+                                new DeliveryAttempt(2, T, "convert-7f9c/812", DeliveryAttempt.PROCESS_ENDED, null),
+                                new DeliveryAttempt(3, T, "convert-7f9c/977", DeliveryAttempt.FAILED,
+                                        "java.lang.StackOverflowError")))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -91,6 +97,24 @@ class EventContractTest {
         List<String> inSchema = new java.util.ArrayList<>();
         reasons.forEach(r -> inSchema.add(r.asText()));
         assertThat(inSchema).containsExactly(Stream.of(FailureReason.values()).map(Enum::name).toArray(String[]::new));
+    }
+
+    @Test
+    void everyTopicHasOneWriterAndEveryReadTopicIsWritten() {
+        for (String topic : Topics.ALL) {
+            assertThat(TopicAccess.ALL.stream().filter(a -> a.writes().contains(topic)).map(TopicAccess::principal))
+                    .as(topic).hasSize(1);
+        }
+        for (TopicAccess a : TopicAccess.ALL) {
+            assertThat(a.reads()).as(a.principal()).allSatisfy(t -> assertThat(
+                    TopicAccess.ALL.stream().anyMatch(w -> w.writes().contains(t))).as(t).isTrue());
+            assertThat(a.describesGroups()).allSatisfy(g -> assertThat(TopicAccess.of(g)).isPresent());
+        }
+        // an attempt log is its stage's alone
+        assertThat(TopicAccess.ALL.stream().filter(a -> a.writes().contains(Topics.CONVERT_ATTEMPTS)))
+                .containsExactly(TopicAccess.CONVERT);
+        assertThat(TopicAccess.CONVERT.groupTopics()).containsExactly(Topics.INSTANCE_RECEIVED, Topics.CONVERT_REDRIVE);
+        assertThat(TopicAccess.INGEST.consumes()).isFalse();
     }
 
     @Test
