@@ -14,7 +14,7 @@ import org.cxr.events.Buckets;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.ObjectKeys;
 import org.cxr.events.Topics;
-import org.cxr.local.generator.EncodedSyntax;
+import org.cxr.generator.image.EncodedSyntax;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.junit.jupiter.api.Test;
 

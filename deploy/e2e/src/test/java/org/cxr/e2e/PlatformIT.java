@@ -23,12 +23,12 @@ import javax.imageio.ImageIO;
 
 import org.cxr.events.Buckets;
 import org.cxr.events.ObjectKeys;
-import org.cxr.local.generator.EncodedSyntax;
-import org.cxr.local.generator.GeneratedInstance;
-import org.cxr.local.generator.GeneratedStudy;
-import org.cxr.local.generator.GeneratorOptions;
-import org.cxr.local.generator.IngestUploader;
-import org.cxr.local.generator.StudyGenerator;
+import org.cxr.generator.GeneratedInstance;
+import org.cxr.generator.GeneratedStudy;
+import org.cxr.generator.GeneratorOptions;
+import org.cxr.generator.StudyGenerator;
+import org.cxr.generator.image.EncodedSyntax;
+import org.cxr.generator.upload.IngestUploader;
 import org.cxr.local.infra.FreePorts;
 import org.cxr.local.infra.LocalClasspath;
 import org.cxr.local.launcher.PlatformState;

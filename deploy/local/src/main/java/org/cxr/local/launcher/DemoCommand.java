@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cxr.events.Topics;
-import org.cxr.local.generator.GeneratedStudy;
-import org.cxr.local.generator.GeneratorOptions;
-import org.cxr.local.generator.IngestUploader;
-import org.cxr.local.generator.StudyGenerator;
+import org.cxr.generator.GeneratedStudy;
+import org.cxr.generator.GeneratorOptions;
+import org.cxr.generator.StudyGenerator;
+import org.cxr.generator.upload.IngestUploader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
