@@ -1,14 +1,18 @@
 package org.cxr.platform.messaging;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 import org.cxr.platform.storage.ObjectStoreException;
 
 /**
  * Waits out outages of the object store or the broker: runs a call until it succeeds, sleeping
- * between attempts (the first delay doubling up to a maximum). Only outages are retried: an
+ * between attempts (the first delay doubling up to a maximum). Each pause is drawn between half
+ * and all of that delay ("equal jitter"), so that replicas waiting on the same store do not all
+ * call it again at the same instant when it comes back. Only outages are retried: an
  * unreachable store ({@link ObjectStoreException} that is not {@code notFound()}) or a broker that
  * refused or did not acknowledge ({@link BrokerUnavailableException}). Anything else, a missing
  * object included, is thrown at once. Consumers use it so that an outage delays an event instead
@@ -25,8 +29,15 @@ public final class OutageRetry {
     private final Duration maxDelay;
     private final BooleanSupplier stopping;
     private final Listener listener;
+    /** Uniform in [0, 1). */
+    private final DoubleSupplier random;
 
     public OutageRetry(Duration initialDelay, Duration maxDelay, BooleanSupplier stopping, Listener listener) {
+        this(initialDelay, maxDelay, stopping, listener, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    OutageRetry(Duration initialDelay, Duration maxDelay, BooleanSupplier stopping, Listener listener,
+            DoubleSupplier random) {
         if (initialDelay.isNegative() || initialDelay.isZero() || maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("need 0 < initialDelay <= maxDelay, got " + initialDelay + ", " + maxDelay);
         }
@@ -34,6 +45,7 @@ public final class OutageRetry {
         this.maxDelay = maxDelay;
         this.stopping = stopping;
         this.listener = listener;
+        this.random = random;
     }
 
     /** Whether a failure is an outage of the store or the broker (retried), rather than an answer. */
@@ -43,7 +55,7 @@ public final class OutageRetry {
 
     /** The call's result once it succeeds; a failure that is not an outage is thrown at once. */
     public <T> T call(String what, Supplier<T> call) {
-        Duration pause = initialDelay;
+        Duration delay = initialDelay;
         while (true) {
             try {
                 return call.get();
@@ -51,6 +63,7 @@ public final class OutageRetry {
                 if (!isOutage(e) || stopping.getAsBoolean()) {
                     throw e;
                 }
+                Duration pause = jittered(delay);
                 listener.retrying(what, e, pause);
                 try {
                     Thread.sleep(pause.toMillis());
@@ -58,9 +71,14 @@ public final class OutageRetry {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                pause = pause.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : pause.multipliedBy(2);
+                delay = delay.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : delay.multipliedBy(2);
             }
         }
+    }
+
+    private Duration jittered(Duration delay) {
+        long half = delay.toNanos() / 2;
+        return Duration.ofNanos(half + (long) (random.getAsDouble() * (delay.toNanos() - half)));
     }
 
     /** {@link #call} for a call without a result. */

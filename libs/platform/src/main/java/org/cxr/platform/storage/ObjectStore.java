@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -53,9 +54,23 @@ public class ObjectStore implements AutoCloseable {
     private final MinioAsyncClient async;
     private final String endpoint;
 
+    /**
+     * Socket timeouts of every call: opening a connection, waiting for the next bytes of an answer,
+     * sending the next bytes of an upload (per read or write, not per transfer).
+     */
+    public record Timeouts(Duration connect, Duration read, Duration write) {
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+    }
+
     public ObjectStore(String endpoint, String accessKey, String secretKey) {
+        this(endpoint, accessKey, secretKey, Timeouts.DEFAULTS);
+    }
+
+    public ObjectStore(String endpoint, String accessKey, String secretKey, Timeouts timeouts) {
         this.endpoint = endpoint;
-        this.http = Http.newDefaultClient();
+        this.http = Http.newDefaultClient().newBuilder().connectTimeout(timeouts.connect())
+                .readTimeout(timeouts.read()).writeTimeout(timeouts.write()).build();
         this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).httpClient(http).build();
         this.async = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).httpClient(http).build();
     }

@@ -25,7 +25,7 @@ public class ObjectStoreProducer {
     @Produces
     @Singleton
     ObjectStore objectStore(S3Config config) {
-        return new ObjectStore(config.endpoint(), config.accessKey(), config.secretKey());
+        return new ObjectStore(config.endpoint(), config.accessKey(), config.secretKey(), config.timeouts());
     }
 
     void close(@Disposes ObjectStore store) {

@@ -1,5 +1,7 @@
 package org.cxr.platform.storage;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,4 +16,23 @@ public interface S3Config {
 
     @WithDefault("minioadmin")
     String secretKey();
+
+    /**
+     * Opening a connection to the store ({@code CXR_S3_CONNECT_TIMEOUT}). The SDK's own timeouts
+     * are 5 minutes: a stalled store would hold a consumer (or a database transaction) that long.
+     */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** The longest wait for the next bytes of an answer ({@code CXR_S3_READ_TIMEOUT}), not for a whole download. */
+    @WithDefault("30s")
+    Duration readTimeout();
+
+    /** The longest wait to send the next bytes of an upload ({@code CXR_S3_WRITE_TIMEOUT}). */
+    @WithDefault("30s")
+    Duration writeTimeout();
+
+    default ObjectStore.Timeouts timeouts() {
+        return new ObjectStore.Timeouts(connectTimeout(), readTimeout(), writeTimeout());
+    }
 }

@@ -31,15 +31,30 @@ class OutageRetryTest {
     void retriesAStoreOutageWithDoublingPausesUntilTheCallSucceeds() {
         List<Pause> pauses = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
+        // the largest jitter draw: every pause is the whole delay
         OutageRetry retry = new OutageRetry(Duration.ofMillis(10), Duration.ofMillis(25), () -> false,
-                (what, e, pause) -> pauses.add(new Pause(what, pause)));
+                (what, e, pause) -> pauses.add(new Pause(what, pause)), () -> 0.999_999_999);
         String result = retry.call("read", () -> attempts.incrementAndGet() <= 4
                 ? new String(DOWN.get("cxr-dicom", "k")) : "read at last");
         assertThat(result).isEqualTo("read at last");
         assertThat(attempts).hasValue(5);
-        assertThat(pauses).extracting(Pause::pause).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20),
-                Duration.ofMillis(25), Duration.ofMillis(25));
+        assertThat(pauses).extracting(p -> p.pause().toMillis()).containsExactly(9L, 19L, 24L, 24L);
         assertThat(pauses).extracting(Pause::what).containsOnly("read");
+    }
+
+    @Test
+    void pausesAreSpreadBetweenHalfAndAllOfTheDelaySoReplicasDoNotRetryInLockstep() {
+        List<Duration> pauses = new ArrayList<>();
+        OutageRetry retry = new OutageRetry(Duration.ofMillis(4), Duration.ofMillis(4), () -> false,
+                (what, e, pause) -> pauses.add(pause));
+        AtomicInteger attempts = new AtomicInteger();
+        retry.run("send", () -> {
+            if (attempts.incrementAndGet() <= 40) {
+                throw new BrokerUnavailableException("refused", null);
+            }
+        });
+        assertThat(pauses).hasSize(40).allSatisfy(p -> assertThat(p).isBetween(Duration.ofMillis(2), Duration.ofMillis(4)));
+        assertThat(pauses.stream().distinct().count()).as("distinct pauses").isGreaterThan(30);
     }
 
     @Test
