@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.cxr.label.domain.eval.OpenI;
-import org.cxr.label.domain.eval.OpenIReport;
+import org.cxr.label.eval.OpenI;
+import org.cxr.label.eval.OpenIReport;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.rules.RuleSet;
 

@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.cxr.events.Observation;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 import org.cxr.label.domain.Style;
-import org.cxr.label.domain.eval.Counts;
-import org.cxr.label.domain.eval.Csv;
-import org.cxr.label.domain.eval.GoldTask;
-import org.cxr.label.domain.eval.MeshMap;
-import org.cxr.label.domain.eval.NegexKit;
-import org.cxr.label.domain.eval.OpenI;
-import org.cxr.label.domain.eval.OpenIReport;
-import org.cxr.label.domain.eval.PresentTask;
-import org.cxr.label.domain.eval.Published;
+import org.cxr.label.eval.Counts;
+import org.cxr.label.eval.Csv;
+import org.cxr.label.eval.GoldTask;
+import org.cxr.label.eval.MeshMap;
+import org.cxr.label.eval.NegexKit;
+import org.cxr.label.eval.OpenI;
+import org.cxr.label.eval.OpenIReport;
+import org.cxr.label.eval.PresentTask;
+import org.cxr.label.eval.Published;
 import org.cxr.label.domain.labeler.Mention;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.rules.RuleSet;
@@ -263,14 +263,14 @@ public final class EvalCommand implements Runnable {
             if ((reports == null) == (predictions == null)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --reports and --predictions");
             }
-            Map<String, LabelVector> goldById = readLabels(gold, idColumn);
+            Map<String, LabelRow> goldById = readLabels(gold, idColumn);
             if (predictions != null) {
                 printGold("predictions " + predictions.getFileName(), goldById, readLabels(predictions, idColumn));
                 return 0;
             }
             ReportPipeline p = common.pipeline();
             for (Style s : Style.values()) {
-                Map<String, LabelVector> pred = new HashMap<>();
+                Map<String, LabelRow> pred = new HashMap<>();
                 for (Map<String, String> row : Csv.read(reports)) {
                     String text = row.get(textColumn);
                     ReportPipeline.Result r = noSections ? p.processText(text) : p.process(text);
@@ -284,23 +284,23 @@ public final class EvalCommand implements Runnable {
         }
     }
 
-    static Map<String, LabelVector> readLabels(Path csv, String idColumn) {
-        Map<String, LabelVector> out = new HashMap<>();
+    static Map<String, LabelRow> readLabels(Path csv, String idColumn) {
+        Map<String, LabelRow> out = new HashMap<>();
         for (Map<String, String> row : Csv.read(csv)) {
-            LabelValue[] v = new LabelValue[Observation.all().size()];
+            LabelCell[] v = new LabelCell[Observation.all().size()];
             for (Observation o : Observation.all()) {
-                v[o.ordinal()] = LabelValue.parse(row.get(o.column()));
+                v[o.ordinal()] = LabelCell.parse(row.get(o.column()));
             }
-            out.put(row.get(idColumn), LabelVector.of(v));
+            out.put(row.get(idColumn), LabelRow.of(v));
         }
         return out;
     }
 
-    static void printGold(String title, Map<String, LabelVector> gold, Map<String, LabelVector> predicted) {
+    static void printGold(String title, Map<String, LabelRow> gold, Map<String, LabelRow> predicted) {
         GoldTask task = new GoldTask();
-        LabelValue[] blank = new LabelValue[Observation.all().size()];
-        java.util.Arrays.fill(blank, LabelValue.BLANK);
-        LabelVector none = LabelVector.of(blank);
+        LabelCell[] blank = new LabelCell[Observation.all().size()];
+        java.util.Arrays.fill(blank, LabelCell.BLANK);
+        LabelRow none = LabelRow.of(blank);
         gold.forEach((id, g) -> task.add(g, predicted.getOrDefault(id, none)));
         System.out.println();
         System.out.println("### " + title + " (" + task.reports() + " reports)");

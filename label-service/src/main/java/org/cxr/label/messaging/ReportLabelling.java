@@ -19,7 +19,8 @@ import org.cxr.events.Observation;
 import org.cxr.events.ReportLabelled;
 import org.cxr.events.ReportReceived;
 import org.cxr.events.ReportSection;
-import org.cxr.label.domain.LabelValue;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.section.SectionKind;
 
@@ -80,10 +81,10 @@ final class ReportLabelling {
         };
     }
 
-    static LabelVector vector(org.cxr.label.domain.LabelVector labels) {
+    static LabelVector vector(LabelRow labels) {
         Map<Observation, Double> m = new EnumMap<>(Observation.class);
         for (Observation o : Observation.all()) {
-            LabelValue v = labels.get(o);
+            LabelCell v = labels.get(o);
             m.put(o, switch (v) {
                 case POSITIVE -> 1.0;
                 case NEGATIVE -> 0.0;

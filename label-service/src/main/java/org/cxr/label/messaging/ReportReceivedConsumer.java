@@ -1,31 +1,24 @@
 package org.cxr.label.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.cxr.events.CxrEvent;
 import org.cxr.events.DeadLetter;
-import org.cxr.events.EventHeaders;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
+import org.cxr.events.ReportLabelled;
 import org.cxr.events.ReportReceived;
-import org.cxr.events.Topics;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.platform.logging.StudyLog;
 import org.cxr.platform.messaging.DeadLetters;
 import org.cxr.platform.messaging.KafkaEvents;
+import org.cxr.platform.messaging.OutageRetry;
 import org.cxr.platform.storage.ObjectStore;
 import org.cxr.platform.storage.ObjectStoreException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -40,7 +33,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Consumes cxr.report-received: reads the report from the reports bucket, labels it, and emits
@@ -49,7 +41,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * committed) only after the broker took what we emitted: at-least-once. Idempotent: the same
  * report bytes give the same payload and the same ce_id (study, report sha256, labeler version),
  * so a redelivered event repeats a fact the catalog already has. An object-store or broker outage
- * is retried with back-off, never dead-lettered.
+ * is waited out ({@link OutageRetry}), never dead-lettered.
  */
 @ApplicationScoped
 public class ReportReceivedConsumer {
@@ -83,6 +75,15 @@ public class ReportReceivedConsumer {
     Duration maxBackoff;
 
     private volatile boolean stopping;
+    private OutageRetry retry;
+
+    @PostConstruct
+    void init() {
+        retry = new OutageRetry(Duration.ofMillis(500), maxBackoff, () -> stopping, (what, e, pause) -> {
+            registry.counter("cxr_label_retries", "what", what).increment();
+            LOG.warnf("%s failed (%s); retrying in %d ms", what, e.getMessage(), pause.toMillis());
+        });
+    }
 
     void onStop(@Observes ShutdownEvent ev) {
         stopping = true;
@@ -96,14 +97,17 @@ public class ReportReceivedConsumer {
         try {
             event = ReportLabelling.parse(record.value());
         } catch (EventJson.InvalidEventException e) {
-            deadLetter(null, record, FailureReason.INVALID_EVENT, e.getMessage());
+            unreadable(record, e.getMessage());
             return;
         }
         try (StudyLog log = StudyLog.of(event.studyId(), null)) {
             byte[] bytes;
             try {
-                bytes = retrying("read " + event.bucket() + "/" + event.objectKey(), () -> store.get(event.bucket(), event.objectKey()));
+                bytes = retry.call("read", () -> store.get(event.bucket(), event.objectKey()));
             } catch (ObjectStoreException e) {
+                if (!e.notFound()) {
+                    throw e;
+                }
                 deadLetter(event, record, FailureReason.OBJECT_MISSING, e.getMessage());
                 return;
             }
@@ -121,8 +125,8 @@ public class ReportReceivedConsumer {
                 deadLetter(event, record, outcome.reason(), outcome.message());
                 return;
             }
-            send(labelled, KafkaEvents.message(outcome.event(), SOURCE), "report-labelled");
-            String section = ((org.cxr.events.ReportLabelled) outcome.event()).section().name().toLowerCase();
+            send(labelled, KafkaEvents.message(outcome.event(), SOURCE));
+            String section = ((ReportLabelled) outcome.event()).section().name().toLowerCase();
             registry.counter("cxr_label_reports", "outcome", "labelled", "section", section, "reason", "none").increment();
             timing.stop(registry.timer("cxr_label_report_duration"));
             LOG.debugf("labelled %s (%s)", event.objectKey(), section);
@@ -130,99 +134,26 @@ public class ReportReceivedConsumer {
     }
 
     private void deadLetter(ReportReceived original, ConsumerRecord<String, String> record, FailureReason reason, String message) {
-        LOG.warnf("dead letter %s for %s: %s", reason, original == null ? "record at offset " + record.offset() : original.studyId(),
-                message);
-        DeadLetter dl = original == null
-                ? DeadLetters.unreadable(STAGE, message, record.topic(), KafkaEvents.recordId(record), record.value())
-                : DeadLetters.of(STAGE, reason, message, record.topic(), original, record.value(), null);
-        send(deadLetters, original == null ? keyless(dl, record.key()) : KafkaEvents.message(dl, SOURCE), "label-dlq");
+        LOG.warnf("dead letter %s for %s: %s", reason, original.studyId(), message);
+        DeadLetter dl = DeadLetters.of(STAGE, reason, message, record.topic(), original, record.value(), null);
+        send(deadLetters, KafkaEvents.message(dl, SOURCE));
+        countDeadLetter(reason);
+    }
+
+    /** A record that is not a ReportReceived: dead-lettered under its own record id and key. */
+    private void unreadable(ConsumerRecord<String, String> record, String message) {
+        LOG.warnf("dead letter INVALID_EVENT for record at offset %d: %s", record.offset(), message);
+        DeadLetter dl = DeadLetters.unreadable(STAGE, message, record.topic(), KafkaEvents.recordId(record), record.value());
+        send(deadLetters, KafkaEvents.message(dl, SOURCE, record.key(), Clock.systemUTC().instant()));
+        countDeadLetter(FailureReason.INVALID_EVENT);
+    }
+
+    private void countDeadLetter(FailureReason reason) {
         // same tag keys on every cxr_label_reports series (Prometheus drops a series whose keys differ)
         registry.counter("cxr_label_reports", "outcome", "dead_letter", "section", "none", "reason", reason.name()).increment();
     }
 
-    /**
-     * A dead letter of an unreadable record has no study id for ce_subject: it keeps the
-     * incoming record's key (if any) and the other CloudEvents headers.
-     */
-    private static Message<String> keyless(CxrEvent event, String key) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
-        headers.add(EventHeaders.ID, bytes(event.eventId()));
-        headers.add(EventHeaders.TYPE, bytes(event.eventType()));
-        headers.add(EventHeaders.SOURCE, bytes(SOURCE));
-        headers.add(EventHeaders.TIME, bytes(Clock.systemUTC().instant().toString()));
-        headers.add(EventHeaders.CONTENT_TYPE, bytes("application/json"));
-        return Message.of(EventJson.write(event)).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build());
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Sends and waits for the broker's acknowledgement, retrying a refused or timed-out send. */
-    private void send(Emitter<String> emitter, Message<String> message, String channel) {
-        retrying("send to " + channel, () -> {
-            CompletableFuture<Void> acked = new CompletableFuture<>();
-            emitter.send(message.withAck(() -> {
-                acked.complete(null);
-                return CompletableFuture.completedFuture(null);
-            }).withNack(t -> {
-                acked.completeExceptionally(t);
-                return CompletableFuture.completedFuture(null);
-            }));
-            try {
-                acked.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                return null;
-            } catch (ExecutionException | TimeoutException e) {
-                throw new TransientFailure("broker did not take the event: " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sending", e);
-            }
-        });
-    }
-
-    /** An outage worth waiting out. */
-    static final class TransientFailure extends RuntimeException {
-        TransientFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /**
-     * Runs the call until it succeeds, backing off (0.5 s doubling up to cxr.label.max-backoff)
-     * while the object store is unreachable or the broker refuses; a missing object is thrown.
-     */
-    private <T> T retrying(String what, Supplier<T> call) {
-        long backoff = 500;
-        while (true) {
-            try {
-                return call.get();
-            } catch (ObjectStoreException e) {
-                if (e.notFound()) {
-                    throw e;
-                }
-                backoff = pause(what, e, backoff);
-            } catch (TransientFailure | IllegalStateException e) {
-                // the emitter throws IllegalStateException while its downstream (the producer) is failing
-                backoff = pause(what, e, backoff);
-            }
-        }
-    }
-
-    private long pause(String what, RuntimeException e, long backoff) {
-        if (stopping) {
-            throw e;
-        }
-        registry.counter("cxr_label_retries", "what", what.startsWith("send") ? "send" : "read").increment();
-        LOG.warnf("%s failed (%s); retrying in %d ms", what, e.getMessage(), backoff);
-        try {
-            Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw e;
-        }
-        return Math.min(backoff * 2, maxBackoff.toMillis());
+    private void send(Emitter<String> emitter, Message<String> message) {
+        retry.run("send", () -> KafkaEvents.sendAndAwait(emitter, message, sendTimeout));
     }
 }

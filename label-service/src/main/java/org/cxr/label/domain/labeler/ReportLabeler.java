@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.match.Lexicon;
 import org.cxr.label.domain.match.TokenizedText;
@@ -94,7 +94,7 @@ public final class ReportLabeler {
      * observation other than Support Devices ends positive or uncertain (CheXpert style: or an
      * other abnormal finding is positive/uncertain); otherwise blank.
      */
-    static LabelVector combine(List<Mention> mentions, Style style) {
+    static LabelRow combine(List<Mention> mentions, Style style) {
         boolean[] pos = new boolean[OBSERVATIONS];
         boolean[] neg = new boolean[OBSERVATIONS];
         boolean[] unc = new boolean[OBSERVATIONS];
@@ -114,24 +114,24 @@ public final class ReportLabeler {
                 case UNCERTAIN -> unc[m.target()] = true;
             }
         }
-        LabelValue[] v = new LabelValue[OBSERVATIONS];
+        LabelCell[] v = new LabelCell[OBSERVATIONS];
         boolean abnormal = style == Style.CHEXPERT && otherAbnormal;
         for (int i = 0; i < OBSERVATIONS; i++) {
             if (pos[i]) {
-                v[i] = LabelValue.POSITIVE;
+                v[i] = LabelCell.POSITIVE;
             } else if (unc[i] && (style == Style.CHEXPERT || !neg[i])) {
-                v[i] = LabelValue.UNCERTAIN;
+                v[i] = LabelCell.UNCERTAIN;
             } else if (neg[i]) {
-                v[i] = LabelValue.NEGATIVE;
+                v[i] = LabelCell.NEGATIVE;
             } else {
-                v[i] = LabelValue.BLANK;
+                v[i] = LabelCell.BLANK;
             }
             boolean counts = i != Observation.SUPPORT_DEVICES.ordinal() && i != Observation.NO_FINDING.ordinal();
-            if (counts && (v[i] == LabelValue.POSITIVE || v[i] == LabelValue.UNCERTAIN)) {
+            if (counts && (v[i] == LabelCell.POSITIVE || v[i] == LabelCell.UNCERTAIN)) {
                 abnormal = true;
             }
         }
-        v[Observation.NO_FINDING.ordinal()] = abnormal ? LabelValue.BLANK : LabelValue.POSITIVE;
-        return LabelVector.of(v);
+        v[Observation.NO_FINDING.ordinal()] = abnormal ? LabelCell.BLANK : LabelCell.POSITIVE;
+        return LabelRow.of(v);
     }
 }

@@ -1,16 +1,20 @@
 package org.cxr.label.domain.labeler;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.match.IntList;
 import org.cxr.label.domain.match.Lexicon;
+import org.cxr.label.domain.match.PhraseMatches;
 import org.cxr.label.domain.match.TokenizedText;
 import org.cxr.label.domain.rules.Direction;
 import org.cxr.label.domain.rules.MentionKind;
 import org.cxr.label.domain.rules.MentionRule;
 import org.cxr.label.domain.rules.TriggerCategory;
+import org.cxr.label.domain.rules.TriggerCategory.Family;
 import org.cxr.label.domain.rules.TriggerRule;
 
 /**
@@ -25,46 +29,73 @@ import org.cxr.label.domain.rules.TriggerRule;
  * A finding mention is decided in the CheXpert order: uncertainty-before-negation, then
  * negation, then uncertainty ("X or Y" included), else positive. A descriptor mention ("heart
  * size") takes the nearest qualifier in scope (normal / borderline / enlarged; "stable" only when
- * nothing else applies) and is dropped when none applies; a qualifier right after a negation or hedge takes its meaning
- * ("not significantly enlarged", "possibly enlarged").
+ * nothing else applies) and is dropped when none applies; a qualifier right after a negation or
+ * hedge takes its meaning ("not significantly enlarged", "possibly enlarged").
+ *
+ * <p>This runs for every sentence of every report, so its working state lives in holders that are
+ * reused from sentence to sentence (nothing is allocated per sentence once they have grown).
  */
 final class SentenceAnalyzer {
-    private static final int NO = Integer.MAX_VALUE;
+    private static final int OUT_OF_SCOPE = Integer.MAX_VALUE;
     private static final TriggerCategory[] FINDING_ORDER = {
         TriggerCategory.UNCERTAIN_BEFORE_NEGATION, TriggerCategory.NEGATION, TriggerCategory.UNCERTAIN};
+    private static final int STYLES = Style.values().length;
 
-    private final Lexicon lex;
-    private final IntList matches = new IntList(96);
-    private final IntList scratchA = new IntList(8);
-    private final IntList scratchB = new IntList(8);
+    /** A mention of the current sentence: tokens [start, end) and what each style decided. */
+    private static final class Candidate {
+        int start;
+        int end;
+        /** Observation ordinal, MentionRule.OTHER, or -1 for an ad-hoc target */
+        int target;
+        MentionKind kind;
+        /** per Style ordinal: the decision (null = does not count) and the rule that made it */
+        final Assertion[] verdict = new Assertion[STYLES];
+        final String[] cue = new String[STYLES];
+    }
+
+    /** A trigger kept for the current style, with the token range its scope may reach. */
+    private static final class Trigger {
+        int start;
+        int end;
+        TriggerRule rule;
+        /** the rule's category, or what a neighbouring trigger turned it into ("not enlarged") */
+        TriggerCategory category;
+        /** the scope ends here going back (a terminator or a trigger of another family) */
+        int scopeStart;
+        /** the scope ends here going forward */
+        int scopeEnd;
+    }
+
+    private final Lexicon lexicon;
+    private final PhraseMatches matches = new PhraseMatches();
+    private final IntList trieStates = new IntList(8);
+    private final IntList nextTrieStates = new IntList(8);
 
     private TokenizedText text;
-    private int s0;
-    private int[] cum = new int[64];
-    /** like cum, but without the words of finding mentions and of "and"/"or"/"nor" (see countListWords) */
-    private int[] listCum = new int[64];
+    private int sentenceStart;
+    /** wordsBefore[k] = word tokens in the sentence before its k-th token */
+    private int[] wordsBefore = new int[64];
+    /** like wordsBefore, but without the words of finding mentions and "and"/"or"/"nor" (see countListWords) */
+    private int[] listWordsBefore = new int[64];
 
-    private int mc;
-    private int[] mStart = new int[16];
-    private int[] mEnd = new int[16];
-    private int[] mTarget = new int[16];
-    private MentionKind[] mKind = new MentionKind[16];
+    private Candidate[] mentions = grow(new Candidate[0], 16, Candidate::new);
+    private int mentionCount;
 
-    private int tc;
-    private int[] tStart = new int[16];
-    private int[] tEnd = new int[16];
-    private int[] tFwd = new int[16];
-    private int[] tBack = new int[16];
-    private TriggerRule[] tRule = new TriggerRule[16];
-    private TriggerCategory[] tCat = new TriggerCategory[16];
-    private int[] order = new int[16];
+    private Trigger[] triggers = grow(new Trigger[0], 16, Trigger::new);
+    private int triggerCount;
+    /** indices into matches of the current style's triggers, sorted leftmost-longest */
+    private int[] triggerOrder = new int[16];
 
-    /** decided per style: assertion and cue of each mention of the current sentence */
-    private Assertion[][] verdict = new Assertion[2][16];
-    private String[][] cue = new String[2][16];
+    SentenceAnalyzer(Lexicon lexicon) {
+        this.lexicon = lexicon;
+    }
 
-    SentenceAnalyzer(Lexicon lex) {
-        this.lex = lex;
+    private static <T> T[] grow(T[] pool, int capacity, Supplier<T> create) {
+        T[] out = Arrays.copyOf(pool, capacity);
+        for (int i = pool.length; i < capacity; i++) {
+            out[i] = create.get();
+        }
+        return out;
     }
 
     /**
@@ -73,47 +104,44 @@ final class SentenceAnalyzer {
      * (target -1); returns its index in out, or -1.
      */
     int analyse(TokenizedText t, int sentence, int extraStart, int extraEnd, List<Mention> out) {
-        int s = t.sentenceStart(sentence);
-        int e = t.sentenceEnd(sentence);
-        s0 = s;
+        int start = t.sentenceStart(sentence);
+        int end = t.sentenceEnd(sentence);
+        sentenceStart = start;
         text = t;
         matches.clear();
-        lex.match(t, s, e, matches, scratchA, scratchB);
-        if (cum.length < e - s + 1) {
-            cum = new int[(e - s + 1) * 2];
-            listCum = new int[cum.length];
+        lexicon.match(t, start, end, matches, trieStates, nextTrieStates);
+        if (wordsBefore.length < end - start + 1) {
+            wordsBefore = new int[(end - start + 1) * 2];
+            listWordsBefore = new int[wordsBefore.length];
         }
-        cum[0] = 0;
-        for (int k = s; k < e; k++) {
-            cum[k - s + 1] = cum[k - s] + (t.isWord(k) ? 1 : 0);
+        wordsBefore[0] = 0;
+        for (int k = start; k < end; k++) {
+            wordsBefore[k - start + 1] = wordsBefore[k - start] + (t.isWord(k) ? 1 : 0);
         }
         collectMentions(extraStart, extraEnd);
-        if (mc == 0) {
+        if (mentionCount == 0) {
             return -1;
         }
-        countListWords(s, e);
-        if (verdict[0].length < mc) {
-            verdict = new Assertion[2][mc * 2];
-            cue = new String[2][mc * 2];
-        }
+        countListWords(start, end);
         for (Style style : Style.values()) {
-            int st = style.ordinal();
-            selectTriggers(st, s, e);
-            for (int i = 0; i < mc; i++) {
-                decide(st, i);
+            selectTriggers(style, start, end);
+            for (int i = 0; i < mentionCount; i++) {
+                decide(style, mentions[i]);
             }
         }
         int extraIndex = -1;
-        for (int i = 0; i < mc; i++) {
-            Assertion c = verdict[0][i];
-            Assertion n = verdict[1][i];
-            if (c == null && n == null) {
+        int chexpert = Style.CHEXPERT.ordinal();
+        int negbio = Style.NEGBIO.ordinal();
+        for (int i = 0; i < mentionCount; i++) {
+            Candidate m = mentions[i];
+            if (m.verdict[chexpert] == null && m.verdict[negbio] == null) {
                 continue;
             }
-            if (mTarget[i] < 0) {
+            if (m.target < 0) {
                 extraIndex = out.size();
             }
-            out.add(new Mention(mTarget[i], mKind[i], sentence, t.span(mStart[i], mEnd[i]), c, n, cue[0][i], cue[1][i]));
+            out.add(new Mention(m.target, m.kind, sentence, t.span(m.start, m.end), m.verdict[chexpert], m.verdict[negbio],
+                    m.cue[chexpert], m.cue[negbio]));
         }
         return extraIndex;
     }
@@ -122,28 +150,23 @@ final class SentenceAnalyzer {
         return !text.isWord(token) && text.text().charAt(text.start(token)) == ',';
     }
 
-    private int words(int token) {
-        return cum[token - s0];
+    /** Words of the sentence before this token. */
+    private int wordIndex(int token) {
+        return wordsBefore[token - sentenceStart];
     }
 
     // ---- mentions -------------------------------------------------------------------------
 
     private void collectMentions(int extraStart, int extraEnd) {
-        mc = 0;
-        int n = matches.size();
-        for (int a = 0; a < n; a += 3) {
-            int id = matches.get(a + 2);
-            if (lex.isTrigger(id)) {
+        mentionCount = 0;
+        for (int a = 0; a < matches.size(); a++) {
+            int id = matches.phrase(a);
+            if (lexicon.isTrigger(id)) {
                 continue;
             }
-            MentionRule r = lex.mention(id);
-            if (r.kind() == MentionKind.EXCLUDE) {
-                continue;
-            }
-            int st = matches.get(a);
-            int en = matches.get(a + 1);
-            if (!suppressed(st, en, r.target(), a)) {
-                addMention(st, en, r.target(), r.kind());
+            MentionRule r = lexicon.mention(id);
+            if (r.kind() != MentionKind.EXCLUDE && !suppressed(a, r.target())) {
+                addMention(matches.start(a), matches.end(a), r.target(), r.kind());
             }
         }
         if (extraStart >= 0) {
@@ -151,40 +174,38 @@ final class SentenceAnalyzer {
         }
     }
 
-    /** Excluded by an overlapping exclude phrase, inside a longer mention, or a duplicate. */
-    private boolean suppressed(int st, int en, int target, int self) {
-        int n = matches.size();
-        for (int b = 0; b < n; b += 3) {
-            int id = matches.get(b + 2);
-            if (b == self || lex.isTrigger(id) || lex.mention(id).target() != target) {
+    /** Match a is excluded by an overlapping exclude phrase, inside a longer mention, or a duplicate. */
+    private boolean suppressed(int a, int target) {
+        int start = matches.start(a);
+        int end = matches.end(a);
+        for (int b = 0; b < matches.size(); b++) {
+            int id = matches.phrase(b);
+            if (b == a || lexicon.isTrigger(id) || lexicon.mention(id).target() != target) {
                 continue;
             }
-            int s2 = matches.get(b);
-            int e2 = matches.get(b + 1);
-            if (lex.mention(id).kind() == MentionKind.EXCLUDE) {
-                if (s2 < en && st < e2) {
+            int otherStart = matches.start(b);
+            int otherEnd = matches.end(b);
+            if (lexicon.mention(id).kind() == MentionKind.EXCLUDE) {
+                if (otherStart < end && start < otherEnd) {
                     return true;
                 }
-            } else if (s2 <= st && e2 >= en && (e2 - s2 > en - st || (e2 - s2 == en - st && b < self))) {
+            } else if (otherStart <= start && otherEnd >= end
+                    && (otherEnd - otherStart > end - start || (otherEnd - otherStart == end - start && b < a))) {
                 return true;
             }
         }
         return false;
     }
 
-    private void addMention(int st, int en, int target, MentionKind kind) {
-        if (mc == mStart.length) {
-            int cap = mc * 2;
-            mStart = java.util.Arrays.copyOf(mStart, cap);
-            mEnd = java.util.Arrays.copyOf(mEnd, cap);
-            mTarget = java.util.Arrays.copyOf(mTarget, cap);
-            mKind = java.util.Arrays.copyOf(mKind, cap);
+    private void addMention(int start, int end, int target, MentionKind kind) {
+        if (mentionCount == mentions.length) {
+            mentions = grow(mentions, mentionCount * 2, Candidate::new);
         }
-        mStart[mc] = st;
-        mEnd[mc] = en;
-        mTarget[mc] = target;
-        mKind[mc] = kind;
-        mc++;
+        Candidate m = mentions[mentionCount++];
+        m.start = start;
+        m.end = end;
+        m.target = target;
+        m.kind = kind;
     }
 
     /**
@@ -192,155 +213,143 @@ final class SentenceAnalyzer {
      * "consolidation, atelectasis and blunting in the left base have cleared"): the words of other
      * finding mentions and the conjunctions between them do not use up a trigger's window.
      */
-    private void countListWords(int s, int e) {
-        listCum[0] = 0;
-        for (int k = s; k < e; k++) {
+    private void countListWords(int start, int end) {
+        listWordsBefore[0] = 0;
+        for (int k = start; k < end; k++) {
             boolean counts = text.isWord(k) && !isConjunction(k);
-            for (int i = 0; i < mc && counts; i++) {
-                counts = mKind[i] == MentionKind.DESCRIPTOR || k < mStart[i] || k >= mEnd[i];
+            for (int i = 0; i < mentionCount && counts; i++) {
+                Candidate m = mentions[i];
+                counts = m.kind == MentionKind.DESCRIPTOR || k < m.start || k >= m.end;
             }
-            listCum[k - s + 1] = listCum[k - s] + (counts ? 1 : 0);
+            listWordsBefore[k - start + 1] = listWordsBefore[k - start] + (counts ? 1 : 0);
         }
     }
 
     private boolean isConjunction(int token) {
-        int st = text.start(token);
-        int len = text.end(token) - st;
+        int start = text.start(token);
+        int len = text.end(token) - start;
         String x = text.text();
-        return (len == 3 && (x.startsWith("and", st) || x.startsWith("nor", st))) || (len == 2 && x.startsWith("or", st));
+        return (len == 3 && (x.startsWith("and", start) || x.startsWith("nor", start))) || (len == 2 && x.startsWith("or", start));
     }
 
     // ---- triggers -------------------------------------------------------------------------
 
-    private void selectTriggers(int style, int s, int e) {
+    private void selectTriggers(Style style, int start, int end) {
         int n = 0;
-        for (int a = 0; a < matches.size(); a += 3) {
-            int id = matches.get(a + 2);
-            if (lex.isTrigger(id) && (lex.trigger(id).styles() & (1 << style)) != 0) {
-                if (n == order.length) {
-                    order = java.util.Arrays.copyOf(order, n * 2);
+        for (int a = 0; a < matches.size(); a++) {
+            int id = matches.phrase(a);
+            if (lexicon.isTrigger(id) && lexicon.trigger(id).inStyle(style)) {
+                if (n == triggerOrder.length) {
+                    triggerOrder = Arrays.copyOf(triggerOrder, n * 2);
                 }
-                order[n++] = a;
+                triggerOrder[n++] = a;
             }
         }
         // leftmost first, longest first at the same start
         for (int i = 1; i < n; i++) {
-            int x = order[i];
+            int x = triggerOrder[i];
             int j = i - 1;
-            while (j >= 0 && before(x, order[j])) {
-                order[j + 1] = order[j];
+            while (j >= 0 && before(x, triggerOrder[j])) {
+                triggerOrder[j + 1] = triggerOrder[j];
                 j--;
             }
-            order[j + 1] = x;
+            triggerOrder[j + 1] = x;
         }
-        tc = 0;
+        triggerCount = 0;
         int lastEnd = -1;
         for (int i = 0; i < n; i++) {
-            int a = order[i];
-            if (matches.get(a) < lastEnd) {
+            int a = triggerOrder[i];
+            if (matches.start(a) < lastEnd) {
                 continue;
             }
-            ensureTriggerCapacity();
-            tStart[tc] = matches.get(a);
-            tEnd[tc] = matches.get(a + 1);
-            tRule[tc] = lex.trigger(matches.get(a + 2));
-            tCat[tc] = tRule[tc].category();
-            lastEnd = tEnd[tc];
-            tc++;
+            if (triggerCount == triggers.length) {
+                triggers = grow(triggers, triggerCount * 2, Trigger::new);
+            }
+            Trigger t = triggers[triggerCount++];
+            t.start = matches.start(a);
+            t.end = matches.end(a);
+            t.rule = lexicon.trigger(matches.phrase(a));
+            t.category = t.rule.category();
+            lastEnd = t.end;
         }
-        for (int q = 1; q < tc; q++) {
-            TriggerCategory c = tCat[q];
-            TriggerRule p = tRule[q - 1];
+        for (int q = 1; q < triggerCount; q++) {
+            Trigger t = triggers[q];
+            TriggerRule previous = triggers[q - 1].rule;
+            TriggerCategory before = previous.category();
+            boolean previousLooksForward = previous.direction() != Direction.POST;
             // a hedge right after a negation belongs to it: "no suspicious nodules" is negative
-            if (c.family() == 2 && p.category() == TriggerCategory.NEGATION && p.direction() != Direction.POST
-                    && tStart[q] == tEnd[q - 1]) {
-                tCat[q] = TriggerCategory.PSEUDO;
+            if (t.category.family() == Family.UNCERTAINTY && before == TriggerCategory.NEGATION && previousLooksForward
+                    && t.start == triggers[q - 1].end) {
+                t.category = TriggerCategory.PSEUDO;
                 continue;
             }
-            if ((c == TriggerCategory.ABNORMAL || c == TriggerCategory.STABLE)
-                    && (p.category() == TriggerCategory.NEGATION || p.category().family() == 2)
-                    && p.direction() != Direction.POST && words(tStart[q]) - words(tEnd[q - 1]) <= 2) {
-                tCat[q] = p.category() == TriggerCategory.NEGATION ? TriggerCategory.NEGATION : TriggerCategory.UNCERTAIN;
+            // "not significantly enlarged", "possibly enlarged"
+            if ((t.category == TriggerCategory.ABNORMAL || t.category == TriggerCategory.STABLE)
+                    && (before == TriggerCategory.NEGATION || before.family() == Family.UNCERTAINTY)
+                    && previousLooksForward && wordIndex(t.start) - wordIndex(triggers[q - 1].end) <= 2) {
+                t.category = before == TriggerCategory.NEGATION ? TriggerCategory.NEGATION : TriggerCategory.UNCERTAIN;
             }
         }
-        for (int i = 0; i < tc; i++) {
-            tFwd[i] = e;
-            for (int j = i + 1; j < tc; j++) {
-                if (ends(j, i)) {
-                    tFwd[i] = tStart[j];
+        for (int i = 0; i < triggerCount; i++) {
+            Trigger t = triggers[i];
+            t.scopeEnd = end;
+            for (int j = i + 1; j < triggerCount; j++) {
+                if (endsScopeOf(triggers[j], t)) {
+                    t.scopeEnd = triggers[j].start;
                     break;
                 }
             }
-            if (tCat[i] == TriggerCategory.ABNORMAL) {
+            if (t.category == TriggerCategory.ABNORMAL) {
                 // an adjective ("enlarged heart") qualifies what follows within its phrase only
-                for (int k = tEnd[i]; k < tFwd[i]; k++) {
+                for (int k = t.end; k < t.scopeEnd; k++) {
                     if (isComma(k)) {
-                        tFwd[i] = k;
+                        t.scopeEnd = k;
                         break;
                     }
                 }
             }
-            tBack[i] = s;
+            t.scopeStart = start;
             for (int j = i - 1; j >= 0; j--) {
-                if (ends(j, i)) {
-                    tBack[i] = tEnd[j];
+                if (endsScopeOf(triggers[j], t)) {
+                    t.scopeStart = triggers[j].end;
                     break;
                 }
             }
         }
     }
 
+    /** Leftmost first, then longest: whether match a sorts before match b. */
     private boolean before(int a, int b) {
-        int sa = matches.get(a);
-        int sb = matches.get(b);
-        if (sa != sb) {
-            return sa < sb;
+        if (matches.start(a) != matches.start(b)) {
+            return matches.start(a) < matches.start(b);
         }
-        return matches.get(a + 1) > matches.get(b + 1);
+        return matches.end(a) > matches.end(b);
     }
 
-    private static boolean breaking(TriggerCategory c) {
-        int f = c.family();
-        return f == 1 || f == 2;
+    private static boolean endsScopeOf(Trigger other, Trigger t) {
+        Family f = other.category.family();
+        return other.category == TriggerCategory.TERMINATE || (f.endsOtherScopes() && f != t.category.family());
     }
 
-    /** Whether trigger j ends the scope of trigger i. */
-    private boolean ends(int j, int i) {
-        TriggerCategory cj = tCat[j];
-        return cj == TriggerCategory.TERMINATE || (breaking(cj) && cj.family() != tCat[i].family());
-    }
-
-    private void ensureTriggerCapacity() {
-        if (tc == tStart.length) {
-            int cap = tc * 2;
-            tStart = java.util.Arrays.copyOf(tStart, cap);
-            tEnd = java.util.Arrays.copyOf(tEnd, cap);
-            tFwd = java.util.Arrays.copyOf(tFwd, cap);
-            tBack = java.util.Arrays.copyOf(tBack, cap);
-            tRule = java.util.Arrays.copyOf(tRule, cap);
-            tCat = java.util.Arrays.copyOf(tCat, cap);
-        }
-    }
-
-    /** Word distance from trigger k to mention m if m lies in k's scope, else NO. */
-    private int distance(int k, int m) {
-        TriggerRule r = tRule[k];
-        long applies = r.appliesTo();
-        if (applies != 0 && (mTarget[m] < 0 || mTarget[m] >= 64 || (applies & (1L << mTarget[m])) == 0)) {
-            return NO;
+    /** Word distance from trigger t to mention m if m lies in t's scope, else OUT_OF_SCOPE. */
+    private int distance(Trigger t, Candidate m) {
+        TriggerRule r = t.rule;
+        if (!r.covers(m.target)) {
+            return OUT_OF_SCOPE;
         }
         Direction d = r.direction();
-        boolean list = mKind[m] != MentionKind.DESCRIPTOR && (tCat[k].family() == 2 || tCat[k] == TriggerCategory.NEGATION);
-        int[] c = list ? listCum : cum;
-        int best = NO;
-        if ((d == Direction.PRE || d == Direction.BOTH) && mStart[m] >= tEnd[k] && mStart[m] < tFwd[k]) {
-            int w = c[mStart[m] - s0] - c[tEnd[k] - s0];
+        boolean listShares = m.kind != MentionKind.DESCRIPTOR
+                && (t.category.family() == Family.UNCERTAINTY || t.category == TriggerCategory.NEGATION);
+        int[] words = listShares ? listWordsBefore : wordsBefore;
+        int best = OUT_OF_SCOPE;
+        if ((d == Direction.PRE || d == Direction.BOTH) && m.start >= t.end && m.start < t.scopeEnd) {
+            int w = words[m.start - sentenceStart] - words[t.end - sentenceStart];
             if (w < r.windowFwd()) {
                 best = w;
             }
         }
-        if ((d == Direction.POST || d == Direction.BOTH) && mEnd[m] <= tStart[k] && mStart[m] >= tBack[k]) {
-            int w = c[tStart[k] - s0] - c[mEnd[m] - s0];
+        if ((d == Direction.POST || d == Direction.BOTH) && m.end <= t.start && m.start >= t.scopeStart) {
+            int w = words[t.start - sentenceStart] - words[m.end - sentenceStart];
             if (w < r.windowBack()) {
                 best = Math.min(best, w);
             }
@@ -350,68 +359,70 @@ final class SentenceAnalyzer {
 
     // ---- decisions ------------------------------------------------------------------------
 
-    private void decide(int style, int m) {
+    private void decide(Style style, Candidate m) {
         Assertion a;
-        String c = null;
-        if (mKind[m] == MentionKind.DESCRIPTOR) {
-            int best = nearestQualifier(m, false);
-            if (best < 0) {
-                best = nearestQualifier(m, true);
+        String cue = null;
+        if (m.kind == MentionKind.DESCRIPTOR) {
+            Trigger q = nearestQualifier(m, false);
+            if (q == null) {
+                q = nearestQualifier(m, true);
             }
-            if (best < 0) {
+            if (q == null) {
                 a = null;
             } else {
-                a = switch (tCat[best]) {
+                a = switch (q.category) {
                     case NEGATION, NORMAL -> Assertion.NEGATIVE;
                     case ABNORMAL -> Assertion.POSITIVE;
                     default -> Assertion.UNCERTAIN;
                 };
-                c = tRule[best].source();
+                cue = q.rule.source();
             }
         } else {
             a = Assertion.POSITIVE;
             outer:
             for (TriggerCategory pass : FINDING_ORDER) {
-                for (int k = 0; k < tc; k++) {
-                    TriggerCategory rc = tCat[k];
-                    if (pass == TriggerCategory.NEGATION && rc == TriggerCategory.NORMAL && normalPredicateNegates(k, m)) {
+                for (int k = 0; k < triggerCount; k++) {
+                    Trigger t = triggers[k];
+                    TriggerCategory c = t.category;
+                    if (pass == TriggerCategory.NEGATION && c == TriggerCategory.NORMAL && normalPredicateNegates(t, m)) {
                         a = Assertion.NEGATIVE;
-                        c = tRule[k].source();
+                        cue = t.rule.source();
                         break outer;
                     }
-                    boolean applies = rc == pass || (pass == TriggerCategory.UNCERTAIN && rc == TriggerCategory.ALTERNATIVE);
-                    if (applies && distance(k, m) != NO && (rc != TriggerCategory.ALTERNATIVE || alternativeActive(k, m))) {
+                    boolean applies = c == pass || (pass == TriggerCategory.UNCERTAIN && c == TriggerCategory.ALTERNATIVE);
+                    if (applies && distance(t, m) != OUT_OF_SCOPE && (c != TriggerCategory.ALTERNATIVE || alternativeActive(t, m))) {
                         a = pass == TriggerCategory.NEGATION ? Assertion.NEGATIVE : Assertion.UNCERTAIN;
-                        c = tRule[k].source();
+                        cue = t.rule.source();
                         break outer;
                     }
                 }
             }
-            if (mKind[m] == MentionKind.HINT) {
+            if (m.kind == MentionKind.HINT) {
                 a = a == Assertion.NEGATIVE ? null : Assertion.UNCERTAIN;
             }
         }
-        verdict[style][m] = a;
-        cue[style][m] = c;
+        m.verdict[style.ordinal()] = a;
+        m.cue[style.ordinal()] = cue;
     }
 
     /**
      * The qualifier of a descriptor: the nearest one in scope, ties broken by the CheXpert order.
      * "stable" only counts when nothing else qualifies ("heart size normal and stable" is normal).
      */
-    private int nearestQualifier(int m, boolean stable) {
-        int best = -1;
-        int bestDist = NO;
-        int bestRank = NO;
-        for (int k = 0; k < tc; k++) {
-            int rank = qualifierRank(tCat[k]);
-            if (rank == NO || (tCat[k] == TriggerCategory.STABLE) != stable) {
+    private Trigger nearestQualifier(Candidate m, boolean stable) {
+        Trigger best = null;
+        int bestDistance = OUT_OF_SCOPE;
+        int bestRank = OUT_OF_SCOPE;
+        for (int k = 0; k < triggerCount; k++) {
+            Trigger t = triggers[k];
+            int rank = qualifierRank(t.category);
+            if (rank == OUT_OF_SCOPE || (t.category == TriggerCategory.STABLE) != stable) {
                 continue;
             }
-            int d = distance(k, m);
-            if (d != NO && (d < bestDist || (d == bestDist && rank < bestRank))) {
-                best = k;
-                bestDist = d;
+            int d = distance(t, m);
+            if (d != OUT_OF_SCOPE && (d < bestDistance || (d == bestDistance && rank < bestRank))) {
+                best = t;
+                bestDistance = d;
                 bestRank = rank;
             }
         }
@@ -419,11 +430,9 @@ final class SentenceAnalyzer {
     }
 
     /** "vascular engorgement appears normal": a [normal] predicate right after a finding (findings N). */
-    private boolean normalPredicateNegates(int k, int m) {
-        TriggerRule r = tRule[k];
-        long applies = r.appliesTo();
-        boolean observation = applies == 0 || (mTarget[m] >= 0 && mTarget[m] < 64 && (applies & (1L << mTarget[m])) != 0);
-        return observation && mEnd[m] <= tStart[k] && mStart[m] >= tBack[k] && words(tStart[k]) - words(mEnd[m]) < r.findingWindow();
+    private boolean normalPredicateNegates(Trigger t, Candidate m) {
+        return t.rule.covers(m.target) && m.end <= t.start && m.start >= t.scopeStart
+                && wordIndex(t.start) - wordIndex(m.end) < t.rule.findingWindow();
     }
 
     private static int qualifierRank(TriggerCategory c) {
@@ -433,7 +442,7 @@ final class SentenceAnalyzer {
             case UNCERTAIN -> 2;
             case ABNORMAL -> 3;
             case STABLE -> 4;
-            default -> NO;
+            default -> OUT_OF_SCOPE;
         };
     }
 
@@ -441,18 +450,19 @@ final class SentenceAnalyzer {
      * "X or Y": a mention of another observation must stand on the other side of the trigger,
      * within its scope ("effusion or hemothorax" names one observation and stays positive).
      */
-    private boolean alternativeActive(int k, int m) {
-        boolean mBefore = mEnd[m] <= tStart[k];
-        TriggerRule r = tRule[k];
-        for (int o = 0; o < mc; o++) {
-            if (o == m || mTarget[o] == mTarget[m]) {
+    private boolean alternativeActive(Trigger t, Candidate m) {
+        boolean mentionBefore = m.end <= t.start;
+        TriggerRule r = t.rule;
+        for (int i = 0; i < mentionCount; i++) {
+            Candidate o = mentions[i];
+            if (o == m || o.target == m.target) {
                 continue;
             }
-            if (mBefore) {
-                if (mStart[o] >= tEnd[k] && mStart[o] < tFwd[k] && words(mStart[o]) - words(tEnd[k]) < r.windowFwd()) {
+            if (mentionBefore) {
+                if (o.start >= t.end && o.start < t.scopeEnd && wordIndex(o.start) - wordIndex(t.end) < r.windowFwd()) {
                     return true;
                 }
-            } else if (mEnd[o] <= tStart[k] && mStart[o] >= tBack[k] && words(tStart[k]) - words(mEnd[o]) < r.windowBack()) {
+            } else if (o.end <= t.start && o.start >= t.scopeStart && wordIndex(t.start) - wordIndex(o.end) < r.windowBack()) {
                 return true;
             }
         }

@@ -125,10 +125,10 @@ public final class Lexicon {
     }
 
     /**
-     * Appends (start, end, phraseId) triples for every phrase occurrence within tokens
-     * [from, to) — all of them, overlapping ones included; callers resolve overlaps.
+     * Appends every phrase occurrence within tokens [from, to) to out — all of them, overlapping
+     * ones included; callers resolve overlaps. The scratch lists hold trie states (reused).
      */
-    public void match(TokenizedText t, int from, int to, IntList out, IntList scratchA, IntList scratchB) {
+    public void match(TokenizedText t, int from, int to, PhraseMatches out, IntList scratchA, IntList scratchB) {
         for (int i = from; i < to; i++) {
             IntList states = scratchA;
             IntList next = scratchB;
@@ -145,9 +145,7 @@ public final class Lexicon {
                             int[] ids = payload[child];
                             if (ids != null) {
                                 for (int id : ids) {
-                                    out.add(i);
-                                    out.add(j + 1);
-                                    out.add(id);
+                                    out.add(i, j + 1, id);
                                 }
                             }
                         }

@@ -40,16 +40,30 @@ public enum TriggerCategory {
     }
 
     /**
-     * Scopes end where a trigger of another family begins (NegEx/ConText): negation (1) and
-     * uncertainty (2) end each other's scopes and those of qualifiers (3); "or" (0) ends none,
-     * so "no effusion or pneumothorax" stays negated.
+     * Scopes end where a trigger of another family begins (NegEx/ConText): negation and
+     * uncertainty end each other's scopes and those of qualifiers; the others end none, so "no
+     * effusion or pneumothorax" stays negated.
      */
-    public int family() {
+    public enum Family {
+        /** "or", pseudo-triggers, terminators */
+        NONE,
+        NEGATION,
+        UNCERTAINTY,
+        /** what qualifies a descriptor as abnormal or unchanged */
+        QUALIFIER;
+
+        /** Whether a trigger of this family ends the scopes of the other families. */
+        public boolean endsOtherScopes() {
+            return this == NEGATION || this == UNCERTAINTY;
+        }
+    }
+
+    public Family family() {
         return switch (this) {
-            case NEGATION, NORMAL -> 1;
-            case UNCERTAIN_BEFORE_NEGATION, UNCERTAIN -> 2;
-            case ABNORMAL, STABLE -> 3;
-            default -> 0;
+            case NEGATION, NORMAL -> Family.NEGATION;
+            case UNCERTAIN_BEFORE_NEGATION, UNCERTAIN -> Family.UNCERTAINTY;
+            case ABNORMAL, STABLE -> Family.QUALIFIER;
+            default -> Family.NONE;
         };
     }
 }

@@ -17,8 +17,8 @@ import static org.cxr.events.Observation.SUPPORT_DEVICES;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.rules.RuleSet;
 import org.junit.jupiter.api.Test;
@@ -27,25 +27,25 @@ import org.junit.jupiter.api.Test;
 class ReportLabelerTest {
     private static final ReportLabeler LABELER = new ReportLabeler(RuleSet.bundled());
 
-    private static LabelVector chexpert(String text) {
+    private static LabelRow chexpert(String text) {
         return LABELER.label(text).chexpert();
     }
 
-    private static LabelVector negbio(String text) {
+    private static LabelRow negbio(String text) {
         return LABELER.label(text).negbio();
     }
 
-    private static String cell(LabelVector v, Observation o) {
+    private static String cell(LabelRow v, Observation o) {
         return v.get(o).cell();
     }
 
     @Test
     void negationCoversAListAndStopsAtATerminator() {
-        LabelVector v = chexpert("No focal consolidation, pleural effusion, or pneumothorax.");
+        LabelRow v = chexpert("No focal consolidation, pleural effusion, or pneumothorax.");
         assertThat(cell(v, CONSOLIDATION)).isEqualTo("0.0");
         assertThat(cell(v, PLEURAL_EFFUSION)).isEqualTo("0.0");
         assertThat(cell(v, PNEUMOTHORAX)).isEqualTo("0.0");
-        LabelVector w = chexpert("No pneumothorax, but there is a small right pleural effusion.");
+        LabelRow w = chexpert("No pneumothorax, but there is a small right pleural effusion.");
         assertThat(cell(w, PNEUMOTHORAX)).isEqualTo("0.0");
         assertThat(cell(w, PLEURAL_EFFUSION)).isEqualTo("1.0");
     }
@@ -53,10 +53,10 @@ class ReportLabelerTest {
     @Test
     void aListOfFindingsSharesItsTrigger() {
         // the list is longer than the trigger's window in plain words
-        LabelVector v = chexpert("Consolidation, atelectasis, and costophrenic angle blunting in the left lower lobe have cleared.");
+        LabelRow v = chexpert("Consolidation, atelectasis, and costophrenic angle blunting in the left lower lobe have cleared.");
         assertThat(cell(v, CONSOLIDATION)).isEqualTo("0.0");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("0.0");
-        LabelVector w = chexpert("Findings could represent resolving histoplasmosis infection, sarcoidosis, or malignancy such as lymphoma "
+        LabelRow w = chexpert("Findings could represent resolving histoplasmosis infection, sarcoidosis, or malignancy such as lymphoma "
                 + "or primary lung cancer.");
         assertThat(cell(w, LUNG_LESION)).isEqualTo("-1.0");
         assertThat(cell(w, PNEUMONIA)).isEqualTo("-1.0");
@@ -100,7 +100,7 @@ class ReportLabelerTest {
                 .isEqualTo("-1.0");
         assertThat(cell(chexpert("Right middle lobe opacity, pneumonia in the appropriate clinical setting."), PNEUMONIA))
                 .isEqualTo("-1.0");
-        LabelVector v = chexpert("Left basilar opacity, atelectasis favored over pneumonia.");
+        LabelRow v = chexpert("Left basilar opacity, atelectasis favored over pneumonia.");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(v, PNEUMONIA)).isEqualTo("-1.0");
         assertThat(cell(negbio("Small left effusion, if any."), PLEURAL_EFFUSION)).isEqualTo("-1.0");
@@ -114,10 +114,10 @@ class ReportLabelerTest {
 
     @Test
     void twoObservationsJoinedByOrAreBothUncertain() {
-        LabelVector v = chexpert("Left basilar atelectasis or pneumonia.");
+        LabelRow v = chexpert("Left basilar atelectasis or pneumonia.");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(v, PNEUMONIA)).isEqualTo("-1.0");
-        LabelVector w = chexpert("Atelectasis versus consolidation in the right lower lobe.");
+        LabelRow w = chexpert("Atelectasis versus consolidation in the right lower lobe.");
         assertThat(cell(w, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(w, CONSOLIDATION)).isEqualTo("-1.0");
         // one observation named twice is not an alternative
@@ -144,10 +144,10 @@ class ReportLabelerTest {
 
     @Test
     void heartFailureMakesCardiomegalyUncertain() {
-        LabelVector v = chexpert("Mild congestive heart failure.");
+        LabelRow v = chexpert("Mild congestive heart failure.");
         assertThat(cell(v, EDEMA)).isEqualTo("1.0");
         assertThat(cell(v, CARDIOMEGALY)).isEqualTo("-1.0");
-        LabelVector w = chexpert("No evidence of CHF.");
+        LabelRow w = chexpert("No evidence of CHF.");
         assertThat(cell(w, EDEMA)).isEqualTo("0.0");
         assertThat(cell(w, CARDIOMEGALY)).isEmpty();
         assertThat(cell(chexpert("Cardiomegaly with mild CHF."), CARDIOMEGALY)).isEqualTo("1.0");
@@ -213,7 +213,7 @@ class ReportLabelerTest {
             assertThat(m.assertion(Style.CHEXPERT)).isEqualTo(Assertion.NEGATIVE);
             assertThat(m.cue(Style.CHEXPERT)).startsWith("triggers.txt:").endsWith(" no");
         });
-        assertThat(LABELER.label("Mild fracture deformity.").chexpert().get(FRACTURE)).isEqualTo(LabelValue.POSITIVE);
+        assertThat(LABELER.label("Mild fracture deformity.").chexpert().get(FRACTURE)).isEqualTo(LabelCell.POSITIVE);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.cxr.events.Observation;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 
 /**
  * The "present" task against positive-only gold (Open-i MeSH, NegBio's 14-class file): an
@@ -19,7 +19,7 @@ public final class PresentTask {
     /**
      * One disagreement in the strict or the lenient task: strict/lenient are "FP", "FN" or "ok".
      */
-    public record Error(String id, Observation observation, String strict, String lenient, LabelValue predicted) {
+    public record Error(String id, Observation observation, String strict, String lenient, LabelCell predicted) {
     }
 
     private final Set<Observation> classes;
@@ -36,13 +36,13 @@ public final class PresentTask {
         }
     }
 
-    public void add(String id, Set<Observation> gold, LabelVector predicted) {
+    public void add(String id, Set<Observation> gold, LabelRow predicted) {
         reports++;
         for (Observation o : classes) {
-            LabelValue v = predicted.get(o);
+            LabelCell v = predicted.get(o);
             boolean g = gold.contains(o);
-            boolean p = v == LabelValue.POSITIVE;
-            boolean pl = p || v == LabelValue.UNCERTAIN;
+            boolean p = v == LabelCell.POSITIVE;
+            boolean pl = p || v == LabelCell.UNCERTAIN;
             strict.get(o).add(g, p);
             lenient.get(o).add(g, pl);
             if (g != p || g != pl) {

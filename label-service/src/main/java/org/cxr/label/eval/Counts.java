@@ -1,4 +1,4 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 /** True/false positives and false negatives of one binary task; NaN where a ratio is undefined. */
 public final class Counts {

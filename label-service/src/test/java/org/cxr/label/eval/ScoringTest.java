@@ -1,4 +1,4 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,16 +7,16 @@ import java.util.Arrays;
 import java.util.Set;
 
 import org.cxr.events.Observation;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 import org.junit.jupiter.api.Test;
 
 class ScoringTest {
-    private static LabelVector vector(Observation o, LabelValue v) {
-        LabelValue[] a = new LabelValue[14];
-        Arrays.fill(a, LabelValue.BLANK);
+    private static LabelRow vector(Observation o, LabelCell v) {
+        LabelCell[] a = new LabelCell[14];
+        Arrays.fill(a, LabelCell.BLANK);
         a[o.ordinal()] = v;
-        return LabelVector.of(a);
+        return LabelRow.of(a);
     }
 
     @Test
@@ -37,9 +37,9 @@ class ScoringTest {
     @Test
     void goldTaskFollowsTheValidationNotebookDefinitions() {
         GoldTask t = new GoldTask();
-        t.add(vector(Observation.EDEMA, LabelValue.NEGATIVE), vector(Observation.EDEMA, LabelValue.UNCERTAIN));
-        t.add(vector(Observation.EDEMA, LabelValue.UNCERTAIN), vector(Observation.EDEMA, LabelValue.UNCERTAIN));
-        t.add(vector(Observation.EDEMA, LabelValue.BLANK), vector(Observation.EDEMA, LabelValue.POSITIVE));
+        t.add(vector(Observation.EDEMA, LabelCell.NEGATIVE), vector(Observation.EDEMA, LabelCell.UNCERTAIN));
+        t.add(vector(Observation.EDEMA, LabelCell.UNCERTAIN), vector(Observation.EDEMA, LabelCell.UNCERTAIN));
+        t.add(vector(Observation.EDEMA, LabelCell.BLANK), vector(Observation.EDEMA, LabelCell.POSITIVE));
         // mention: gold 2 mentioned, predicted 3 -> tp 2, fp 1
         assertThat(t.counts(GoldTask.Kind.MENTION, Observation.EDEMA).f1()).isCloseTo(0.8, within(1e-9));
         // negation: gold 1, predicted 0
@@ -52,8 +52,8 @@ class ScoringTest {
     @Test
     void presentTaskStrictAndLenient() {
         PresentTask t = new PresentTask(Set.of(Observation.PNEUMONIA));
-        t.add("a", Set.of(Observation.PNEUMONIA), vector(Observation.PNEUMONIA, LabelValue.UNCERTAIN));
-        t.add("b", Set.of(), vector(Observation.PNEUMONIA, LabelValue.NEGATIVE));
+        t.add("a", Set.of(Observation.PNEUMONIA), vector(Observation.PNEUMONIA, LabelCell.UNCERTAIN));
+        t.add("b", Set.of(), vector(Observation.PNEUMONIA, LabelCell.NEGATIVE));
         assertThat(t.strict(Observation.PNEUMONIA).fn()).isEqualTo(1);
         assertThat(t.lenient(Observation.PNEUMONIA).tp()).isEqualTo(1);
         assertThat(t.errors()).singleElement().satisfies(e -> {

@@ -7,28 +7,28 @@ import java.util.List;
 import org.cxr.events.Observation;
 
 /** The 14 label values of one study, in column order. Immutable. */
-public final class LabelVector {
-    private final LabelValue[] values;
+public final class LabelRow {
+    private final LabelCell[] values;
 
-    private LabelVector(LabelValue[] values) {
+    private LabelRow(LabelCell[] values) {
         this.values = values;
     }
 
-    public static LabelVector of(LabelValue[] values) {
+    public static LabelRow of(LabelCell[] values) {
         if (values.length != Observation.all().size()) {
             throw new IllegalArgumentException("expected 14 values, got " + values.length);
         }
-        return new LabelVector(values.clone());
+        return new LabelRow(values.clone());
     }
 
-    public LabelValue get(Observation o) {
+    public LabelCell get(Observation o) {
         return values[o.ordinal()];
     }
 
     /** The cells in column order ("1.0", "0.0", "-1.0" or ""). */
     public List<String> cells() {
         List<String> out = new ArrayList<>(values.length);
-        for (LabelValue v : values) {
+        for (LabelCell v : values) {
             out.add(v.cell());
         }
         return out;
@@ -36,7 +36,7 @@ public final class LabelVector {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelVector other && Arrays.equals(values, other.values);
+        return o instanceof LabelRow other && Arrays.equals(values, other.values);
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class LabelVector {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         for (Observation o : Observation.all()) {
-            if (values[o.ordinal()] != LabelValue.BLANK) {
+            if (values[o.ordinal()] != LabelCell.BLANK) {
                 sb.append(sb.length() > 1 ? ", " : "").append(o.column()).append('=').append(values[o.ordinal()].cell());
             }
         }

@@ -1,4 +1,4 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 /** One row of the Open-i (Indiana University) report CSV. */
 public record OpenIReport(int uid, String mesh, String indication, String comparison, String findings, String impression) {

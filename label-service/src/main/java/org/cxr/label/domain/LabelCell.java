@@ -1,7 +1,7 @@
 package org.cxr.label.domain;
 
 /** One cell of a label file: 1.0 positive, 0.0 negative, -1.0 uncertain, empty = not mentioned. */
-public enum LabelValue {
+public enum LabelCell {
     POSITIVE("1.0"),
     NEGATIVE("0.0"),
     UNCERTAIN("-1.0"),
@@ -9,7 +9,7 @@ public enum LabelValue {
 
     private final String cell;
 
-    LabelValue(String cell) {
+    LabelCell(String cell) {
         this.cell = cell;
     }
 
@@ -19,7 +19,7 @@ public enum LabelValue {
     }
 
     /** Parses a cell of a label CSV ("1.0", "1", "-1", "0.0", "" ...). */
-    public static LabelValue parse(String cell) {
+    public static LabelCell parse(String cell) {
         String s = cell == null ? "" : cell.trim();
         if (s.isEmpty()) {
             return BLANK;

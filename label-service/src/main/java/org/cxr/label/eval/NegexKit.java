@@ -1,4 +1,4 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

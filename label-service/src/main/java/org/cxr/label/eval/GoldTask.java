@@ -1,11 +1,11 @@
-package org.cxr.label.domain.eval;
+package org.cxr.label.eval;
 
 import java.util.EnumMap;
 import java.util.Map;
 
 import org.cxr.events.Observation;
-import org.cxr.label.domain.LabelValue;
-import org.cxr.label.domain.LabelVector;
+import org.cxr.label.domain.LabelCell;
+import org.cxr.label.domain.LabelRow;
 
 /**
  * Scoring against a gold file with 1/0/-1/blank labels, with the protocol of the MIMIC-CXR
@@ -34,15 +34,15 @@ public final class GoldTask {
         }
     }
 
-    public void add(LabelVector gold, LabelVector predicted) {
+    public void add(LabelRow gold, LabelRow predicted) {
         reports++;
         for (Observation o : Observation.all()) {
-            LabelValue g = gold.get(o);
-            LabelValue p = predicted.get(o);
-            counts.get(Kind.MENTION).get(o).add(g != LabelValue.BLANK, p != LabelValue.BLANK);
-            counts.get(Kind.NEGATION).get(o).add(g == LabelValue.NEGATIVE, p == LabelValue.NEGATIVE);
-            counts.get(Kind.UNCERTAIN).get(o).add(g == LabelValue.UNCERTAIN, p == LabelValue.UNCERTAIN);
-            counts.get(Kind.POSITIVE).get(o).add(g == LabelValue.POSITIVE, p == LabelValue.POSITIVE);
+            LabelCell g = gold.get(o);
+            LabelCell p = predicted.get(o);
+            counts.get(Kind.MENTION).get(o).add(g != LabelCell.BLANK, p != LabelCell.BLANK);
+            counts.get(Kind.NEGATION).get(o).add(g == LabelCell.NEGATIVE, p == LabelCell.NEGATIVE);
+            counts.get(Kind.UNCERTAIN).get(o).add(g == LabelCell.UNCERTAIN, p == LabelCell.UNCERTAIN);
+            counts.get(Kind.POSITIVE).get(o).add(g == LabelCell.POSITIVE, p == LabelCell.POSITIVE);
         }
     }
 
