@@ -3,7 +3,7 @@ package org.cxr.ingest.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import org.cxr.ingest.domain.deid.ConfidentialityProfile;
+import org.cxr.ingest.domain.deid.AllowList;
 import org.cxr.ingest.domain.deid.DicomDeidentifier;
 import org.cxr.ingest.domain.ids.Pseudonyms;
 import org.jboss.logging.Logger;
@@ -29,6 +29,6 @@ public class DomainBeans {
     @Produces
     @ApplicationScoped
     DicomDeidentifier deidentifier() {
-        return new DicomDeidentifier(ConfidentialityProfile.standard());
+        return new DicomDeidentifier(AllowList.standard());
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,6 +40,13 @@ public interface IngestConfig {
     /** How long a drop-folder report waits for its study's first DICOM before it is quarantined. */
     @WithDefault("24h")
     Duration dropFolderReportWait();
+
+    /**
+     * Sources (names of {@code org.cxr.events.Source}, e.g. {@code IMPORT}) an operator allows to send
+     * images at risk of burned-in text (BurnedInAnnotation not NO, secondary captures, screen
+     * captures); from any other source they are refused {@code BURNED_IN_RISK}. Empty: none.
+     */
+    Optional<Set<String>> burnedInAllowedSources();
 
     @WithName("import")
     Import imports();

@@ -14,6 +14,7 @@ import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
 import org.cxr.events.Source;
 import org.cxr.ingest.config.IngestConfig;
+import org.cxr.ingest.domain.deid.BurnedInRisk;
 import org.cxr.ingest.domain.deid.DicomDeidentifier;
 import org.cxr.ingest.domain.deid.InstanceHeader;
 import org.cxr.ingest.domain.deid.ReportScrubber;
@@ -90,6 +91,9 @@ public class IntakeService {
             if (expectedStudyUid != null && !expectedStudyUid.equals(h.studyInstanceUid())) {
                 throw new IntakeRejected(RejectReason.ID_CLASH, "the instance belongs to another study than the request names");
             }
+            if (mimic == null) { // a MIMIC tree was declared de-identified (pixels included) by the operator
+                checkBurnedIn(file, h, source);
+            }
             String instanceKey = pseudonyms.instance(sop);
 
             IdentityService.Known known = identities.identify(h, instanceKey, mimic);
@@ -118,6 +122,14 @@ public class IntakeService {
         }
     }
 
+    private void checkBurnedIn(DicomFile file, InstanceHeader h, Source source) throws IntakeRejected {
+        var risk = BurnedInRisk.of(file.dataset(), h.sopClassUid());
+        if (risk.isPresent() && !config.burnedInAllowedSources().orElse(Set.of()).contains(source.name())) {
+            throw new IntakeRejected(RejectReason.BURNED_IN_RISK, risk.get() + ": the pixels may show identifying text;"
+                    + " allow this source in cxr.ingest.burned-in-allowed-sources once its images are known to be clean");
+        }
+    }
+
     private InstanceResult result(Outcome o, ResearchIdentity k, String sopClass, String sop) {
         if (o == Outcome.CONFLICT) {
             try (StudyLog ignored = StudyLog.of(k.studyId(), k.dicomId())) {
@@ -130,7 +142,7 @@ public class IntakeService {
 
     private byte[] deidentify(DicomFile file, InstanceHeader h, ResearchIdentity ids) throws IntakeRejected {
         Set<String> tokens = h.patientNameTokens();
-        var ctx = new DicomDeidentifier.Context(ids.subjectId(), ids.dateOffsetDays(), pseudonyms::uid,
+        var ctx = new DicomDeidentifier.Context(ids.subjectId(), ids.studyId(), ids.dateOffsetDays(), pseudonyms::uid,
                 w -> tokens.stream().anyMatch(w::equalsIgnoreCase));
         try {
             return deidentifier.deidentify(file, ctx);

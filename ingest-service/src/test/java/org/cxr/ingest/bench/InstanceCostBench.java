@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 
 import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
-import org.cxr.ingest.domain.deid.ConfidentialityProfile;
+import org.cxr.ingest.domain.deid.AllowList;
 import org.cxr.ingest.domain.deid.DicomDeidentifier;
 import org.cxr.ingest.domain.deid.InstanceHeader;
 import org.cxr.ingest.domain.ids.Pseudonyms;
@@ -23,7 +23,7 @@ public final class InstanceCostBench {
     public static void main(String[] args) throws Exception {
         byte[] in = TestDicoms.sized(TestDicoms.spec("P", 1, 1), 1 << 20);
         Pseudonyms p = new Pseudonyms("bench-secret-0123456789");
-        DicomDeidentifier deid = new DicomDeidentifier(ConfidentialityProfile.standard());
+        DicomDeidentifier deid = new DicomDeidentifier(AllowList.standard());
         int n = 300;
         for (int round = 0; round < 4; round++) {
             long t0 = System.nanoTime();
@@ -34,7 +34,7 @@ public final class InstanceCostBench {
             for (int i = 0; i < n; i++) {
                 DicomFile f = DicomReader.read(in);
                 InstanceHeader.of(f, true);
-                deid.deidentify(f, new DicomDeidentifier.Context("12345678", 40_000, p::uid, w -> false));
+                deid.deidentify(f, new DicomDeidentifier.Context("12345678", "50000001", 40_000, p::uid, w -> false));
             }
             long t2 = System.nanoTime();
             if (round == 3) {

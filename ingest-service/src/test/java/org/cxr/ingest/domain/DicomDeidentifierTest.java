@@ -15,7 +15,8 @@ import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.VR;
-import org.cxr.ingest.domain.deid.ConfidentialityProfile;
+import org.cxr.ingest.domain.deid.AllowList;
+import org.cxr.ingest.domain.deid.BurnedInRisk;
 import org.cxr.ingest.domain.deid.DateShift;
 import org.cxr.ingest.domain.deid.DicomDeidentifier;
 import org.cxr.ingest.domain.deid.InstanceHeader;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.Test;
 
 class DicomDeidentifierTest {
     static final Pseudonyms P = new Pseudonyms("test-secret-0123456789");
-    static final DicomDeidentifier DEID = new DicomDeidentifier(ConfidentialityProfile.standard());
+    static final DicomDeidentifier DEID = new DicomDeidentifier(AllowList.standard());
     static final int OFFSET = 40_000;
 
     static byte[] deid(byte[] in, Set<String> nameTokens) throws Exception {
         DicomFile f = DicomReader.read(in);
-        return DEID.deidentify(f, new DicomDeidentifier.Context("12345678", OFFSET, P::uid,
+        return DEID.deidentify(f, new DicomDeidentifier.Context("12345678", "50000001", OFFSET, P::uid,
                 w -> nameTokens.stream().anyMatch(w::equalsIgnoreCase)));
     }
 
@@ -67,15 +68,23 @@ class DicomDeidentifierTest {
         assertThat(ds.getString(Tag.StudyDate)).startsWith("21");
         assertThat(ds.getString(Tag.PatientSex)).isEqualTo("F");
         assertThat(ds.getString(Tag.PatientAge)).isEqualTo("072Y");
-        assertThat(ds.getString(Tag.StudyDescription)).isEqualTo("CHEST PA/LAT ___");
+        assertThat(ds.getString(Tag.StudyID)).isEqualTo("50000001");
         assertThat(ds.get(Tag.PatientBirthDate).isEmpty()).isTrue();
-        assertThat(ds.contains(Tag.InstitutionName)).isFalse();
+        assertThat(ds.get(Tag.AccessionNumber).isEmpty()).isTrue();
+        // not on the allow-list: gone (free text, equipment, other descriptions, unneeded sequences)
+        for (int tag : new int[] {Tag.InstitutionName, Tag.StudyDescription, Tag.StationName,
+                Tag.SourceImageSequence, Tag.InstanceCreationDate, Tag.OperatorsName, 0x00101040, 0x00104000, 0x00181000}) {
+            assertThat(ds.contains(tag)).as(Tag.toString(tag)).isFalse();
+        }
         // no private, overlay or unknown person-name element anywhere
         for (DicomElement e : all(ds)) {
             assertThat((e.tag() >>> 16) & 1).as(Tag.toString(e.tag())).isZero();
             assertThat(e.tag() >>> 24).as(Tag.toString(e.tag())).isNotEqualTo(0x60);
             if (e.vr() == VR.PN) {
                 assertThat(e.tag()).isIn(Tag.PatientName, Tag.ReferringPhysicianName);
+            }
+            if (e.tag() == Tag.ReferringPhysicianName) {
+                assertThat(e.isEmpty()).isTrue();
             }
         }
         // pixel data untouched
@@ -96,8 +105,7 @@ class DicomDeidentifierTest {
         assertThat(da.getString(Tag.SOPInstanceUID)).isNotEqualTo(db.getString(Tag.SOPInstanceUID))
                 .isEqualTo(P.uid(a.sopUid()));
         assertThat(da.getString(Tag.SOPClassUID)).isEqualTo(db.getString(Tag.SOPClassUID)).startsWith("1.2.840.10008.");
-        assertThat(da.firstItem(Tag.SourceImageSequence).orElseThrow().getString(0x00081155))
-                .isEqualTo(P.uid(a.studyUid() + ".1.999"));
+        assertThat(da.getString(0x00200052)).isEqualTo(P.uid(a.studyUid() + ".9")); // FrameOfReferenceUID
         // the interval between acquisition and study date is kept (1 day)
         assertThat(Integer.parseInt(da.getString(Tag.AcquisitionDate)) - Integer.parseInt(da.getString(Tag.StudyDate)))
                 .isEqualTo(1);
@@ -119,30 +127,139 @@ class DicomDeidentifierTest {
         assertThat(DateShift.dateTime("201903", 31)).isEqualTo("201904");
     }
 
+    /**
+     * Every real file of ../shared/data/dicom that the reader accepts: the stored bytes hold only
+     * allow-listed attributes (checked per nesting context, private groups included), no original
+     * PatientID or SOPInstanceUID, and everything the converter reads is unchanged: the header
+     * sources of the 12 metadata columns (StudyDate shifted by the subject's offset), the image
+     * pixel module and the pixel data bytes.
+     */
     @Test
-    void realSharedChestFilesAreDeidentified() throws Exception {
-        Path dir = SharedData.require("data/dicom/chest");
+    void realSharedFilesKeepOnlyTheAllowListAndWhatTheConverterNeeds() throws Exception {
+        Path root = SharedData.require("data/dicom");
         List<Path> files;
-        try (var s = Files.list(dir)) {
+        try (var s = Files.walk(root)) {
             files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
         }
+        AllowList allow = AllowList.standard();
+        int checked = 0;
+        int removedSomewhere = 0;
         for (Path f : files) {
             byte[] in = Files.readAllBytes(f);
-            DicomFile src = DicomReader.read(in);
-            String id = src.dataset().getString(Tag.PatientID);
-            String name = src.dataset().getString(Tag.PatientName);
-            String sop = src.dataset().getString(Tag.SOPInstanceUID);
-            byte[] out = deid(in, InstanceHeader.nameTokens(name));
-            Dataset ds = DicomReader.read(out).dataset();
-            assertThat(ds.getString(Tag.PatientID)).as(f.toString()).isEqualTo("12345678");
-            assertThat(ds.getString(Tag.SOPInstanceUID)).isEqualTo(P.uid(sop));
-            String raw = new String(out, StandardCharsets.ISO_8859_1);
-            if (id != null && id.length() >= 4) {
-                assertThat(raw).as(f + " PatientID").doesNotContain(id);
+            DicomFile src;
+            try {
+                src = DicomReader.read(in);
+            } catch (org.cxr.dicom.DicomException e) {
+                continue; // refused at intake (NOT_DICOM / MALFORMED_DICOM), never de-identified
             }
-            assertThat(raw).as(f + " SOPInstanceUID").doesNotContain(sop);
+            Dataset before = DicomReader.read(in).dataset();
+            String sop = before.getString(Tag.SOPInstanceUID);
+            String id = before.getString(Tag.PatientID);
+            byte[] out;
+            try {
+                out = deid(in, InstanceHeader.nameTokens(before.getString(Tag.PatientName)));
+            } catch (RuntimeException e) {
+                continue; // the writer refuses what it cannot write (intake: MALFORMED_DICOM)
+            }
+            DicomFile stored = DicomReader.read(out);
+            Dataset ds = stored.dataset();
+            String name = root.relativize(f).toString();
+            assertOnlyAllowed(ds, AllowList.TOP, false, allow, name);
+            if (all(before).size() > all(ds).size()) {
+                removedSomewhere++;
+            }
+            String raw = new String(out, StandardCharsets.ISO_8859_1);
+            if (sop != null && !sop.isEmpty()) {
+                assertThat(raw).as(name + " SOPInstanceUID").doesNotContain(sop);
+            }
+            if (id != null && id.length() >= 4) {
+                assertThat(raw).as(name + " PatientID").doesNotContain(id);
+            }
+            assertThat(columns(ds)).as(name + " metadata column sources")
+                    .isEqualTo(columns(before).withStudyDate(DateShift.date(before.getString(Tag.StudyDate), OFFSET)));
+            for (int tag : new int[] {Tag.Rows, Tag.Columns, Tag.BitsAllocated, Tag.BitsStored, Tag.HighBit,
+                    Tag.PixelRepresentation, Tag.SamplesPerPixel, Tag.PhotometricInterpretation, Tag.PlanarConfiguration,
+                    Tag.NumberOfFrames}) {
+                assertThat(ds.getString(tag)).as(name + " " + Tag.toString(tag)).isEqualTo(before.getString(tag));
+            }
+            assertThat(stored.transferSyntax().uid()).isEqualTo(src.transferSyntax().uid());
             if (src.pixelData() != null) {
-                assertThat(ds.pixelData()).isNotNull();
+                assertThat(pixelBytes(stored)).as(name + " pixel data").isEqualTo(pixelBytes(src));
+            }
+            checked++;
+        }
+        assertThat(checked).as("files checked").isGreaterThan(20);
+        assertThat(removedSomewhere).as("files that lost attributes").isGreaterThan(10);
+    }
+
+    @Test
+    void burnedInRiskIsSeenInRealAndBuiltFiles() throws Exception {
+        Dataset sc = DicomReader.read(SharedData.require("data/dicom/chest/NIH_CXR_DX_SC.dcm")).dataset();
+        assertThat(BurnedInRisk.of(sc, sc.getString(Tag.SOPClassUID))).hasValueSatisfying(r -> assertThat(r).contains("secondary capture"));
+        Dataset cr = DicomReader.read(SharedData.require("data/dicom/chest/RG1_J2KI.dcm")).dataset();
+        assertThat(BurnedInRisk.of(cr, cr.getString(Tag.SOPClassUID))).isEmpty();
+
+        Dataset ds = TestDicoms.dataset(TestDicoms.spec("P9", 9, 1));
+        String dx = ds.getString(Tag.SOPClassUID);
+        assertThat(BurnedInRisk.of(ds, dx)).isEmpty(); // ORIGINAL\PRIMARY
+        ds.putString(Tag.ImageType, VR.CS, "DERIVED\\PRIMARY"); // e.g. a lossy-compressed CR
+        assertThat(BurnedInRisk.of(ds, dx)).isEmpty();
+        ds.putString(Tag.BurnedInAnnotation, VR.CS, "NO");
+        assertThat(BurnedInRisk.of(ds, dx)).isEmpty();
+        ds.putString(Tag.ImageType, VR.CS, "DERIVED\\SECONDARY");
+        assertThat(BurnedInRisk.of(ds, dx)).isPresent();
+        ds.putString(Tag.ImageType, VR.CS, "ORIGINAL\\PRIMARY");
+        ds.putString(Tag.BurnedInAnnotation, VR.CS, "YES");
+        assertThat(BurnedInRisk.of(ds, dx)).isPresent();
+        ds.remove(Tag.BurnedInAnnotation);
+        assertThat(BurnedInRisk.of(ds, "1.2.840.10008.5.1.4.1.1.7.4")).isPresent(); // multi-frame true colour SC
+    }
+
+    /** The header sources of the metadata columns the converter reads (dataset contract §3). */
+    record Columns(String ppsd, String view, String rows, String cols, String studyDate, String studyTime,
+                   String procedure, String viewCode, String orientation) {
+        Columns withStudyDate(String d) {
+            return new Columns(ppsd, view, rows, cols, d, studyTime, procedure, viewCode, orientation);
+        }
+    }
+
+    static Columns columns(Dataset ds) {
+        return new Columns(ds.getString(Tag.PerformedProcedureStepDescription), ds.getString(Tag.ViewPosition),
+                ds.getString(Tag.Rows), ds.getString(Tag.Columns), ds.getString(Tag.StudyDate), ds.getString(Tag.StudyTime),
+                ds.codeMeaning(Tag.ProcedureCodeSequence), ds.codeMeaning(Tag.ViewCodeSequence),
+                ds.codeMeaning(Tag.PatientOrientationCodeSequence));
+    }
+
+    /** SHA-256 of the pixel data value (fragments padded to even length, as a Part 10 writer must). */
+    static String pixelBytes(DicomFile f) throws Exception {
+        var px = f.pixelData();
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        if (!px.isEncapsulated()) {
+            sha.update(px.readNative());
+        } else {
+            for (int i = 0; i < px.fragments().size(); i++) {
+                byte[] frag = px.readFragment(i);
+                sha.update(frag);
+                if (frag.length % 2 == 1) {
+                    sha.update((byte) 0);
+                }
+            }
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Written by the de-identifier itself to record what it did (PS3.15 E.1.1). */
+    static final java.util.Set<Integer> RECORDED = java.util.Set.of(0x00120062, 0x00120063, 0x00120064, 0x00280303);
+
+    static void assertOnlyAllowed(Dataset ds, String context, boolean codeItem, AllowList allow, String file) {
+        for (DicomElement e : ds.elements()) {
+            boolean recorded = context.equals(AllowList.TOP) && RECORDED.contains(e.tag())
+                    || context.equals("DeidentificationMethodCodeSequence");
+            var action = allow.actionFor(context, e.tag(), codeItem);
+            assertThat(recorded || action != null).as(file + ": " + Tag.toString(e.tag()) + " in " + context).isTrue();
+            for (Dataset item : e.items()) {
+                assertOnlyAllowed(item, org.cxr.dicom.ElementDictionary.keywordOf(e.tag()),
+                        action == AllowList.Action.CODE_SQ, allow, file);
             }
         }
     }

@@ -100,11 +100,12 @@ class ImportAndDropFolderTest {
         Files.writeString(root.resolve(a.studyUid() + ".txt"), "IMPRESSION: Clear lungs.");
         Path outside = Files.write(tmp.resolve("outside.dcm"), TestDicoms.bytes(TestDicoms.spec("MRN-X-" + RUN, RUN + 20_001, 1)));
         Files.createSymbolicLink(root.resolve("link.dcm"), outside);
+        Files.write(root.resolve("SCREEN1"), TestDicoms.screenCapture(TestDicoms.spec("MRN-F-" + RUN, RUN + 20_000, 3)));
 
         JsonPath p = runImport(tmp.resolve("folder"), "folder");
         assertThat(p.getLong("instances.accepted")).isEqualTo(2);
         assertThat(p.getLong("reports.accepted")).isEqualTo(1);
-        assertThat(p.getMap("rejectedByReason")).containsEntry("PATH_OUTSIDE_ROOT", 1);
+        assertThat(p.getMap("rejectedByReason")).containsEntry("PATH_OUTSIDE_ROOT", 1).containsEntry("BURNED_IN_RISK", 1);
 
         given().contentType("application/json").body(Map.of("path", "relative/path", "layout", "folder")).post("/imports")
                 .then().statusCode(400);
@@ -152,12 +153,15 @@ class ImportAndDropFolderTest {
         Thread.sleep(600);
         Files.write(slow, b);
         Files.writeString(drop.resolve("junk.bin"), "not a dicom");
+        Files.write(drop.resolve("screen.dcm"), TestDicoms.screenCapture(TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 3)));
 
         awaitExists(drop.resolve("processed/a.dcm"));
         awaitExists(drop.resolve("processed/nested/b.dcm"));
         awaitExists(drop.resolve("quarantine/junk.bin.reason.txt"));
         assertThat(Files.readString(drop.resolve("quarantine/junk.bin.reason.txt"))).startsWith("NOT_DICOM");
         assertThat(drop.resolve("junk.bin")).doesNotExist();
+        awaitExists(drop.resolve("quarantine/screen.dcm.reason.txt"));
+        assertThat(Files.readString(drop.resolve("quarantine/screen.dcm.reason.txt"))).startsWith("BURNED_IN_RISK");
         // the waiting report is retried (every tenth of its wait) and taken once the study exists
         awaitExists(drop.resolve("processed/" + reportName));
         String studyId = given().contentType("application/dicom").body(TestDicoms.bytes(a)).post("/studies/instances").then()

@@ -174,20 +174,28 @@ class InstanceUploadTest {
     }
 
     @Test
-    void realSharedChestFilesAreAccepted() throws Exception {
+    void realSharedChestFilesAreAcceptedAndBurnedInRiskIsRefused() throws Exception {
         var dir = SharedData.require("data/dicom/chest");
         try (var files = java.nio.file.Files.list(dir)) {
             for (var f : files.filter(p -> p.toString().endsWith(".dcm")).sorted().toList()) {
                 byte[] bytes = java.nio.file.Files.readAllBytes(f);
                 var result = upload(bytes).statusCode(200).extract().jsonPath();
-                boolean hasPatientId = DicomReader.read(bytes).dataset().getString(Tag.PatientID) != null;
-                if (hasPatientId) {
-                    assertThat(result.getString("results[0].status")).as(f.toString()).isIn("ACCEPTED", "DUPLICATE");
-                } else { // a real CR without PatientID: no patient to give a research id to
+                var ds = DicomReader.read(bytes).dataset();
+                if (ds.getString(Tag.PatientID) == null) { // a real CR without PatientID: no patient to give a research id to
                     assertThat(result.getString("results[0].reason")).as(f.toString()).isEqualTo("MISSING_UID");
+                } else if (ds.getString(Tag.SOPClassUID).startsWith("1.2.840.10008.5.1.4.1.1.7")) {
+                    // a secondary capture may show identifying text in its pixels: refused from REST ...
+                    assertThat(result.getString("results[0].reason")).as(f.toString()).isEqualTo("BURNED_IN_RISK");
+                    assertThat(result.getString("results[0].subjectId")).isNull();
+                    // ... and stored from the source the operator allowed (%test: STOW_RS)
+                    ReportAndStowTest.stow("/dicomweb/studies", bytes).statusCode(200);
+                } else {
+                    assertThat(result.getString("results[0].status")).as(f.toString()).isIn("ACCEPTED", "DUPLICATE");
                 }
             }
         }
+        upload(TestDicoms.screenCapture(TestDicoms.spec("MRN-SCR-" + RUN, RUN + 6, 1))).statusCode(200)
+                .body("results[0].status", equalTo("REJECTED")).body("results[0].reason", equalTo("BURNED_IN_RISK"));
         // a file the reader cannot parse is refused with a reason, not a 500
         byte[] broken = java.nio.file.Files.readAllBytes(SharedData.require("data/dicom/edge-cases/ExplVR_BigEndNoMeta.dcm"));
         upload(broken).statusCode(200).body("results[0].status", equalTo("REJECTED"));

@@ -136,6 +136,13 @@ public final class TestDicoms {
         return bytes(new Spec(s.patientId(), s.studyUid(), s.seriesUid(), s.sopUid(), s.view(), side, side, s.seed()));
     }
 
+    /** A screen capture (ImageType DERIVED\\SECONDARY): at risk of burned-in text. */
+    public static byte[] screenCapture(Spec s) {
+        Dataset ds = dataset(s);
+        ds.putString(Tag.ImageType, VR.CS, "DERIVED\\SECONDARY");
+        return DicomWriter.toBytes(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    }
+
     /** A MIMIC-style instance: already de-identified, PatientID = subject id, no name. */
     public static byte[] mimic(String subjectId, long study, long instance) {
         Spec s = spec(subjectId, study, instance);

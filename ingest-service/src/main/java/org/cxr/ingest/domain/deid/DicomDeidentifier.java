@@ -1,5 +1,7 @@
 package org.cxr.ingest.domain.deid;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -12,109 +14,100 @@ import org.cxr.dicom.DicomWriter;
 import org.cxr.dicom.ElementDictionary;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.VR;
-import org.cxr.ingest.domain.deid.ConfidentialityProfile.Action;
+import org.cxr.ingest.domain.deid.AllowList.Action;
 
 /**
- * Applies the {@link ConfidentialityProfile} to a DICOM instance and writes the de-identified copy
- * (PS3.15 E.1): listed attributes per the action table, private groups, overlays and curves
- * removed, any other person name removed, any other date shifted and any other instance UID
- * remapped; PatientName and PatientID become the research subject id; the de-identification is
- * recorded (PatientIdentityRemoved, DeidentificationMethod and its code sequence,
- * LongitudinalTemporalInformationModified). Pixel data is copied untouched (burned-in text is not
- * detected). The output is a deterministic function of the input and the context, so a retry
- * produces the same bytes, object and event id.
+ * Writes the de-identified copy of a DICOM instance by allow-list ({@link AllowList}): only what
+ * the dataset, decoding and provenance need is kept, everything else is removed at every nesting
+ * level. Kept attributes are made safe as the list says: UIDs remapped consistently, dates shifted
+ * by the subject's offset (times kept), descriptions and code meanings cleaned by the report
+ * scrubber, PatientName/PatientID the research subject id, StudyID the research study id, ages
+ * over 89 reported as 090Y. The result is within the PS3.15 Basic Application Level
+ * Confidentiality Profile (stricter: nothing it would keep is kept unless listed) with the Retain
+ * Longitudinal Temporal Information with Modified Dates, Retain Patient Characteristics (sex and
+ * age only) and Clean Descriptors options, and records so (PatientIdentityRemoved,
+ * DeidentificationMethod and its code sequence, LongitudinalTemporalInformationModified). Pixel
+ * data is copied untouched; instances at risk of burned-in text are refused before this
+ * ({@link BurnedInRisk}). The output is a deterministic function of the input and the context.
  */
 public final class DicomDeidentifier {
     static final int PATIENT_IDENTITY_REMOVED = 0x00120062;
     static final int DEIDENTIFICATION_METHOD = 0x00120063;
     static final int DEIDENTIFICATION_METHOD_CODE_SEQUENCE = 0x00120064;
     static final int LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED = 0x00280303;
+    static final String METHOD = "CXR ingest: allow-list within PS3.15 E.1 Basic Profile";
     private static final String STANDARD_UID_ROOT = "1.2.840.10008.";
 
     /**
      * @param subjectId      replaces PatientName and PatientID
+     * @param studyId        replaces StudyID
      * @param dateOffsetDays the subject's date shift
      * @param uids           the consistent UID replacement
      * @param nameToken      true for a token of this patient's name (cleaned out of descriptions)
      */
-    public record Context(String subjectId, int dateOffsetDays, UnaryOperator<String> uids, Predicate<String> nameToken) {
+    public record Context(String subjectId, String studyId, int dateOffsetDays, UnaryOperator<String> uids,
+                          Predicate<String> nameToken) {
     }
 
-    private final ConfidentialityProfile profile;
+    private final AllowList allowList;
 
-    public DicomDeidentifier(ConfidentialityProfile profile) {
-        this.profile = profile;
+    public DicomDeidentifier(AllowList allowList) {
+        this.allowList = allowList;
     }
 
     /** The de-identified copy as a Part 10 file in the input's transfer syntax. */
     public byte[] deidentify(DicomFile file, Context ctx) {
+        return DicomWriter.toBytes(prepare(file, ctx), file.transferSyntax().uid());
+    }
+
+    /** Writes the de-identified copy to {@code out}; pixel data is streamed from the input's source. */
+    public void deidentify(DicomFile file, Context ctx, OutputStream out) throws IOException {
+        DicomWriter.write(out, prepare(file, ctx), file.transferSyntax().uid());
+    }
+
+    private Dataset prepare(DicomFile file, Context ctx) {
         Dataset ds = file.dataset();
-        apply(ds, ctx);
+        apply(ds, AllowList.TOP, false, ctx);
         // the stored copy always names its research subject, even when the original had no PatientID
         ds.putString(Tag.PatientName, VR.PN, ctx.subjectId());
         ds.putString(Tag.PatientID, VR.LO, ctx.subjectId());
+        ds.putString(Tag.StudyID, VR.SH, ctx.studyId());
         record(ds);
-        return DicomWriter.toBytes(ds, file.transferSyntax().uid());
+        return ds;
     }
 
-    /** De-identifies a dataset (and its sequence items) in place. */
-    public void apply(Dataset ds, Context ctx) {
+    /** Filters a dataset (and its sequence items) in place. */
+    void apply(Dataset ds, String context, boolean codeItem, Context ctx) {
         for (DicomElement e : new ArrayList<>(ds.elements())) {
             int tag = e.tag();
-            int group = tag >>> 16;
-            if ((group & 1) == 1 || (group & 0xFF00) == 0x6000 || (group & 0xFF00) == 0x5000) {
-                ds.remove(tag);
+            Action a = allowList.actionFor(context, tag, codeItem);
+            if (a == null || e.vr() == VR.UN && a != Action.K) {
+                ds.remove(tag); // not needed, or a value we cannot interpret to make safe
                 continue;
             }
-            Action a = profile.actionFor(tag);
-            if (a == null) {
-                a = implicitAction(e);
-            }
             switch (a) {
-                case X -> ds.remove(tag);
+                case K -> {
+                }
                 case Z -> ds.put(DicomElement.ofBytes(tag, e.vr(), new byte[0]));
-                case D -> ds.putString(tag, e.vr(), ctx.subjectId());
+                case SUBJECT -> ds.putString(tag, e.vr(), ctx.subjectId());
+                case STUDY -> ds.putString(tag, e.vr(), ctx.studyId());
                 case U -> remapUids(ds, e, ctx);
                 case C -> clean(ds, e, ctx);
                 case SHIFT -> shift(ds, e, ctx);
-                case K -> {
-                    if (tag == Tag.PatientAge) {
-                        capAge(ds, e);
+                case AGE -> capAge(ds, e);
+                case SQ, CODE_SQ -> {
+                    String child = ElementDictionary.keywordOf(tag);
+                    for (Dataset item : e.items()) {
+                        apply(item, child, a == Action.CODE_SQ, ctx);
                     }
                 }
             }
-            if (a != Action.X && e.isSequence()) {
-                for (Dataset item : ds.get(tag).items()) {
-                    apply(item, ctx);
-                }
-            }
         }
-    }
-
-    /** What happens to an attribute the table does not list. */
-    private static Action implicitAction(DicomElement e) {
-        VR vr = e.vr();
-        if (vr == VR.PN) {
-            return Action.X;
-        }
-        if (vr == VR.DA || vr == VR.DT) {
-            return Action.SHIFT;
-        }
-        if (vr == VR.UI) {
-            String kw = ElementDictionary.keywordOf(e.tag());
-            boolean classUid = kw != null && (kw.endsWith("ClassUID") || kw.equals("TransferSyntaxUID")
-                    || kw.endsWith("ClassUIDInFile") || kw.equals("CodingSchemeUID"));
-            return classUid ? Action.K : Action.U;
-        }
-        return Action.K;
     }
 
     private static void remapUids(Dataset ds, DicomElement e, Context ctx) {
-        if (e.vr() != VR.UI) {
-            return;
-        }
         String v = ds.getString(e.tag());
-        if (v == null || v.isEmpty()) {
+        if (e.vr() != VR.UI || v == null || v.isEmpty()) {
             return;
         }
         StringBuilder sb = new StringBuilder();
@@ -136,16 +129,13 @@ public final class DicomDeidentifier {
         }
     }
 
-    private void shift(Dataset ds, DicomElement e, Context ctx) {
-        if (e.vr() != VR.DA && e.vr() != VR.DT) {
-            return; // TM (and anything else under the temporal option) is kept: times are not shifted
-        }
+    private static void shift(Dataset ds, DicomElement e, Context ctx) {
         String v = ds.getString(e.tag());
         if (v == null || v.isEmpty()) {
             return;
         }
         String shifted = e.vr() == VR.DA ? DateShift.date(v, ctx.dateOffsetDays())
-                : DateShift.dateTime(v, ctx.dateOffsetDays());
+                : e.vr() == VR.DT ? DateShift.dateTime(v, ctx.dateOffsetDays()) : null;
         if (shifted == null) {
             ds.put(DicomElement.ofBytes(e.tag(), e.vr(), new byte[0])); // unreadable date: empty, never kept
         } else {
@@ -153,33 +143,30 @@ public final class DicomDeidentifier {
         }
     }
 
-    /** Ages over 89 are identifying (HIPAA Safe Harbor): reported as 090Y. */
+    /** Ages over 89 are identifying (HIPAA Safe Harbor): reported as 090Y; anything unreadable is emptied. */
     private static void capAge(Dataset ds, DicomElement e) {
         String v = ds.getString(e.tag());
-        if (v != null && v.matches("\\d{3}Y") && Integer.parseInt(v.substring(0, 3)) > 89) {
+        if (v == null || v.isEmpty()) {
+            return;
+        }
+        if (!v.matches("\\d{3}[DWMY]")) {
+            ds.put(DicomElement.ofBytes(e.tag(), e.vr(), new byte[0]));
+        } else if (v.endsWith("Y") && Integer.parseInt(v.substring(0, 3)) > 89) {
             ds.putString(e.tag(), VR.AS, "090Y");
         }
     }
 
     /** PS3.15 E.1.1: say what was done. */
-    private void record(Dataset ds) {
+    private static void record(Dataset ds) {
         ds.putString(PATIENT_IDENTITY_REMOVED, VR.CS, "YES");
-        StringBuilder method = new StringBuilder("CXR ingest: PS3.15 Basic Application Confidentiality Profile");
-        List<Dataset> codes = new ArrayList<>();
-        codes.add(code("113100", "Basic Application Confidentiality Profile"));
-        if (profile.retainTemporal()) {
-            method.append(", Retain Longitudinal Temporal Information with Modified Dates");
-            codes.add(code("113107", "Retain Longitudinal Temporal Information Modified Dates Option"));
-            ds.putString(LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, VR.CS, "MODIFIED");
-        }
-        if (profile.retainPatientCharacteristics()) {
-            method.append(", Retain Patient Characteristics");
-            codes.add(code("113108", "Retain Patient Characteristics Option"));
-        }
-        method.append(", Clean Descriptors");
-        codes.add(code("113105", "Clean Descriptors Option"));
-        ds.putString(DEIDENTIFICATION_METHOD, VR.LO, method.length() > 64 ? "CXR ingest PS3.15 E.1 (see codes)" : method.toString());
+        ds.putString(DEIDENTIFICATION_METHOD, VR.LO, METHOD);
+        List<Dataset> codes = List.of(
+                code("113100", "Basic Application Confidentiality Profile"),
+                code("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
+                code("113108", "Retain Patient Characteristics Option"),
+                code("113105", "Clean Descriptors Option"));
         ds.putSequence(DEIDENTIFICATION_METHOD_CODE_SEQUENCE, codes);
+        ds.putString(LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, VR.CS, "MODIFIED");
     }
 
     private static Dataset code(String value, String meaning) {

@@ -26,5 +26,10 @@ public enum RejectReason {
     /** The report is empty or only whitespace. */
     EMPTY_REPORT,
     /** A report for a study that ingest does not know, without a patient id to create it. */
-    UNKNOWN_STUDY
+    UNKNOWN_STUDY,
+    /**
+     * The pixels may carry identifying text (BurnedInAnnotation not NO, a secondary capture, a screen
+     * capture) and the source is not allowed to send such images ({@code cxr.ingest.burned-in-allowed-sources}).
+     */
+    BURNED_IN_RISK
 }
