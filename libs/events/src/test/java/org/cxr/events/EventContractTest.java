@@ -44,6 +44,8 @@ class EventContractTest {
                 Arguments.of("instance-received", received),
                 Arguments.of("report-received", new ReportReceived(1, "10000032", "50414267", Buckets.REPORTS,
                         ObjectKeys.report("10000032", "50414267"), SHA, 1200, 1, Source.IMPORT, T)),
+                Arguments.of("report-received", new ReportReceived(1, "10000032", "50414267", Buckets.REPORTS,
+                        ObjectKeys.report("10000032", "50414267"), SHA, 1300, 2, Source.HL7, T)),
                 Arguments.of("instance-converted", new InstanceConverted(1, "10000032", "50414267", DICOM,
                         received.objectKey(), SHA, Buckets.JPG, ObjectKeys.jpg("10000032", "50414267", DICOM),
                         523_111, "1.2.840.10008.1.2.4.70", false,
@@ -87,6 +89,17 @@ class EventContractTest {
         for (Class<?> c : CxrEvent.class.getPermittedSubclasses()) {
             String name = c.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
             assertThat(docs().resolve(name + ".schema.json")).as(c.getSimpleName()).exists();
+        }
+    }
+
+    @Test
+    void receivedEventSchemasListEverySource() throws Exception {
+        for (String schema : List.of("instance-received", "report-received")) {
+            var sources = EventJson.mapper().readTree(Files.readString(docs().resolve(schema + ".schema.json")))
+                    .at("/properties/source/enum");
+            List<String> inSchema = new java.util.ArrayList<>();
+            sources.forEach(r -> inSchema.add(r.asText()));
+            assertThat(inSchema).as(schema).containsExactly(Stream.of(Source.values()).map(Enum::name).toArray(String[]::new));
         }
     }
 
