@@ -33,4 +33,13 @@ public record StudyIndexed(
         return "study-indexed:" + studyId + ":" + state + ":" + imagesReceived + ":" + imagesConverted
                 + ":" + imagesFailed + ":" + labelled;
     }
+
+    /**
+     * The ce_id of the re-announcement after an operator pinned the study's subject to another
+     * split: {@link #eventId()} leaves the split out, so a deduplicating consumer would take the
+     * re-announcement for an announcement it has already seen.
+     */
+    public String pinnedEventId() {
+        return eventId() + ":" + split;
+    }
 }
