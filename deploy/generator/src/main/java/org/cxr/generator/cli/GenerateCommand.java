@@ -10,6 +10,7 @@ import org.cxr.generator.GeneratorOptions;
 import org.cxr.generator.StudyGenerator;
 import org.cxr.generator.image.EncodedSyntax;
 import org.cxr.generator.output.TreeWriter;
+import org.cxr.generator.phi.PhiFolder;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -41,6 +42,14 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Fake patient identities in headers and reports, for de-identification to remove (default on; --no-phi: already de-identified, like MIMIC).")
     boolean phi;
 
+    @Option(names = "--phi-corpus",
+            description = "Write the PHI corpus instead: a PACS export (export/STUDY_UID/N.dcm + STUDY_UID.txt) of dictations with planted identifiers, gold.jsonl (gold spans) and identifiers.tsv (what a leak scan looks for).")
+    boolean phiCorpus;
+
+    @Option(names = "--dicom-source", paramLabel = "DIR",
+            description = "With --phi-corpus: DICOM files to give identities to (default: $CXR_SHARED_DIR/data/dicom/chest or ../shared/data/dicom/chest when present, else synthetic images; 'none': synthetic).")
+    String dicomSource;
+
     @Option(names = "--max-rows", paramLabel = "R", defaultValue = "0", description = "Cap on image rows (0 = full size, up to 3056).")
     int maxRows;
 
@@ -64,6 +73,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (phiCorpus) {
+            return phiCorpus();
+        }
         GeneratorOptions options = GeneratorOptions.defaults()
                 .withMaxSize(maxRows, maxCols)
                 .withPhi(phi)
@@ -83,6 +95,25 @@ public final class GenerateCommand implements Callable<Integer> {
                 summary.studies(), summary.instances(), summary.bytes() / 1e6, out, seconds,
                 summary.studies() / seconds, summary.bytes() / 1e6 / seconds, w);
         return 0;
+    }
+
+    private int phiCorpus() throws java.io.IOException {
+        Path source = dicomSource != null ? (dicomSource.equals("none") ? null : Path.of(dicomSource)) : sharedChest();
+        PhiFolder.Written w = PhiFolder.write(out, seed, Math.toIntExact(studies), source);
+        long identifiers = w.reports().stream().mapToLong(r -> r.identifiers().size()).sum();
+        long keeps = w.reports().stream().mapToLong(r -> r.keeps().size()).sum();
+        System.out.printf(Locale.ROOT, "wrote %d dictations (%d identifiers, %d must-keep spans) and %d %s DICOM files to %s;"
+                        + " %d strings to scan for in %s%n", w.studies(), identifiers, keeps, w.instances(),
+                w.realDicoms() ? "real (re-identified)" : "synthetic", w.export(), w.needles().size(), w.identifiers());
+        return 0;
+    }
+
+    /** ../shared/data/dicom/chest (or under $CXR_SHARED_DIR), when it is there. */
+    static Path sharedChest() {
+        String env = System.getenv("CXR_SHARED_DIR");
+        Path root = env != null ? Path.of(env) : Path.of("..", "shared");
+        Path chest = root.resolve("data/dicom/chest");
+        return java.nio.file.Files.isDirectory(chest) ? chest : null;
     }
 
     /** "1048576", "1MB", "500kB", "2 MiB" (k/M/G are powers of 1000, Ki/Mi/Gi of 1024). */

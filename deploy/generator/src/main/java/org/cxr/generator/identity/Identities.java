@@ -1,13 +1,5 @@
 package org.cxr.generator.identity;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -80,29 +72,6 @@ public final class Identities {
     }
 
     private static Identities load(String resource) {
-        Map<String, List<String>> lists = new LinkedHashMap<>();
-        try (InputStream in = Identities.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            List<String> current = null;
-            for (String line; (line = reader.readLine()) != null; ) {
-                String s = line.strip();
-                if (s.isEmpty() || s.startsWith("#")) {
-                    continue;
-                }
-                if (s.startsWith("[") && s.endsWith("]")) {
-                    current = lists.computeIfAbsent(s.substring(1, s.length() - 1), k -> new ArrayList<>());
-                } else if (current == null) {
-                    throw new IllegalStateException(resource + ": entry before any [section]: " + s);
-                } else {
-                    current.add(s);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Identities(lists);
+        return new Identities(Lists.load(Identities.class, resource));
     }
 }
