@@ -38,11 +38,18 @@ class DockerfilesTest {
 
     @ParameterizedTest
     @FieldSource("SERVICES")
-    void exposesChecksAndListensOnTheServicePort(PlatformService svc) {
+    void listensOnTheServicePortAndChecksHealthOnTheManagementPort(PlatformService svc) {
         String dockerfile = Repo.read(svc.name() + "/src/main/docker/Dockerfile.jvm");
-        assertThat(single(dockerfile, "^EXPOSE (\\d+)")).isEqualTo(Integer.toString(svc.port()));
+        String management = Integer.toString(PlatformService.MANAGEMENT_PORT);
+        List<String> exposed = List.of(single(dockerfile, "^EXPOSE ([\\d ]+)$").split(" "));
+        assertThat(exposed).startsWith(Integer.toString(svc.port())).endsWith(management);
+        if (svc.name().equals("ingest-service")) {
+            // DICOM C-STORE and HL7 over MLLP (docs/hospital-integration.md)
+            assertThat(exposed).contains("11112", "2575");
+        }
         assertThat(single(dockerfile, "^ENV QUARKUS_HTTP_PORT=(\\d+)")).isEqualTo(Integer.toString(svc.port()));
-        assertThat(dockerfile).contains("http://127.0.0.1:" + svc.port() + "/q/health/ready");
+        assertThat(single(dockerfile, "^ENV QUARKUS_MANAGEMENT_PORT=(\\d+)")).isEqualTo(management);
+        assertThat(dockerfile).contains("http://127.0.0.1:" + management + "/q/health/ready");
     }
 
     @ParameterizedTest

@@ -23,7 +23,7 @@ final class Manifests {
 
     /** What the overlays read; the same list as INPUTS in deploy/k8s/scripts/render-manifests.sh. */
     static final List<String> INPUTS = List.of("deploy/k8s/base", "deploy/k8s/overlays", "deploy/monitoring",
-            "deploy/compose/postgres");
+            "deploy/compose/postgres", "deploy/compose/kafka", "deploy/compose/minio", "deploy/keycloak");
 
     private static final Pattern DIGEST_LINE = Pattern.compile("^# source-digest: ([0-9a-f]{64})$", Pattern.MULTILINE);
 

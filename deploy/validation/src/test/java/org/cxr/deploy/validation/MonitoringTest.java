@@ -93,7 +93,7 @@ class MonitoringTest {
     }
 
     @Test
-    void composePrometheusScrapesEveryServiceOnItsPortWithItsServiceLabel() {
+    void composePrometheusScrapesEveryServiceOnItsManagementPortWithItsServiceLabel() {
         JsonNode cxr = cxrJob("deploy/monitoring/prometheus.yml");
         assertThat(cxr.path("metrics_path").asString()).isEqualTo("/q/metrics");
         Map<String, String> targets = new TreeMap<>();
@@ -101,7 +101,7 @@ class MonitoringTest {
             sc.path("targets").values().forEach(t -> targets.put(sc.path("labels").path("service").asString(), t.asString()));
         }
         Map<String, String> expected = new TreeMap<>();
-        PlatformService.ALL.forEach(s -> expected.put(s.name(), s.name() + ":" + s.port()));
+        PlatformService.ALL.forEach(s -> expected.put(s.name(), s.name() + ":" + PlatformService.MANAGEMENT_PORT));
         assertThat(targets).isEqualTo(expected);
     }
 

@@ -9,33 +9,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One of the four services as the deployment must run it: its port, its database and the
- * environment it needs (docs/architecture.md, "Configuration").
+ * One of the four services as the deployment must run it: its public port (the API; health and
+ * metrics are on {@link #MANAGEMENT_PORT}), its database, whether it has an HTTP API (and so
+ * verifies tokens), and the environment it needs (docs/architecture.md, "Configuration";
+ * docs/security.md for Kafka, S3 and OIDC).
  */
-record PlatformService(String name, int port, String database) {
+record PlatformService(String name, int port, String database, boolean api) {
     static final List<PlatformService> ALL = List.of(
-            new PlatformService("ingest-service", 8081, "ingest"),
-            new PlatformService("convert-service", 8082, null),
-            new PlatformService("label-service", 8083, null),
-            new PlatformService("catalog-service", 8084, "catalog"));
+            new PlatformService("ingest-service", 8081, "ingest", true),
+            new PlatformService("convert-service", 8082, null, false),
+            new PlatformService("label-service", 8083, null, false),
+            new PlatformService("catalog-service", 8084, "catalog", true));
+
+    /** Quarkus's management interface in every container: probes, scraping and healthchecks. */
+    static final int MANAGEMENT_PORT = 9000;
 
     /** A placeholder without a default (`${NAME}`), i.e. a value the environment must supply. */
     private static final Pattern REQUIRED_PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
 
+    static PlatformService named(String name) {
+        return ALL.stream().filter(s -> s.name.equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no platform service " + name));
+    }
+
+    /** "convert" for convert-service: the stage name in metrics and dead letters. */
+    String stage() {
+        return name.replace("-service", "");
+    }
+
     /**
-     * The variables a container must set: broker and object store for all, the datasource for the
-     * two with a database, the drop folder for ingest, plus every placeholder without a default that
-     * the service's application.properties resolves in the prod profile (e.g. CXR_INGEST_ID_SECRET).
+     * The variables a container must set: broker (SASL/SCRAM as its own principal) and object store
+     * for all, the datasource for the two with a database, token verification for the two with an
+     * API (catalog also logs operators in with the code flow), plus every placeholder without a
+     * default that the service's application.properties resolves in the prod profile.
      */
     Set<String> requiredEnvironment() {
-        Set<String> env = new TreeSet<>(Set.of("KAFKA_BOOTSTRAP_SERVERS", "CXR_S3_ENDPOINT", "CXR_S3_ACCESS_KEY",
-                "CXR_S3_SECRET_KEY"));
+        Set<String> env = new TreeSet<>(Set.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
+                "KAFKA_SASL_JAAS_CONFIG", "CXR_S3_ENDPOINT", "CXR_S3_ACCESS_KEY", "CXR_S3_SECRET_KEY"));
         if (database != null) {
             env.addAll(Set.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME",
                     "QUARKUS_DATASOURCE_PASSWORD"));
         }
-        if (name.equals("ingest-service")) {
-            env.add("CXR_INGEST_DROP_FOLDER");
+        if (api) {
+            env.addAll(Set.of("QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_CLIENT_ID", "QUARKUS_OIDC_TOKEN_AUDIENCE",
+                    "QUARKUS_OIDC_TOKEN_ISSUER"));
+        }
+        if (name.equals("catalog-service")) {
+            env.addAll(Set.of("QUARKUS_OIDC_CREDENTIALS_SECRET", "QUARKUS_OIDC_APPLICATION_TYPE"));
         }
         env.addAll(requiredByApplicationProperties());
         return env;

@@ -50,13 +50,59 @@ class StrictKubernetesTest {
     }
 
     @Test
-    void rejectsAKindOutsideTheBuiltInOnes() {
+    void rejectsAKindItHasNoModelFor() {
+        String certificate = """
+                apiVersion: cert-manager.io/v1
+                kind: Certificate
+                metadata: {name: demo}
+                """;
+        assertThatThrownBy(() -> StrictKubernetes.parse(certificate, "test")).hasMessageContaining("Certificate");
+    }
+
+    private static final String SCALED_OBJECT = """
+            apiVersion: keda.sh/v1alpha1
+            kind: ScaledObject
+            metadata: {name: demo}
+            spec:
+              scaleTargetRef: {name: demo}
+              minReplicaCount: 1
+              %s: 4
+              triggers:
+                - type: kafka
+                  metadata: {bootstrapServers: "kafka:9092", consumerGroup: demo, lagThreshold: %s}
+                  authenticationRef: {name: kafka}
+            """;
+
+    @Test
+    void readsAKedaScaledObject() {
+        var so = (Keda.ScaledObject) StrictKubernetes.parse(SCALED_OBJECT.formatted("maxReplicaCount", "\"20\""), "test").get(0);
+        assertThat(so.spec().maxReplicaCount()).isEqualTo(4);
+        assertThat(so.spec().triggers().get(0).metadata()).containsEntry("lagThreshold", "20");
+        assertThat(so.getMetadata().getName()).isEqualTo("demo");
+    }
+
+    @Test
+    void rejectsAMisspelledKedaFieldAndANumberInTriggerMetadata() {
+        assertThatThrownBy(() -> StrictKubernetes.parse(SCALED_OBJECT.formatted("maxReplicas", "\"20\""), "test"))
+                .hasMessageContaining("maxReplicas");
+        assertThatThrownBy(() -> StrictKubernetes.parse(SCALED_OBJECT.formatted("maxReplicaCount", "20"), "test"))
+                .hasMessageContaining("lagThreshold must be a string");
+    }
+
+    @Test
+    void rejectsAMisspelledServiceMonitorField() {
         String serviceMonitor = """
                 apiVersion: monitoring.coreos.com/v1
                 kind: ServiceMonitor
                 metadata: {name: demo}
+                spec:
+                  selector: {matchLabels: {a: b}}
+                  endpoints:
+                    - port: management
+                      metricRelabelings:
+                        - sourceLabel: [__name__]
                 """;
-        assertThatThrownBy(() -> StrictKubernetes.parse(serviceMonitor, "test")).hasMessageContaining("ServiceMonitor");
+        assertThatThrownBy(() -> StrictKubernetes.parse(serviceMonitor, "test")).hasMessageContaining("sourceLabel");
     }
 
     @Test
