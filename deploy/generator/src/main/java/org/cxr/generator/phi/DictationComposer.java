@@ -105,7 +105,7 @@ final class DictationComposer {
     private void section(Dictation d, String name, String sentence, Cast c, SplittableRandom r) {
         String head = " " + name + ":  ";
         d.raw(head);
-        render(d, sentence, List.of(), c, r);
+        render(d, sentence, name.equals("COMPARISON") ? List.of("comparison") : List.of(), c, r);
         d.endParagraph(true, head.length(), " \n");
     }
 
@@ -149,8 +149,8 @@ final class DictationComposer {
             case "tech" -> name(d, PhiKind.NAME, c.technologist().technologist(r), tags);
             case "initials_only" -> name(d, PhiKind.NAME, c.resident().initialsOnly(r), tags);
             case "family_member" -> name(d, PhiKind.NAME, c.relative().plain(r), with(tags, "relative"));
-            case "date" -> date(d, r.nextBoolean() ? c.studyDate() : c.priorDate(), r.nextInt(3), tags, r);
-            case "date_y" -> date(d, r.nextBoolean() ? c.studyDate() : c.priorDate(), 0, tags, r);
+            case "date" -> date(d, studyOrPrior(c, tags, r), r.nextInt(3), tags, r);
+            case "date_y" -> date(d, studyOrPrior(c, tags, r), 0, tags, r);
             case "date_ny" -> date(d, c.priorDate(), 1, tags, r);
             case "month_year" -> d.span(PhiKind.DATE, with(tags, "month_year"),
                     c.priorDate().format(DateTimeFormatter.ofPattern(r.nextBoolean() ? "MMMM yyyy" : "MM/yyyy", Locale.US)));
@@ -190,6 +190,11 @@ final class DictationComposer {
                     ? c.outside().name().toUpperCase(Locale.ROOT) : c.outside().name());
             default -> throw new IllegalStateException("dictation.txt: unknown slot {" + slot + "}");
         }
+    }
+
+    /** A comparison names an earlier study; elsewhere a date is the study's or the prior one's. */
+    private static LocalDate studyOrPrior(Cast c, List<String> tags, SplittableRandom r) {
+        return tags.contains("comparison") || r.nextBoolean() ? c.priorDate() : c.studyDate();
     }
 
     private static void name(Dictation d, PhiKind kind, Person.Written w, List<String> context) {

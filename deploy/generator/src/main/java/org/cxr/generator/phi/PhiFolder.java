@@ -76,8 +76,7 @@ public final class PhiFolder {
                         : sources.get(rnd.nextInt(sources.size()));
                 Path file = export.resolve(r.studyInstanceUid()).resolve((i + 1) + ".dcm");
                 Files.createDirectories(file.getParent());
-                Files.write(file, identify(source, r, Uids.of(seed, "phi-series", r.index(), i),
-                        Uids.of(seed, "phi-instance", r.index(), i)));
+                Files.write(file, identified(source, r, seed, i));
                 instances++;
             }
             Files.writeString(export.resolve(r.studyInstanceUid() + ".txt"), r.text(), StandardCharsets.UTF_8);
@@ -118,8 +117,17 @@ public final class PhiFolder {
         return out;
     }
 
+    /**
+     * A DICOM file of {@code source}'s image with the report's patient identity, hospital values and
+     * the UIDs the folder would give instance {@code instance} of it (for feeding a study over REST).
+     */
+    public static byte[] identified(byte[] source, PhiReport r, long seed, int instance) {
+        return identify(source, r, Uids.of(seed, "phi-series", r.index(), instance),
+                Uids.of(seed, "phi-instance", r.index(), instance));
+    }
+
     /** The source image with the report's patient identity, hospital values and new UIDs in its headers. */
-    static byte[] identify(byte[] source, PhiReport r, String seriesUid, String instanceUid) {
+    private static byte[] identify(byte[] source, PhiReport r, String seriesUid, String instanceUid) {
         DicomFile file;
         try {
             file = DicomReader.read(source);
