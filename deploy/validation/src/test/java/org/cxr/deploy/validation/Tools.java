@@ -33,12 +33,19 @@ final class Tools {
 
     /** Runs a command in the repository root; fails the test if it does not end within the timeout. */
     static Result run(List<String> command) {
+        return run(command, java.util.Map.of());
+    }
+
+    /** The same, with these variables added to the environment. */
+    static Result run(List<String> command, java.util.Map<String, String> environment) {
         try {
             Path out = Files.createTempFile("cxr-tool", ".out");
             Path err = Files.createTempFile("cxr-tool", ".err");
             try {
-                Process p = new ProcessBuilder(command).directory(Repo.ROOT.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).directory(Repo.ROOT.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().putAll(environment);
+                Process p = builder.start();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError(command + " did not finish within 120 s");
