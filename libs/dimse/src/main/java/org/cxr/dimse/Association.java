@@ -116,7 +116,7 @@ final class Association {
 
     private void expireArtim() {
         artimExpired = true;
-        DimseServer.closeQuietly(socket);
+        TcpListener.closeQuietly(socket);
     }
 
     // ---- Sta2: association establishment --------------------------------------------------

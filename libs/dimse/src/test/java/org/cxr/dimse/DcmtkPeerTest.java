@@ -342,14 +342,14 @@ class DcmtkPeerTest {
             } catch (IOException | InterruptedException ignored) {
                 // either side went away
             } finally {
-                sockets.forEach(DimseServer::closeQuietly);
+                sockets.forEach(TcpListener::closeQuietly);
             }
         }
 
         @Override
         public void close() throws IOException {
             listen.close();
-            sockets.forEach(DimseServer::closeQuietly);
+            sockets.forEach(TcpListener::closeQuietly);
         }
     }
 }
