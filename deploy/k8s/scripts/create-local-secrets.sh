@@ -7,18 +7,19 @@
 set -euo pipefail
 ns="${1:-cxr}"
 
-# secret              key=value ... ("random" = 32 random alphanumerics, "random64" = 64)
+# secret              key=value ... ("randomN" = N random alphanumerics; MinIO takes access keys of at
+# most 20 characters and secret keys of at most 40)
 SECRETS='
-cxr-ingest            db-username=cxr_ingest db-password=random id-secret=random64 kafka-password=random s3-access-key=random s3-secret-key=random
-cxr-convert           kafka-password=random s3-access-key=random s3-secret-key=random
-cxr-label             kafka-password=random s3-access-key=random s3-secret-key=random
-cxr-catalog           db-username=cxr_catalog db-password=random kafka-password=random s3-access-key=random s3-secret-key=random
-cxr-oidc              auth-server-url=http://keycloak:8080/realms/cxr token-issuer=http://localhost:8180/realms/cxr dashboard-client-secret=random
-cxr-kafka-admin       username=kafka-admin password=random
-cxr-kafka-keda        sasl=scram_sha512 username=keda password=random tls=disable
-cxr-minio-admin       root-user=random root-password=random
-cxr-postgres-admin    password=random
-cxr-keycloak          admin-password=random cli-client-secret=random
+cxr-ingest            db-username=cxr_ingest db-password=random32 id-secret=random64 kafka-password=random32 s3-access-key=random20 s3-secret-key=random40
+cxr-convert           kafka-password=random32 s3-access-key=random20 s3-secret-key=random40
+cxr-label             kafka-password=random32 s3-access-key=random20 s3-secret-key=random40
+cxr-catalog           db-username=cxr_catalog db-password=random32 kafka-password=random32 s3-access-key=random20 s3-secret-key=random40
+cxr-oidc              auth-server-url=http://keycloak:8080/realms/cxr token-issuer=http://localhost:8180/realms/cxr dashboard-client-secret=random32
+cxr-kafka-admin       username=kafka-admin password=random32
+cxr-kafka-keda        sasl=scram_sha512 username=keda password=random32 tls=disable
+cxr-minio-admin       root-user=random20 root-password=random40
+cxr-postgres-admin    password=random32
+cxr-keycloak          admin-password=random32 cli-client-secret=random32
 '
 
 random() { head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c "1-$1"; }
@@ -34,8 +35,7 @@ while read -r name pairs; do
   for pair in $pairs; do
     key="${pair%%=*}" value="${pair#*=}"
     case "$value" in
-      random) value="$(random 32)" ;;
-      random64) value="$(random 64)" ;;
+      random[0-9]*) value="$(random "${value#random}")" ;;
     esac
     args+=("--from-literal=$key=$value")
   done

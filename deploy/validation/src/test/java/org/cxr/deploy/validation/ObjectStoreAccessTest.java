@@ -63,6 +63,31 @@ class ObjectStoreAccessTest {
         assertThat(granted).isEqualTo(expected);
     }
 
+    /** MinIO refuses access keys longer than 20 characters and secret keys longer than 40: so do the generators. */
+    @org.junit.jupiter.api.Test
+    void theGeneratedKeysFitMinio() {
+        java.util.regex.Matcher compose = java.util.regex.Pattern
+                .compile("(?m)^CXR_(S3_ACCESS_KEY_\\w+|MINIO_ROOT_USER|S3_SECRET_KEY_\\w+|MINIO_ROOT_PASSWORD) (\\d+)$")
+                .matcher(Repo.read("deploy/compose/generate-env.sh"));
+        int found = 0;
+        while (compose.find()) {
+            boolean access = compose.group(1).contains("ACCESS") || compose.group(1).endsWith("USER");
+            assertThat(Integer.parseInt(compose.group(2))).as(compose.group(1)).isBetween(8, access ? 20 : 40);
+            found++;
+        }
+        assertThat(found).isEqualTo(10);
+        java.util.regex.Matcher k8s = java.util.regex.Pattern
+                .compile("(s3-access-key|root-user|s3-secret-key|root-password)=random(\\d+)")
+                .matcher(Repo.read("deploy/k8s/scripts/create-local-secrets.sh"));
+        found = 0;
+        while (k8s.find()) {
+            boolean access = k8s.group(1).equals("s3-access-key") || k8s.group(1).equals("root-user");
+            assertThat(Integer.parseInt(k8s.group(2))).as(k8s.group(1)).isBetween(8, access ? 20 : 40);
+            found++;
+        }
+        assertThat(found).isEqualTo(10);
+    }
+
     /** The init script makes the four buckets and attaches each policy to that service's own user. */
     @ParameterizedTest
     @FieldSource("SERVICES")
