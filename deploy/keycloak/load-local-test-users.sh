@@ -7,7 +7,7 @@
 set -euo pipefail
 : "${CXR_KEYCLOAK_TEST_USER_PASSWORD:?}" "${KC_BOOTSTRAP_ADMIN_USERNAME:?}" "${KC_BOOTSTRAP_ADMIN_PASSWORD:?}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-kcadm() { /opt/keycloak/bin/kcadm.sh "$@" --config /tmp/kcadm.config; }
+kcadm() { "${KEYCLOAK_HOME:-/opt/keycloak}"/bin/kcadm.sh "$@" --config /tmp/kcadm.config; }
 for attempt in $(seq 1 60); do
   if kcadm config credentials --server "${KEYCLOAK_URL:-http://keycloak:8080}" --realm master \
       --user "$KC_BOOTSTRAP_ADMIN_USERNAME" --password "$KC_BOOTSTRAP_ADMIN_PASSWORD" 2>/dev/null \
