@@ -17,6 +17,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="${KAFKA_HOME:-/opt/kafka}/bin"
+# The tools' launcher creates its log directory; the image's is read-only in Kubernetes.
+export LOG_DIR="${LOG_DIR:-/tmp/kafka-logs}"
 : "${CXR_KAFKA_BOOTSTRAP:?}" "${CXR_KAFKA_ADMIN_PASSWORD:?}"
 rf="${CXR_KAFKA_REPLICATION_FACTOR:-1}"
 isr="${CXR_KAFKA_MIN_INSYNC_REPLICAS:-1}"
