@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.cxr.catalog.domain.indexing.RawEvent;
-import org.cxr.catalog.repository.CatalogIndexer;
+import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.events.EventHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 

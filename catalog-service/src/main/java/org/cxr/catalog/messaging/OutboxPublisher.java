@@ -1,8 +1,7 @@
 package org.cxr.catalog.messaging;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +15,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.cxr.catalog.repository.CatalogIndexer;
+import org.cxr.catalog.repository.CatalogCommitted;
+import org.cxr.catalog.repository.OutboxRepository;
 import org.cxr.events.EventHeaders;
 import org.cxr.events.Topics;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes the outbox (StudyIndexed to cxr.study-indexed, the catalog's dead letters to
@@ -55,8 +57,6 @@ public class OutboxPublisher {
 
     @Inject
     EntityManager em;
-    @Inject
-    CatalogIndexer indexer;
 
     private final AtomicBoolean requested = new AtomicBoolean();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,8 +66,11 @@ public class OutboxPublisher {
     });
 
     void onStart(@Observes StartupEvent ev) {
-        indexer.onCommit(this::request);
         executor.scheduleWithFixedDelay(this::request, 2, 5, TimeUnit.SECONDS);
+    }
+
+    void onCommitted(@Observes CatalogCommitted ev) {
+        request();
     }
 
     void onStop(@Observes ShutdownEvent ev) {
@@ -104,8 +107,8 @@ public class OutboxPublisher {
      * The record {@code KafkaEvents.message} would build for the event (key = study id, CloudEvents
      * headers), from the outbox row as stored: the payload is sent as written, not parsed again.
      */
-    static Message<String> message(String studyId, String eventId, String type, String payload, java.time.Instant time) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    static Message<String> message(String studyId, String eventId, String type, String payload, Instant time) {
+        RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
         headers.add(EventHeaders.ID, bytes(eventId));
         headers.add(EventHeaders.TYPE, bytes(type));
@@ -115,7 +118,7 @@ public class OutboxPublisher {
             headers.add(EventHeaders.SUBJECT, bytes(studyId));
         }
         headers.add(EventHeaders.CONTENT_TYPE, bytes("application/json"));
-        var meta = io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
+        var meta = OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
         if (studyId != null) {
             meta.withKey(studyId);
         }
@@ -123,31 +126,20 @@ public class OutboxPublisher {
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private int sendChunk() {
-        record Row(long id, String topic, String key, String eventId, String type, String payload, Timestamp createdAt) {
-        }
-        List<Row> rows = em.unwrap(Session.class).doReturningWork(conn -> {
-            List<Row> out = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT outbox_id, topic, event_key, event_id, event_type, payload, created_at"
-                    + " FROM outbox ORDER BY outbox_id LIMIT " + CHUNK + " FOR UPDATE SKIP LOCKED");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(7)));
-                }
-            }
-            return out;
-        });
+        Session session = em.unwrap(Session.class);
+        List<OutboxRepository.Row> rows = session.doReturningWork(c -> new OutboxRepository(c).lockNext(CHUNK));
         if (rows.isEmpty()) {
             return 0;
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
-        for (Row r : rows) {
+        for (OutboxRepository.Row r : rows) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            Message<String> m = message(r.key(), r.eventId(), r.type(), r.payload(), r.createdAt().toInstant())
+            OutboxRepository.Entry e = r.entry();
+            Message<String> m = message(e.key(), e.eventId(), e.type(), e.payload(), r.createdAt())
                     .withAck(() -> {
                         ack.complete(null);
                         return CompletableFuture.completedFuture(null);
@@ -156,7 +148,7 @@ public class OutboxPublisher {
                         ack.completeExceptionally(t);
                         return CompletableFuture.completedFuture(null);
                     });
-            (Topics.STUDY_INDEXED.equals(r.topic()) ? studyIndexed : catalogDlq).send(m);
+            (Topics.STUDY_INDEXED.equals(e.topic()) ? studyIndexed : catalogDlq).send(m);
             acks.add(ack);
         }
         try {
@@ -164,13 +156,7 @@ public class OutboxPublisher {
         } catch (Exception e) {
             throw new IllegalStateException("broker did not acknowledge the outbox: " + e.getMessage(), e);
         }
-        long[] ids = rows.stream().mapToLong(Row::id).toArray();
-        em.unwrap(Session.class).doWork(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM outbox WHERE outbox_id = ANY (?)")) {
-                ps.setArray(1, conn.createArrayOf("int8", java.util.Arrays.stream(ids).boxed().toArray(Long[]::new)));
-                ps.executeUpdate();
-            }
-        });
+        session.doWork(c -> new OutboxRepository(c).delete(rows));
         return rows.size();
     }
 }

@@ -1,5 +1,12 @@
 package org.cxr.catalog.repository;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +25,8 @@ import org.cxr.catalog.repository.entity.StudyLabelEntity;
 import org.cxr.catalog.repository.entity.SubjectEntity;
 import org.cxr.catalog.repository.entity.SubjectSplitEntity;
 
+import io.agroal.api.AgroalDataSource;
+
 /** Reads of single studies, images and subjects (by primary key or a small index range). */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
@@ -25,7 +34,7 @@ public class CatalogQueries {
     @Inject
     EntityManager em;
     @Inject
-    io.agroal.api.AgroalDataSource dataSource;
+    AgroalDataSource dataSource;
 
     public StudyEntity study(int studyId) {
         return em.find(StudyEntity.class, studyId);
@@ -44,9 +53,9 @@ public class CatalogQueries {
         if (studyIds.isEmpty()) {
             return List.of();
         }
-        List<ImageEntity> out = new java.util.ArrayList<>();
-        try (java.sql.Connection c = dataSource.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT dicom_id, study_id, subject_id, status,"
+        List<ImageEntity> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT dicom_id, study_id, subject_id, status,"
                      + " dicom_bucket, dicom_key, dicom_sha256, dicom_bytes, transfer_syntax_uid, sop_class_uid, source,"
                      + " received_at, jpg_bucket, jpg_key, jpg_bytes, source_sha256, constant_image, converter_version,"
                      + " converted_at, performed_procedure_step_description, view_position, image_rows, image_columns,"
@@ -54,7 +63,7 @@ public class CatalogQueries {
                      + " failure_reason, failure_message, failed_at, updated_at"
                      + " FROM image WHERE study_id = ANY (?) ORDER BY study_id, dicom_id")) {
             ps.setArray(1, c.createArrayOf("int4", studyIds.toArray(Integer[]::new)));
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ImageEntity i = new ImageEntity();
                     int k = 1;
@@ -93,13 +102,13 @@ public class CatalogQueries {
                     out.add(i);
                 }
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot read images: " + e.getMessage(), e);
         }
         return out;
     }
 
-    private static java.time.Instant instant(java.sql.Timestamp t) {
+    private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
 

@@ -1,19 +1,22 @@
 package org.cxr.catalog.repository;
 
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.cxr.catalog.domain.query.FilterIndex;
-import org.cxr.catalog.domain.query.LabelValue;
+import org.cxr.catalog.domain.query.StudyLabelValue;
 import org.cxr.catalog.domain.split.Split;
 import org.cxr.catalog.domain.state.ImageStatus;
 import org.cxr.catalog.repository.entity.StudyLabelEntity;
@@ -21,6 +24,7 @@ import org.cxr.events.StudyState;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps the in-memory {@link FilterIndex} equal to the catalog: before a query it reads, in one
@@ -61,17 +65,14 @@ public class QueryIndexFeed {
 
     @Inject
     AgroalDataSource dataSource;
-    @Inject
-    CatalogIndexer indexer;
 
     private final FilterIndex index = new FilterIndex();
     private final ReentrantLock refreshing = new ReentrantLock();
     /** Set when this instance changed the catalog: the next query reads the changes. */
-    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean dirty = new AtomicBoolean(true);
     private volatile long checkedAt;
 
-    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ev) {
-        indexer.onCommit(this::markDirty);
+    void onStart(@Observes StartupEvent ev) {
         Thread warm = new Thread(() -> {
             try {
                 refresh();
@@ -86,6 +87,10 @@ public class QueryIndexFeed {
     /** This instance wrote to the catalog (indexing, pins): the next query must see it. */
     public void markDirty() {
         dirty.set(true);
+    }
+
+    void onCommitted(@Observes CatalogCommitted ev) {
+        markDirty();
     }
 
     /**
@@ -173,7 +178,7 @@ public class QueryIndexFeed {
                         imageRow = ri.next();
                     }
                     String split = rs.getString(4);
-                    java.sql.Date date = rs.getDate(5);
+                    Date date = rs.getDate(5);
                     chunk.add(new FilterIndex.StudyRow(studyId, rs.getInt(2), StudyState.valueOf(rs.getString(3)),
                             split == null ? null : Split.of(split), date == null ? null : date.toLocalDate(),
                             rs.getBoolean(6), rs.getInt(7), rs.getInt(8), rs.getInt(9),
@@ -195,11 +200,11 @@ public class QueryIndexFeed {
         }
     }
 
-    private static LabelValue[] labels(ResultSet rs, int first) throws SQLException {
-        LabelValue[] v = new LabelValue[StudyLabelEntity.COLUMNS.length];
+    private static StudyLabelValue[] labels(ResultSet rs, int first) throws SQLException {
+        StudyLabelValue[] v = new StudyLabelValue[StudyLabelEntity.COLUMNS.length];
         for (int i = 0; i < v.length; i++) {
             short s = rs.getShort(first + i);
-            v[i] = rs.wasNull() ? LabelValue.EMPTY : LabelValue.of(s);
+            v[i] = rs.wasNull() ? StudyLabelValue.EMPTY : StudyLabelValue.of(s);
         }
         return v;
     }

@@ -3,12 +3,14 @@ package org.cxr.catalog.rest;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -16,9 +18,9 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.cxr.catalog.domain.query.ImageFilter;
 import org.cxr.catalog.domain.query.LabelCondition;
-import org.cxr.catalog.domain.query.LabelValue;
 import org.cxr.catalog.domain.query.Labeler;
 import org.cxr.catalog.domain.query.StudyFilter;
+import org.cxr.catalog.domain.query.StudyLabelValue;
 import org.cxr.catalog.domain.split.Split;
 import org.cxr.catalog.domain.state.ImageStatus;
 import org.cxr.catalog.service.CatalogException;
@@ -49,7 +51,7 @@ final class FilterParams {
                 continue;
             }
             throw CatalogException.badParameter(name, "unknown parameter '" + name + "'; known: "
-                    + String.join(", ", new java.util.TreeSet<>(allowed))
+                    + String.join(", ", new TreeSet<>(allowed))
                     + (labels ? ", label.<chexpert|negbio>.<observation>" : ""));
         }
         return this;
@@ -138,12 +140,12 @@ final class FilterParams {
                 observation = LabelCondition.observation(rest.substring(dot + 1));
             } catch (IllegalArgumentException x) {
                 throw CatalogException.badParameter(name, x.getMessage() + "; observations: "
-                        + String.join(", ", java.util.Arrays.stream(Observation.values()).map(Observation::column).toList()));
+                        + String.join(", ", Arrays.stream(Observation.values()).map(Observation::column).toList()));
             }
-            Set<LabelValue> values = EnumSet.noneOf(LabelValue.class);
+            Set<StudyLabelValue> values = EnumSet.noneOf(StudyLabelValue.class);
             for (String item : items(name)) {
                 try {
-                    values.add(LabelValue.parse(item));
+                    values.add(StudyLabelValue.parse(item));
                 } catch (IllegalArgumentException x) {
                     throw CatalogException.badParameter(name, x.getMessage());
                 }

@@ -1,6 +1,7 @@
 package org.cxr.catalog.rest;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,7 @@ public class ImageResource {
     static final Set<String> PARAMS;
 
     static {
-        var s = new java.util.HashSet<>(FilterParams.STUDY_PARAMS);
+        var s = new HashSet<>(FilterParams.STUDY_PARAMS);
         s.add("status");
         PARAMS = Set.copyOf(s);
     }
@@ -61,7 +62,7 @@ public class ImageResource {
     @APIResponse(responseCode = "200", description = "a page of images")
     @APIResponse(responseCode = "400", description = "a parameter is invalid; the body names it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.Page<Dtos.Image> list(@Context UriInfo uri,
+    public Page<ImageDtos.Image> list(@Context UriInfo uri,
             @Parameter(description = "the image's ViewPosition (PA, AP, LATERAL, LL, ...)", example = "PA")
             @QueryParam("view") List<String> view,
             @Parameter(description = "PENDING, CONVERTED, FAILED", example = "CONVERTED")
@@ -85,14 +86,14 @@ public class ImageResource {
                 byStudy.computeIfAbsent(i.studyId, k -> new ArrayList<>()).add(i);
             }
         }
-        List<Dtos.Image> items = new ArrayList<>();
+        List<ImageDtos.Image> items = new ArrayList<>();
         for (FilterIndex.ImageSlice s : result.slices()) {
             List<ImageEntity> images = byStudy.getOrDefault(s.studyId(), List.of());
             for (int k = s.skip(); k < Math.min(images.size(), s.skip() + s.take()); k++) {
-                items.add(Dtos.Image.of(images.get(k)));
+                items.add(ImageDtos.Image.of(images.get(k)));
             }
         }
-        return new Dtos.Page<>(pg, sz, result.total(), items);
+        return new Page<>(pg, sz, result.total(), items);
     }
 
     /** The image-level part of the filter, as the index applies it. */
@@ -116,7 +117,7 @@ public class ImageResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such image",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.Image get(@Parameter(in = ParameterIn.PATH, description = "40 hex digits in 5 groups of 8",
+    public ImageDtos.Image get(@Parameter(in = ParameterIn.PATH, description = "40 hex digits in 5 groups of 8",
             example = "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014") @PathParam("dicomId") String dicomId) {
         if (!Ids.isDicomId(dicomId)) {
             throw CatalogException.badParameter("dicomId",
@@ -126,6 +127,6 @@ public class ImageResource {
         if (i == null) {
             throw CatalogException.notFound("image " + dicomId + " is not in the catalog");
         }
-        return Dtos.Image.of(i);
+        return ImageDtos.Image.of(i);
     }
 }

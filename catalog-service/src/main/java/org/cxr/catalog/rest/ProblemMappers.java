@@ -1,5 +1,6 @@
 package org.cxr.catalog.rest;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -25,7 +26,7 @@ public class ProblemMappers {
     }
 
     /** Wins over the built-in mapper of the same type (which answers with a non-problem body). */
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
         String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
         return respond(Problem.of(400, "request body is not valid JSON for this operation"

@@ -22,6 +22,7 @@ import org.cxr.catalog.repository.entity.ReleaseEntity;
 import org.cxr.catalog.service.CatalogException;
 import org.cxr.catalog.service.ReleaseService;
 import org.cxr.catalog.storage.BucketReleaseSink;
+import org.cxr.events.ObjectKeys;
 import org.cxr.platform.storage.BucketNames;
 import org.cxr.platform.storage.ObjectStore;
 import org.cxr.platform.storage.ObjectStoreException;
@@ -59,7 +60,7 @@ public class ReleaseResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "another release is being written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(Dtos.ReleaseRequest body) {
+    public Response create(ReleaseDtos.ReleaseRequest body) {
         Integer since = body == null ? null : body.since();
         if (since != null && since < 1) {
             throw CatalogException.badParameter("since", "since must be a release id (>= 1), got " + since);
@@ -70,13 +71,13 @@ public class ReleaseResource {
             throw CatalogException.badParameter("requestedBy", "requestedBy must be at most 200 characters");
         }
         ReleaseEntity r = releases.start(since, withImages, by);
-        return Response.accepted(Dtos.Release.of(r, List.of())).location(URI.create("/releases/" + r.releaseId)).build();
+        return Response.accepted(ReleaseDtos.Release.of(r, List.of())).location(URI.create("/releases/" + r.releaseId)).build();
     }
 
     @GET
     @Operation(summary = "All releases, newest first")
-    public List<Dtos.Release> list() {
-        return releases.list().stream().map(r -> Dtos.Release.of(r, releases.files(r.releaseId))).toList();
+    public List<ReleaseDtos.Release> list() {
+        return releases.list().stream().map(r -> ReleaseDtos.Release.of(r, releases.files(r.releaseId))).toList();
     }
 
     @GET
@@ -87,9 +88,9 @@ public class ReleaseResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such release",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.Release get(@Parameter(in = ParameterIn.PATH, example = "1") @PathParam("releaseId") String releaseId) {
+    public ReleaseDtos.Release get(@Parameter(in = ParameterIn.PATH, example = "1") @PathParam("releaseId") String releaseId) {
         ReleaseEntity r = release(releaseId);
-        return Dtos.Release.of(r, releases.files(r.releaseId));
+        return ReleaseDtos.Release.of(r, releases.files(r.releaseId));
     }
 
     @GET
@@ -117,7 +118,7 @@ public class ReleaseResource {
         } else if (ReleaseFiles.isImagePath(path)) {
             String dicomId = path.substring(path.lastIndexOf('/') + 1, path.length() - 4);
             ImageEntity i = queries.image(dicomId);
-            if (i == null || !"CONVERTED".equals(i.status) || !path.equals(org.cxr.events.ObjectKeys.jpg(
+            if (i == null || !"CONVERTED".equals(i.status) || !path.equals(ObjectKeys.jpg(
                     Integer.toString(i.subjectId), Integer.toString(i.studyId), dicomId))) {
                 throw CatalogException.notFound("no converted image at " + path);
             }

@@ -16,9 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.cxr.catalog.domain.query.FilterIndex;
-import org.cxr.catalog.domain.query.LabelValue;
 import org.cxr.catalog.domain.query.Labeler;
 import org.cxr.catalog.domain.query.StudyFilter;
+import org.cxr.catalog.domain.query.StudyLabelValue;
+import org.cxr.catalog.domain.split.Split;
 import org.cxr.catalog.repository.QueryIndexFeed;
 import org.cxr.events.Observation;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,7 +48,7 @@ public class StatsResource {
     @APIResponse(responseCode = "200", description = "one entry per labeler")
     @APIResponse(responseCode = "400", description = "a parameter is invalid; the body names it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public List<Dtos.LabelStats> labels(@Context UriInfo uri,
+    public List<StatsDtos.LabelStats> labels(@Context UriInfo uri,
             @Parameter(description = "chexpert or negbio (default: both)", schema = @Schema(enumeration = {"chexpert",
                     "negbio"})) @QueryParam("labeler") String labeler,
             @Parameter(description = "train, validate, test") @QueryParam("split") List<String> split,
@@ -60,21 +61,21 @@ public class StatsResource {
         Labeler only = p.labeler("labeler");
         StudyFilter filter = p.study();
         FilterIndex index = feed.current();
-        List<Dtos.LabelStats> out = new ArrayList<>();
+        List<StatsDtos.LabelStats> out = new ArrayList<>();
         for (Labeler l : Labeler.values()) {
             if (only != null && only != l) {
                 continue;
             }
             FilterIndex.LabelStats s = index.labelStats(filter, l);
-            List<Dtos.ObservationStats> obs = new ArrayList<>();
+            List<StatsDtos.ObservationStats> obs = new ArrayList<>();
             for (Observation o : Observation.values()) {
-                Map<LabelValue, Long> c = s.counts().get(o);
-                long pos = c.get(LabelValue.POSITIVE);
-                obs.add(new Dtos.ObservationStats(o.column(), pos, c.get(LabelValue.NEGATIVE),
-                        c.get(LabelValue.UNCERTAIN), c.get(LabelValue.EMPTY),
+                Map<StudyLabelValue, Long> c = s.counts().get(o);
+                long pos = c.get(StudyLabelValue.POSITIVE);
+                obs.add(new StatsDtos.ObservationStats(o.column(), pos, c.get(StudyLabelValue.NEGATIVE),
+                        c.get(StudyLabelValue.UNCERTAIN), c.get(StudyLabelValue.EMPTY),
                         s.labelledStudies() == 0 ? 0.0 : (double) pos / s.labelledStudies()));
             }
-            out.add(new Dtos.LabelStats(l.value(), s.studies(), s.labelledStudies(), obs));
+            out.add(new StatsDtos.LabelStats(l.value(), s.studies(), s.labelledStudies(), obs));
         }
         return out;
     }
@@ -86,10 +87,10 @@ public class StatsResource {
     @APIResponse(responseCode = "200", description = "the counts")
     @APIResponse(responseCode = "400", description = "unexpected parameter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.StateStats states(@Context UriInfo uri) {
+    public StatsDtos.StateStats states(@Context UriInfo uri) {
         new FilterParams(uri.getQueryParameters()).only(Set.of(), false);
         FilterIndex.StateStats s = feed.current().stateStats();
-        return new Dtos.StateStats(s.studies(), names(s.studiesByState()), names(s.imagesByStatus()),
+        return new StatsDtos.StateStats(s.studies(), names(s.studiesByState()), names(s.imagesByStatus()),
                 splits(s.subjectsBySplit()), splits(s.studiesBySplit()));
     }
 
@@ -99,7 +100,7 @@ public class StatsResource {
         return out;
     }
 
-    private static Map<String, Long> splits(Map<org.cxr.catalog.domain.split.Split, Long> m) {
+    private static Map<String, Long> splits(Map<Split, Long> m) {
         Map<String, Long> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k.value(), v));
         return out;

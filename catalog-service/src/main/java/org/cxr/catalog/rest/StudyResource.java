@@ -52,7 +52,7 @@ public class StudyResource {
     @APIResponse(responseCode = "200", description = "a page of studies")
     @APIResponse(responseCode = "400", description = "a parameter is invalid; the body names it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.Page<Dtos.StudySummary> list(@Context UriInfo uri,
+    public Page<StudyDtos.StudySummary> list(@Context UriInfo uri,
             @Parameter(description = "ViewPosition of at least one converted image (PA, AP, LATERAL, LL, ...)",
                     example = "PA,AP") @QueryParam("view") List<String> view,
             @Parameter(description = "train, validate, test", example = "train") @QueryParam("split") List<String> split,
@@ -71,7 +71,7 @@ public class StudyResource {
         int sz = p.size(config.query().defaultPageSize(), config.query().maxPageSize());
         FilterParams.checkWindow(pg, sz);
         FilterIndex.StudyPage result = feed.current().studies(filter, pg, sz);
-        return new Dtos.Page<>(pg, sz, result.total(), result.items().stream().map(Dtos.StudySummary::of).toList());
+        return new Page<>(pg, sz, result.total(), result.items().stream().map(StudyDtos.StudySummary::of).toList());
     }
 
     @GET
@@ -82,7 +82,7 @@ public class StudyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such study",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.StudyDetail get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 5xxxxxxx",
+    public StudyDtos.StudyDetail get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 5xxxxxxx",
             example = "50414267") @PathParam("studyId") String studyId) {
         if (!Ids.isStudyId(studyId)) {
             throw CatalogException.badParameter("studyId", "studyId must be a study_id (8 digits, 5xxxxxxx), got '"
@@ -93,14 +93,14 @@ public class StudyResource {
         if (s == null) {
             throw CatalogException.notFound("study " + studyId + " is not in the catalog");
         }
-        Map<String, Dtos.Labels> labels = new TreeMap<>();
+        Map<String, StudyDtos.Labels> labels = new TreeMap<>();
         for (Map.Entry<String, StudyLabelEntity> e : queries.labels(id).entrySet()) {
-            labels.put(e.getKey(), Dtos.Labels.of(e.getValue()));
+            labels.put(e.getKey(), StudyDtos.Labels.of(e.getValue()));
         }
-        return new Dtos.StudyDetail(studyId, Integer.toString(s.subjectId), StudyState.valueOf(s.state), s.split,
+        return new StudyDtos.StudyDetail(studyId, Integer.toString(s.subjectId), StudyState.valueOf(s.state), s.split,
                 s.studyDate, s.labelled, s.reportReceived, s.reportFailed, s.imagesKnown, s.imagesConverted,
                 s.imagesFailed, List.of(s.viewPositions), s.failureReason, s.changeSeq, s.stateSince, s.updatedAt,
-                Dtos.Report.of(queries.report(id)), labels,
-                queries.imagesOfStudy(id).stream().map(Dtos.Image::of).toList());
+                StudyDtos.Report.of(queries.report(id)), labels,
+                queries.imagesOfStudy(id).stream().map(ImageDtos.Image::of).toList());
     }
 }

@@ -53,7 +53,7 @@ public class SubjectResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such subject",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.Subject get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 1xxxxxxx", example = "10000032")
+    public SubjectDtos.Subject get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 1xxxxxxx", example = "10000032")
             @PathParam("subjectId") String subjectId) {
         int id = subjectId(subjectId);
         SubjectEntity s = queries.subject(id);
@@ -62,12 +62,12 @@ public class SubjectResource {
         }
         SubjectSplitEntity sp = queries.split(id);
         var studies = feed.current().studies(new StudyFilter(Set.of(), Set.of(), null, null, Set.of(), id, List.of()),
-                0, Integer.MAX_VALUE).items().stream().map(Dtos.StudySummary::of).toList();
-        return new Dtos.Subject(subjectId, s.firstSeenAt,
-                sp == null ? null : new Dtos.SplitInfo(sp.split, sp.method, sp.splitRule, sp.assignedAt, sp.pinnedBy,
+                0, Integer.MAX_VALUE).items().stream().map(StudyDtos.StudySummary::of).toList();
+        return new SubjectDtos.Subject(subjectId, s.firstSeenAt,
+                sp == null ? null : new SubjectDtos.SplitInfo(sp.split, sp.method, sp.splitRule, sp.assignedAt, sp.pinnedBy,
                         sp.pinReason, sp.pinnedAt),
                 studies,
-                queries.pins(id).stream().map(p -> new Dtos.Pin(p.oldSplit, p.newSplit, p.pinnedBy, p.reason, p.pinnedAt))
+                queries.pins(id).stream().map(p -> new SubjectDtos.Pin(p.oldSplit, p.newSplit, p.pinnedBy, p.reason, p.pinnedAt))
                         .toList());
     }
 
@@ -81,8 +81,8 @@ public class SubjectResource {
     @APIResponse(responseCode = "200", description = "pinned")
     @APIResponse(responseCode = "400", description = "invalid subject_id, split or operator; the body names it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Dtos.PinResponse pin(@Parameter(in = ParameterIn.PATH, description = "8 digits, 1xxxxxxx")
-            @PathParam("subjectId") String subjectId, Dtos.PinRequest body) {
+    public SubjectDtos.PinResponse pin(@Parameter(in = ParameterIn.PATH, description = "8 digits, 1xxxxxxx")
+            @PathParam("subjectId") String subjectId, SubjectDtos.PinRequest body) {
         int id = subjectId(subjectId);
         if (body == null) {
             throw CatalogException.badParameter("body", "a JSON body {\"split\": ..., \"operator\": ..., \"reason\": ...}"
@@ -105,7 +105,7 @@ public class SubjectResource {
         }
         SplitService.PinResult r = splits.pin(id, split, body.operator().strip(), body.reason());
         feed.markDirty(); // committed: the next query sees the new split
-        return new Dtos.PinResponse(subjectId, r.oldSplit(), r.newSplit(), r.subjectCreated(), r.studiesMoved());
+        return new SubjectDtos.PinResponse(subjectId, r.oldSplit(), r.newSplit(), r.subjectCreated(), r.studiesMoved());
     }
 
     @GET
@@ -114,10 +114,10 @@ public class SubjectResource {
             description = "The rule applied to subjects seen from now on, subjects per split and method, and every"
                     + " pinned subject (keep this list to re-apply pins after rebuilding the catalog).")
     @APIResponse(responseCode = "200", description = "the summary")
-    public Dtos.Splits summary(@Context UriInfo uri) {
+    public SubjectDtos.Splits summary(@Context UriInfo uri) {
         new FilterParams(uri.getQueryParameters()).only(Set.of(), false);
-        return new Dtos.Splits(policy.assigner().rule(), queries.splitCounts(), queries.pinnedSubjects().stream()
-                .map(s -> new Dtos.PinnedSubject(Integer.toString(s.subjectId), s.split, s.pinnedBy, s.pinReason,
+        return new SubjectDtos.Splits(policy.assigner().rule(), queries.splitCounts(), queries.pinnedSubjects().stream()
+                .map(s -> new SubjectDtos.PinnedSubject(Integer.toString(s.subjectId), s.split, s.pinnedBy, s.pinReason,
                         s.pinnedAt))
                 .toList());
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +37,7 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -62,7 +64,7 @@ public class ReleaseService {
     @Inject
     CatalogConfig config;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     /**
      * IMAGE_FILENAMES of DONE releases (immutable), a few at a time: 7.5 MB for a MIMIC-size
@@ -177,7 +179,7 @@ public class ReleaseService {
                 }
             });
             registry.counter("cxr.catalog.releases", "outcome", "done").increment();
-            registry.timer("cxr.catalog.release").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            registry.timer("cxr.catalog.release").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             LOG.infof("release %d written to %s in %d ms: %d images, %d studies, %d subjects", releaseId,
                     sink.location(), (System.nanoTime() - t0) / 1_000_000, result.images(), result.studies(),
                     result.subjects());

@@ -13,10 +13,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.cxr.catalog.domain.split.Split;
+import org.cxr.catalog.repository.CatalogWriteLock;
+import org.cxr.catalog.repository.OutboxRepository;
 import org.cxr.catalog.repository.entity.SplitPinEntity;
 import org.cxr.catalog.repository.entity.SubjectEntity;
 import org.cxr.catalog.repository.entity.SubjectSplitEntity;
-import org.cxr.events.EventJson;
 import org.cxr.events.StudyIndexed;
 import org.cxr.events.StudyState;
 import org.cxr.events.Topics;
@@ -39,11 +40,7 @@ public class SplitService {
     @Transactional
     public PinResult pin(int subjectId, Split split, String operator, String reason) {
         Session session = em.unwrap(Session.class);
-        session.doWork(c -> {
-            try (var st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + 0x43585243L + ")"); // the catalog write lock
-            }
-        });
+        session.doWork(CatalogWriteLock::acquire);
         Instant now = Instant.now();
         boolean created = false;
         if (em.find(SubjectEntity.class, subjectId) == null) {
@@ -97,21 +94,8 @@ public class SplitService {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, event_key, event_id, event_type,"
-                        + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    for (StudyIndexed e : events) {
-                        ps.setString(1, Topics.STUDY_INDEXED);
-                        ps.setString(2, e.studyId());
-                        ps.setString(3, e.eventId() + ":" + e.split());
-                        ps.setString(4, e.eventType());
-                        ps.setString(5, EventJson.write(e));
-                        ps.setTimestamp(6, Timestamp.from(now));
-                        ps.addBatch();
-                    }
-                    if (!events.isEmpty()) {
-                        ps.executeBatch();
-                    }
-                }
+                new OutboxRepository(c).append(events.stream()
+                        .map(e -> OutboxRepository.Entry.of(Topics.STUDY_INDEXED, e, e.pinnedEventId())).toList(), now);
                 return events.size();
             });
         }

@@ -1,5 +1,6 @@
 package org.cxr.catalog.storage;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class BucketReleaseSink implements ReleaseSink {
     public OutputStream create(String relativePath) throws IOException {
         Files.createDirectories(scratch);
         Path tmp = Files.createTempFile(scratch, "upload-", ".tmp");
-        OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
         return new FilterOutputStream(out) {
             private boolean closed;
 

@@ -1,5 +1,6 @@
 package org.cxr.catalog.storage;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ public final class FolderReleaseSink implements ReleaseSink {
         }
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(part), 64 * 1024);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 64 * 1024);
         return new FilterOutputStream(out) {
             private boolean closed;
 

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import javax.sql.DataSource;
 
 import org.cxr.catalog.domain.split.SplitAssigner;
-import org.cxr.catalog.repository.CatalogIndexer;
+import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.events.ObjectKeys;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;

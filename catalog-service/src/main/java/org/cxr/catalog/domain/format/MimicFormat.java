@@ -3,6 +3,8 @@ package org.cxr.catalog.domain.format;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.regex.Pattern;
 
 /**
@@ -39,15 +41,15 @@ public final class MimicFormat {
     }
 
     /** {@link #studyDate} as an ISO date (yyyy-MM-dd), or null. */
-    public static java.time.LocalDate studyDateValue(String raw) {
+    public static LocalDate studyDateValue(String raw) {
         String d = studyDate(raw);
         if (d.length() != 8) {
             return null;
         }
         try {
-            return java.time.LocalDate.of(Integer.parseInt(d.substring(0, 4)), Integer.parseInt(d.substring(4, 6)),
+            return LocalDate.of(Integer.parseInt(d.substring(0, 4)), Integer.parseInt(d.substring(4, 6)),
                     Integer.parseInt(d.substring(6, 8)));
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }

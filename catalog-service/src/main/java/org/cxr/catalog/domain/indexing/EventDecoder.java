@@ -1,6 +1,7 @@
 package org.cxr.catalog.domain.indexing;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import org.cxr.events.CxrEvent;
 import org.cxr.events.DeadLetter;
@@ -22,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * catalog could not index faithfully (e.g. a conversion without metadata).
  */
 public final class EventDecoder {
-    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private EventDecoder() {
     }

@@ -36,6 +36,11 @@ public sealed interface Fact {
     /** convert-service dead-lettered this instance. */
     record ImageFailed(String subjectId, String studyId, String dicomId, String reason, String message,
             Instant failedAt) implements Fact {
+        /** As stored and ordered: a missing message is empty, a missing time the epoch. */
+        public ImageFailed normalised() {
+            return new ImageFailed(subjectId, studyId, dicomId, reason, message == null ? "" : message,
+                    failedAt == null ? Instant.EPOCH : failedAt);
+        }
     }
 
     record ReportRevisionReceived(ReportReceived event) implements Fact {
@@ -66,5 +71,11 @@ public sealed interface Fact {
     record ReportFailed(String subjectId, String studyId, String reportSha256, String reason, String message,
             Instant failedAt) implements Fact {
         public static final String UNKNOWN_SHA = "0".repeat(64);
+
+        /** As stored and ordered: a missing message is empty, a missing time the epoch. */
+        public ReportFailed normalised() {
+            return new ReportFailed(subjectId, studyId, reportSha256, reason, message == null ? "" : message,
+                    failedAt == null ? Instant.EPOCH : failedAt);
+        }
     }
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.cxr.catalog.domain.split.Split;
@@ -46,17 +48,17 @@ public final class FilterIndex {
      * @param chexpert the 14 values in column order, or null when the study has no chexpert row
      */
     public record StudyRow(int studyId, int subjectId, StudyState state, Split split, LocalDate studyDate,
-            boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, LabelValue[] chexpert,
-            LabelValue[] negbio, List<ImageRow> images, String failureReason) {
+            boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, StudyLabelValue[] chexpert,
+            StudyLabelValue[] negbio, List<ImageRow> images, String failureReason) {
     }
 
     /** What a study query returns per study. */
-    public record StudySummary(int studyId, int subjectId, StudyState state, Split split, LocalDate studyDate,
+    public record IndexedStudy(int studyId, int subjectId, StudyState state, Split split, LocalDate studyDate,
             boolean labelled, int imagesKnown, int imagesConverted, int imagesFailed, List<String> viewPositions,
             String failureReason) {
     }
 
-    public record StudyPage(long total, List<StudySummary> items) {
+    public record StudyPage(long total, List<IndexedStudy> items) {
     }
 
     /** The matching images number {@code skip .. skip+take-1} (in dicom_id order) of a study. */
@@ -68,7 +70,7 @@ public final class FilterIndex {
 
     /** Counts per observation and value among matching studies that have a row of this labeler. */
     public record LabelStats(Labeler labeler, long studies, long labelledStudies,
-            Map<Observation, Map<LabelValue, Long>> counts) {
+            Map<Observation, Map<StudyLabelValue, Long>> counts) {
     }
 
     public record StateStats(long studies, Map<StudyState, Long> studiesByState, Map<ImageStatus, Long> imagesByStatus,
@@ -92,7 +94,7 @@ public final class FilterIndex {
     private byte[][] images = new byte[0][];
     private byte[] reasons = new byte[0];
     private final Map<String, Integer> reasonCodes = new HashMap<>();
-    private final List<String> reasonNames = new ArrayList<>(java.util.Arrays.asList((String) null));
+    private final List<String> reasonNames = new ArrayList<>(Arrays.asList((String) null));
     private final Map<String, Integer> viewCodes = new HashMap<>();
     private final List<String> viewNames = new ArrayList<>(List.of(""));
     private long highSeq;
@@ -169,7 +171,7 @@ public final class FilterIndex {
             Compiled c = compile(filter, Set0.STUDY_VIEWS);
             long offset = (long) page * size;
             long total = 0;
-            List<StudySummary> items = new ArrayList<>(Math.min(size, 1024));
+            List<IndexedStudy> items = new ArrayList<>(Math.min(size, 1024));
             for (int i = 0; i < n; i++) {
                 if (c.matches(i)) {
                     if (total >= offset && items.size() < size) {
@@ -251,10 +253,10 @@ public final class FilterIndex {
                     counts[o][(p >>> (2 * o)) & 3]++;
                 }
             }
-            Map<Observation, Map<LabelValue, Long>> out = new EnumMap<>(Observation.class);
+            Map<Observation, Map<StudyLabelValue, Long>> out = new EnumMap<>(Observation.class);
             for (int o = 0; o < OBSERVATIONS.length; o++) {
-                Map<LabelValue, Long> m = new EnumMap<>(LabelValue.class);
-                for (LabelValue v : LabelValue.values()) {
+                Map<StudyLabelValue, Long> m = new EnumMap<>(StudyLabelValue.class);
+                for (StudyLabelValue v : StudyLabelValue.values()) {
                     m.put(v, counts[o][v.code()]);
                 }
                 out.put(OBSERVATIONS[o], m);
@@ -393,7 +395,7 @@ public final class FilterIndex {
             LabelCondition lc = f.labels().get(j);
             c.labeler[j] = lc.labeler().ordinal();
             c.shift[j] = 2 * lc.observation().ordinal();
-            for (LabelValue v : lc.values()) {
+            for (StudyLabelValue v : lc.values()) {
                 c.allowed[j] |= 1 << v.code();
             }
             c.impossible |= c.allowed[j] == 0;
@@ -401,7 +403,7 @@ public final class FilterIndex {
         return c;
     }
 
-    private long viewMask(java.util.Set<String> views) {
+    private long viewMask(Set<String> views) {
         long mask = 0;
         for (String v : views) {
             Integer code = viewCodes.get(v.strip().toUpperCase(Locale.ROOT));
@@ -412,15 +414,15 @@ public final class FilterIndex {
         return mask;
     }
 
-    private StudySummary summary(int i) {
-        java.util.TreeSet<String> views = new java.util.TreeSet<>();
+    private IndexedStudy summary(int i) {
+        TreeSet<String> views = new TreeSet<>();
         for (byte b : images[i]) {
             int code = (b & 0xff) >>> 2;
             if ((b & 3) == ImageStatus.CONVERTED.ordinal() && code != 0) {
                 views.add(viewNames.get(code));
             }
         }
-        return new StudySummary(studyIds[i], subjectIds[i], STATES[states[i]], splits[i] < 0 ? null : SPLITS[splits[i]],
+        return new IndexedStudy(studyIds[i], subjectIds[i], STATES[states[i]], splits[i] < 0 ? null : SPLITS[splits[i]],
                 dates[i] == NO_DATE ? null : LocalDate.ofEpochDay(dates[i]), labelled[i], known[i], converted[i],
                 failed[i], List.copyOf(views), reasonNames.get(reasons[i] & 0xff));
     }
@@ -482,7 +484,7 @@ public final class FilterIndex {
         return code;
     }
 
-    private static int pack(LabelValue[] values) {
+    private static int pack(StudyLabelValue[] values) {
         if (values == null) {
             return 0;
         }

@@ -7,9 +7,9 @@ import java.util.Set;
 import org.cxr.events.Observation;
 
 /** "labeler's value of observation is one of values" (a study without labels never matches). */
-public record LabelCondition(Labeler labeler, Observation observation, Set<LabelValue> values) {
+public record LabelCondition(Labeler labeler, Observation observation, Set<StudyLabelValue> values) {
     public LabelCondition {
-        values = values.isEmpty() ? EnumSet.noneOf(LabelValue.class) : EnumSet.copyOf(values);
+        values = values.isEmpty() ? EnumSet.noneOf(StudyLabelValue.class) : EnumSet.copyOf(values);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public final class CsvWriter implements AutoCloseable {
     /** Writes the current row and clears it. */
     public void endRow() throws IOException {
         row(fields);
-        java.util.Arrays.fill(fields, null);
+        Arrays.fill(fields, null);
     }
 
     private void row(String[] values) throws IOException {

@@ -6,16 +6,17 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /** Counts and SHA-256-hashes the bytes passing through. */
 final class HashingOutputStream extends FilterOutputStream {
     private final MessageDigest sha;
     private long bytes;
     private boolean closed;
-    private final java.util.function.Consumer<HashingOutputStream> onClose;
+    private final Consumer<HashingOutputStream> onClose;
     private String digest;
 
-    HashingOutputStream(OutputStream out, java.util.function.Consumer<HashingOutputStream> onClose) {
+    HashingOutputStream(OutputStream out, Consumer<HashingOutputStream> onClose) {
         super(out);
         this.onClose = onClose;
         try {

@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +38,16 @@ public final class ReleaseWriter {
     }
 
     private final ReleaseSource source;
-    private final ImageStore imageStore;
+    private final JpgSource jpgs;
     private final Path workDir;
 
     /**
-     * @param imageStore where JPGs are read from (only used for releases with images)
+     * @param jpgs where JPGs are read from (only used for releases with images)
      * @param workDir scratch space for the list of JPGs to copy (one short line per image)
      */
-    public ReleaseWriter(ReleaseSource source, ImageStore imageStore, Path workDir) {
+    public ReleaseWriter(ReleaseSource source, JpgSource jpgs, Path workDir) {
         this.source = source;
-        this.imageStore = imageStore;
+        this.jpgs = jpgs;
         this.workDir = workDir;
     }
 
@@ -74,7 +75,7 @@ public final class ReleaseWriter {
             hwm = snap.highWaterMark();
             try (CsvWriter metadata = new CsvWriter(new DeterministicGzip(open(sink, ReleaseFiles.METADATA, files)), 12);
                  CsvWriter split = new CsvWriter(new DeterministicGzip(open(sink, ReleaseFiles.SPLIT, files)), 4);
-                 BufferedWriter names = new BufferedWriter(new java.io.OutputStreamWriter(
+                 BufferedWriter names = new BufferedWriter(new OutputStreamWriter(
                          open(sink, ReleaseFiles.IMAGE_FILENAMES, files), StandardCharsets.UTF_8), 64 * 1024);
                  BufferedWriter copies = Files.newBufferedWriter(copyList, StandardCharsets.UTF_8)) {
                 metadata.header(ReleaseFiles.METADATA_COLUMNS);
@@ -156,7 +157,7 @@ public final class ReleaseWriter {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] p = line.split("\t", -1);
-                try (InputStream jpg = imageStore.open(p[1], p[2]); OutputStream out = open(sink, p[0], files)) {
+                try (InputStream jpg = jpgs.open(p[1], p[2]); OutputStream out = open(sink, p[0], files)) {
                     jpg.transferTo(out);
                 }
             }

@@ -1,5 +1,7 @@
 package org.cxr.catalog.domain.report;
 
+import org.cxr.events.ReportSection;
+
 /**
  * A study's current report, derived from all its revision and labelling facts.
  *
@@ -13,6 +15,6 @@ public record ReportView(ReportStatus status, LabellingFact current, RevisionFac
 
     /** The study has label rows: labelled with a section other than NONE. */
     public boolean hasLabelRows() {
-        return current != null && current.section() != org.cxr.events.ReportSection.NONE;
+        return current != null && current.section() != ReportSection.NONE;
     }
 }

@@ -1,0 +1,97 @@
+package org.cxr.catalog.repository;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+import org.cxr.catalog.domain.indexing.DecodedEvent;
+import org.cxr.catalog.domain.indexing.FactOrder;
+import org.cxr.events.DeadLetter;
+import org.cxr.events.EventJson;
+import org.cxr.events.FailureReason;
+import org.cxr.events.Ids;
+import org.cxr.events.InstanceConverted;
+import org.cxr.events.InstanceReceived;
+import org.cxr.events.Topics;
+import org.cxr.platform.messaging.DeadLetters;
+
+/**
+ * The {@code dead_letter} table: every dead letter read from convert and label (kept for
+ * operators) and every one the catalog writes itself, keyed by event id (a repeated one is
+ * ignored).
+ */
+final class DeadLetterRows {
+    private static final String INSERT = "INSERT INTO dead_letter (event_id, topic, stage, reason, message, subject_id,"
+            + " study_id, dicom_id, original_topic, original_event_id, payload, failed_at, recorded_at)"
+            + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, ?::timestamptz"
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[], ?::text[]) AS t(e, tp, sg, rs, m, su, st, d, ot, oe, pl, at)"
+            + " ON CONFLICT DO NOTHING";
+
+    /** A dead letter as recorded: its id, the topic it was read from or written to, the payload as it came. */
+    record Row(DeadLetter letter, String eventId, String topic, String payload) {
+        /** A dead letter read from convert's or label's dead-letter topic. */
+        static Row seen(DecodedEvent e) {
+            return new Row(e.deadLetterSeen(), e.eventId(), e.raw().topic(), e.raw().value());
+        }
+
+        /** One the catalog writes to cxr.catalog.dlq. */
+        static Row written(DeadLetter d) {
+            return new Row(d, d.eventId(), Topics.CATALOG_DLQ, EventJson.write(d));
+        }
+    }
+
+    private final JdbcArrays db;
+    private final String now;
+
+    DeadLetterRows(JdbcArrays db, String now) {
+        this.db = db;
+        this.now = now;
+    }
+
+    void insert(List<Row> all) throws SQLException {
+        List<Row> rows = FactOrder.winners(all, Row::eventId, (a, b) -> 0);
+        db.update(INSERT, now, db.text(rows, Row::eventId), db.text(rows, Row::topic),
+                db.text(rows, r -> r.letter().stage()),
+                db.text(rows, r -> r.letter().reason() == null ? null : r.letter().reason().name()),
+                db.text(rows, r -> r.letter().message()), db.int4(rows, r -> parseId(r.letter().subjectId())),
+                db.int4(rows, r -> parseId(r.letter().studyId())), db.text(rows, r -> r.letter().dicomId()),
+                db.text(rows, r -> r.letter().originalTopic()), db.text(rows, r -> r.letter().originalEventId()),
+                db.text(rows, Row::payload),
+                db.text(rows, r -> r.letter().failedAt() == null ? null : r.letter().failedAt().toString()));
+    }
+
+    /**
+     * The catalog's dead letter of a record: ids from the parsed event (or the record key), and as
+     * original event id the record's CloudEvents id, else its payload id, else topic-partition@offset,
+     * so that every rejected record has its own deterministic dead-letter id.
+     */
+    static DeadLetter of(DecodedEvent e, FailureReason reason, String message, Instant failedAt) {
+        DeadLetter base = DeadLetters.of("catalog", reason, message, e.raw().topic(), e.event(), e.raw().value(),
+                dicomIdOf(e));
+        String studyId = base.studyId() != null ? base.studyId() : Ids.isStudyId(e.raw().key()) ? e.raw().key() : null;
+        return new DeadLetter(DeadLetter.SCHEMA_VERSION, "catalog", reason, message, base.subjectId(), studyId,
+                base.dicomId(), e.raw().topic(), e.eventId(), base.originalEventType(), base.originalEvent(), failedAt);
+    }
+
+    private static String dicomIdOf(DecodedEvent e) {
+        if (e.event() instanceof InstanceReceived r) {
+            return r.dicomId();
+        }
+        if (e.event() instanceof InstanceConverted r) {
+            return r.dicomId();
+        }
+        return null;
+    }
+
+    private static Integer parseId(String s) {
+        if (s == null || s.length() != 8) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.cxr.catalog.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.cxr.catalog.domain.indexing.RawEvent;
+import org.cxr.events.CxrEvent;
+import org.cxr.events.EventHeaders;
+import org.cxr.events.EventJson;
+import org.cxr.local.testing.LocalInfraTestResource;
+
+/** Produces events to and reads records from the test broker. */
+public final class KafkaTestClient {
+    private KafkaTestClient() {
+    }
+
+    public static String bootstrap() {
+        return LocalInfraTestResource.endpoints().kafkaBootstrap();
+    }
+
+    /** Sends records as the producing services do (key = study id, CloudEvents headers). */
+    public static void produce(List<RawEvent> events) throws Exception {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("bootstrap.servers", bootstrap());
+        cfg.put("linger.ms", 5);
+        cfg.put("batch.size", 256 * 1024);
+        cfg.put("acks", "all");
+        try (var producer = new KafkaProducer<String, String>(cfg, new StringSerializer(), new StringSerializer())) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (RawEvent e : events) {
+                ProducerRecord<String, String> r = new ProducerRecord<>(e.topic(), e.key(), e.value());
+                if (e.ceId() != null) {
+                    r.headers().add(EventHeaders.ID, e.ceId().getBytes(StandardCharsets.UTF_8));
+                }
+                sent.add(producer.send(r));
+            }
+            producer.flush();
+            for (var f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public static void produceEvents(String topic, List<? extends CxrEvent> events) throws Exception {
+        produce(events.stream().map(e -> new RawEvent(topic, e.studyId(), EventJson.write(e), e.eventId(), -1, -1)).toList());
+    }
+
+    /** Reads a topic from the beginning (fresh group) until {@code done} holds or the timeout passes. */
+    public static List<ConsumerRecord<String, String>> readUntil(String topic, Predicate<List<ConsumerRecord<String, String>>> done,
+            Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        p.put("group.id", "test-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (var c = new KafkaConsumer<String, String>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !done.test(out)) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    public static String header(ConsumerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
