@@ -16,11 +16,17 @@ final class Cxr {
     }
 
     static Result run(Path repo, Duration timeout, List<String> args) throws Exception {
+        return run(repo, timeout, args, java.util.Map.of());
+    }
+
+    /** With extra environment variables (e.g. CXR_DATA_DIR, so a CLI finds the platform and its token key). */
+    static Result run(Path repo, Duration timeout, List<String> args, java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(repo.resolve("cxr").toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
         pb.environment().put("CXR_NO_BUILD", "1");
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         StringBuilder out = new StringBuilder();

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,12 @@ public final class PlantedIdentifiers {
             "graves", "hodgkin", "kerley", "hospital", "medical", "center", "general", "regional", "community",
             "memorial", "health", "saint", "radiology", "reports", "viewer", "accession", "intranet", "https",
             // street words the study generator's addresses use too
-            "street", "avenue", "drive", "boulevard", "court", "circle", "terrace", "ridge", "valley");
+            "street", "avenue", "drive", "boulevard", "court", "circle", "terrace", "ridge", "valley", "alliance",
+            // words of the free-text DICOM values around the names
+            "portable", "called");
+    /** Kinds whose words are names: each capitalised word is a needle of its own. */
+    private static final Set<PhiKind> NAMED = EnumSet.of(PhiKind.NAME, PhiKind.PATIENT_NAME, PhiKind.INSTITUTION,
+            PhiKind.ADDRESS, PhiKind.LOCATION);
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern SEPARATED_DIGITS = Pattern.compile("[0-9][0-9 ().+/-]*[0-9]");
     /** The corpus's date forms with a four-digit year (two-digit years are ambiguous), read in any case. */
@@ -44,7 +50,7 @@ public final class PlantedIdentifiers {
     private PlantedIdentifiers() {
     }
 
-    /** The needles of these reports (report text and DICOM values), each value once. */
+    /** The needles of these reports (report text and DICOM values), each value once per kind. */
     public static List<Needle> of(List<PhiReport> reports) {
         Map<String, Needle> out = new LinkedHashMap<>();
         for (PhiReport r : reports) {
@@ -69,11 +75,13 @@ public final class PlantedIdentifiers {
         if (kind == PhiKind.UID) {
             return;
         }
-        // capitalised words: the parts of names (and of institutions, streets, cities) a scrubber may miss alone
-        for (String token : value.split("[\\s^,'/()-]+")) {
-            String t = token.replaceAll("^[^A-Za-z]+|[^A-Za-z]+$", "");
-            if (!t.isEmpty() && Character.isUpperCase(t.charAt(0)) && t.chars().allMatch(Character::isLetter)) {
-                put(out, kind, t, source, "token");
+        if (NAMED.contains(kind) || source.startsWith("dicom:")) {
+            // capitalised words: the parts of names (and of institutions, streets, cities) a scrubber may miss alone
+            for (String token : value.split("[\\s^,'/()-]+")) {
+                String t = token.replaceAll("^[^A-Za-z]+|[^A-Za-z]+$", "");
+                if (!t.isEmpty() && Character.isUpperCase(t.charAt(0)) && t.chars().allMatch(Character::isLetter)) {
+                    put(out, kind, t, source, "token");
+                }
             }
         }
         if (value.contains("'")) {
@@ -99,7 +107,8 @@ public final class PlantedIdentifiers {
 
     private static void put(Map<String, Needle> out, PhiKind kind, String value, String source, String encoding) {
         if (distinctive(kind, value)) {
-            out.putIfAbsent(value.toLowerCase(Locale.ROOT), new Needle(kind, value, source, encoding));
+            // one needle per kind and value: a value planted as two kinds is counted under both
+            out.putIfAbsent(kind + "\t" + value.toLowerCase(Locale.ROOT), new Needle(kind, value, source, encoding));
         }
     }
 
