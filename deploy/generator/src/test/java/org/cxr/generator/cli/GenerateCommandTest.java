@@ -32,6 +32,21 @@ class GenerateCommandTest {
     }
 
     @Test
+    void writesThePhiCorpusAsAPacsExportWithGoldAndTheScanList(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("phi");
+        int code = GenerateCommand.commandLine().execute(out.toString(), "--phi-corpus", "--studies", "4", "--seed", "9",
+                "--dicom-source", "none");
+        assertThat(code).isZero();
+        assertThat(Files.readAllLines(out.resolve("gold.jsonl"))).hasSize(4);
+        assertThat(Files.readAllLines(out.resolve("identifiers.tsv")).get(0)).isEqualTo("kind\tsource\tencoding\tvalue");
+        try (Stream<Path> files = Files.list(out.resolve("export"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertThat(names.stream().filter(n -> n.matches("2\\.25\\.\\d+\\.txt"))).hasSize(4);
+            assertThat(names.stream().filter(n -> n.matches("2\\.25\\.\\d+"))).hasSize(4);
+        }
+    }
+
+    @Test
     void badArgumentsFailWithAMessage(@TempDir Path dir) {
         assertThat(run(dir.resolve("x"), "--syntaxes", "jpeg2000")).contains("unknown transfer syntax 'jpeg2000'");
         assertThat(run(dir.resolve("y"), "--layout", "tree")).contains("expected one of [MIMIC, FLAT]");
