@@ -4,7 +4,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
+import org.cxr.catalog.domain.indexing.Bounded;
 import org.cxr.catalog.domain.indexing.DecodedEvent;
+import org.cxr.catalog.domain.indexing.EventDecoder;
 import org.cxr.catalog.domain.indexing.FactOrder;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.EventJson;
@@ -21,6 +23,12 @@ import org.cxr.platform.messaging.DeadLetters;
  * ignored).
  */
 final class DeadLetterRows {
+    private static final String STAGE = "catalog";
+    /** So that {@code dead-letter:catalog:<original id>} fits {@link EventDecoder#MAX_EVENT_ID}. */
+    private static final int MAX_ORIGINAL_ID = EventDecoder.MAX_EVENT_ID - ("dead-letter:" + STAGE + ":").length();
+    private static final int MAX_MESSAGE = 2000;
+    /** Events are small (object keys, not data): a larger record is not kept whole in its dead letter. */
+    static final int MAX_ORIGINAL = 64 * 1024;
     private static final String INSERT = "INSERT INTO dead_letter (event_id, topic, stage, reason, message, subject_id,"
             + " study_id, dicom_id, original_topic, original_event_id, payload, failed_at, recorded_at)"
             + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, ?::timestamptz"
@@ -64,14 +72,19 @@ final class DeadLetterRows {
     /**
      * The catalog's dead letter of a record: ids from the parsed event (or the record key), and as
      * original event id the record's CloudEvents id, else its payload id, else topic-partition@offset,
-     * so that every rejected record has its own deterministic dead-letter id.
+     * so that every rejected record has its own deterministic dead-letter id. Whatever the record,
+     * the dead letter fits its row and a Kafka record: an id too long is shortened with its hash
+     * ({@link Bounded#id}), the message is cut, and an original event larger than
+     * {@link #MAX_ORIGINAL} characters is kept only as the start of its text.
      */
     static DeadLetter of(DecodedEvent e, FailureReason reason, String message, Instant failedAt) {
-        DeadLetter base = DeadLetters.of("catalog", reason, message, e.raw().topic(), e.event(), e.raw().value(),
-                dicomIdOf(e));
+        String raw = e.raw().value();
+        DeadLetter base = DeadLetters.of(STAGE, reason, Bounded.text(message, MAX_MESSAGE), e.raw().topic(), e.event(),
+                raw != null && raw.length() > MAX_ORIGINAL ? Bounded.text(raw, MAX_ORIGINAL) : raw, dicomIdOf(e));
         String studyId = base.studyId() != null ? base.studyId() : Ids.isStudyId(e.raw().key()) ? e.raw().key() : null;
-        return new DeadLetter(DeadLetter.SCHEMA_VERSION, "catalog", reason, message, base.subjectId(), studyId,
-                base.dicomId(), e.raw().topic(), e.eventId(), base.originalEventType(), base.originalEvent(), failedAt);
+        return new DeadLetter(DeadLetter.SCHEMA_VERSION, STAGE, reason, base.message(), base.subjectId(), studyId,
+                base.dicomId(), e.raw().topic(), Bounded.id(e.eventId(), MAX_ORIGINAL_ID), base.originalEventType(),
+                base.originalEvent(), failedAt);
     }
 
     private static String dicomIdOf(DecodedEvent e) {

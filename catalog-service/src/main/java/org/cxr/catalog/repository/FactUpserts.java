@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 import org.cxr.catalog.domain.indexing.Fact;
 import org.cxr.catalog.domain.indexing.FactOrder;
-import org.cxr.catalog.domain.split.SplitAssigner;
+import org.cxr.catalog.domain.split.SplitRule;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.LabelVector;
@@ -33,10 +33,10 @@ final class FactUpserts {
     }
 
     private final JdbcArrays db;
-    private final SplitAssigner splits;
+    private final SplitRule splits;
     private final String now;
 
-    FactUpserts(JdbcArrays db, SplitAssigner splits, String now) {
+    FactUpserts(JdbcArrays db, SplitRule splits, String now) {
         this.db = db;
         this.splits = splits;
         this.now = now;

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.cxr.catalog.domain.indexing.DecodedEvent;
 import org.cxr.catalog.domain.indexing.Fact;
 import org.cxr.catalog.domain.report.ReportResolver;
-import org.cxr.catalog.domain.split.SplitAssigner;
+import org.cxr.catalog.domain.split.SplitRule;
 import org.cxr.catalog.domain.state.StudyAnnouncement;
 import org.cxr.catalog.domain.state.StudyStateRule;
 import org.cxr.events.DeadLetter;
@@ -45,12 +45,12 @@ public final class IndexingBatch {
 
     private final Connection c;
     private final JdbcArrays db;
-    private final SplitAssigner splits;
+    private final SplitRule splits;
     private final Instant now;
     private final StringBuilder timings = new StringBuilder();
     private long lap = System.nanoTime();
 
-    public IndexingBatch(Connection connection, SplitAssigner splits, Instant now) {
+    public IndexingBatch(Connection connection, SplitRule splits, Instant now) {
         this.c = connection;
         this.db = new JdbcArrays(connection);
         this.splits = splits;

@@ -1,16 +1,14 @@
 package org.cxr.catalog.service;
 
-import java.net.ConnectException;
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +20,7 @@ import org.cxr.catalog.config.SplitPolicy;
 import org.cxr.catalog.domain.indexing.DecodedEvent;
 import org.cxr.catalog.domain.indexing.EventDecoder;
 import org.cxr.catalog.domain.indexing.RawEvent;
-import org.cxr.catalog.domain.split.SplitAssigner;
+import org.cxr.catalog.domain.split.SplitRule;
 import org.cxr.catalog.repository.CatalogCommitted;
 import org.cxr.catalog.repository.IndexingBatch;
 import org.cxr.platform.logging.StudyLog;
@@ -36,9 +34,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Indexes records into the catalog: decodes them, then applies a whole poll batch in one
- * transaction ({@link IndexingBatch}). If the batch fails on a data error, it is retried one event
- * per transaction so that only the offending event is dead-lettered (INTERNAL_ERROR); if the
- * database is unreachable, it waits and retries (nothing is dead-lettered for an outage).
+ * transaction ({@link IndexingBatch}). A record is handled alone when it is bad, never by failing
+ * the others: a record the decoder rejects (invalid, oversized) is dead-lettered inside the batch
+ * (INVALID_EVENT); when the batch fails anyway (a data error of the database, or any Throwable),
+ * it is split in halves, each indexed on its own, down to the one record that fails, which is
+ * dead-lettered (INTERNAL_ERROR) with the batch's other records indexed. A database outage is
+ * waited out ({@link DatabaseOutages}), never dead-lettered. So a call returns normally for any
+ * record; it throws only when interrupted (shutdown) while waiting for the database.
  */
 @ApplicationScoped
 public class CatalogIndexer {
@@ -56,24 +58,52 @@ public class CatalogIndexer {
     private final AtomicLong indexedTotal = new AtomicLong();
     private Counter eventsCounter;
     private Counter invalidCounter;
+    private Counter failedCounter;
+    private Counter lostCounter;
     private Counter studiesCounter;
     private Timer batchTimer;
 
-    /** What one call did. */
-    public record Result(int events, int invalid, int studiesChanged, int eventsEmitted, int isolatedFailures) {
+    /**
+     * What one call did.
+     *
+     * @param isolatedFailures records dead-lettered as INTERNAL_ERROR (their indexing failed)
+     * @param lost records whose dead letter could not be written either (logged, skipped)
+     */
+    public record Result(int events, int invalid, int studiesChanged, int eventsEmitted, int isolatedFailures,
+            int lost) {
+    }
+
+    /** Counts of one call, added up over the parts a failed batch is split into. */
+    private static final class Tally {
+        int invalid;
+        int studies;
+        int emitted;
+        int failed;
+        int lost;
+
+        void add(IndexingBatch.Outcome o) {
+            invalid += o.invalid();
+            studies += o.studiesChanged();
+            emitted += o.eventsEmitted();
+        }
     }
 
     @PostConstruct
     void metrics() {
-        // both series carry the same tag keys: Prometheus drops a series whose keys differ
-        eventsCounter = Counter.builder("cxr.catalog.events").tag("outcome", "indexed").tag("reason", "none")
-                .description("records read from the input topics and indexed").register(registry);
-        invalidCounter = Counter.builder("cxr.catalog.events").tag("outcome", "dead-lettered")
-                .tag("reason", "INVALID_EVENT").description("records dead-lettered to cxr.catalog.dlq").register(registry);
+        // every series carries the same tag keys: Prometheus drops a series whose keys differ
+        eventsCounter = events("indexed", "none", "records read from the input topics and indexed");
+        invalidCounter = events("dead-lettered", "INVALID_EVENT", "records dead-lettered to cxr.catalog.dlq");
+        failedCounter = events("dead-lettered", "INTERNAL_ERROR", "records dead-lettered to cxr.catalog.dlq");
+        lostCounter = events("lost", "INTERNAL_ERROR", "records neither indexed nor dead-lettered (see the log)");
         studiesCounter = Counter.builder("cxr.catalog.studies.changed").description("study rows recomputed")
                 .register(registry);
         batchTimer = Timer.builder("cxr.catalog.index.batch").description("time to index one poll batch")
                 .register(registry);
+    }
+
+    private Counter events(String outcome, String reason, String description) {
+        return Counter.builder("cxr.catalog.events").tag("outcome", outcome).tag("reason", reason)
+                .description(description).register(registry);
     }
 
     /** Records indexed since start-up. */
@@ -86,31 +116,28 @@ public class CatalogIndexer {
     }
 
     /** As {@link #index(List)} with an explicit split rule (tests of split stability). */
-    public Result index(List<RawEvent> records, SplitAssigner splits) {
+    public Result index(List<RawEvent> records, SplitRule splits) {
         if (records.isEmpty()) {
-            return new Result(0, 0, 0, 0, 0);
+            return new Result(0, 0, 0, 0, 0, 0);
         }
         long t0 = System.nanoTime();
         List<DecodedEvent> decoded = new ArrayList<>(records.size());
+        Map<DecodedEvent, Throwable> undecodable = new LinkedHashMap<>();
         for (RawEvent r : records) {
-            decoded.add(EventDecoder.decode(r));
-        }
-        Result result;
-        try {
-            long tx = System.nanoTime();
-            IndexingBatch.Outcome o = retryingOutages(() -> applyInNewTransaction(decoded, splits));
-            result = new Result(records.size(), o.invalid(), o.studiesChanged(), o.eventsEmitted(), 0);
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("indexed %d records, %d studies changed in %.1f ms (decode %.1f ms; %s)", records.size(),
-                        o.studiesChanged(), (System.nanoTime() - tx) / 1e6, (tx - t0) / 1e6, o.timings());
+            try {
+                decoded.add(EventDecoder.decode(r));
+            } catch (Throwable t) {
+                undecodable.put(EventDecoder.undecoded(r), t);
             }
-        } catch (RuntimeException e) {
-            if (decoded.size() == 1 && isTransient(e)) {
-                throw e;
-            }
-            LOG.warnf("batch of %d records failed (%s); indexing them one by one", decoded.size(), rootMessage(e));
-            result = isolate(decoded, splits);
         }
+        Tally tally = new Tally();
+        long tx = System.nanoTime();
+        apply(decoded, splits, tally);
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("indexed %d records, %d studies changed in %.1f ms (decode %.1f ms)", records.size(),
+                    tally.studies, (System.nanoTime() - tx) / 1e6, (tx - t0) / 1e6);
+        }
+        undecodable.forEach((d, t) -> deadLetter(d, "decoding failed", t, splits, tally));
         for (DecodedEvent d : decoded) {
             if (d.invalid()) {
                 try (StudyLog log = StudyLog.of(d.raw().key(), null)) {
@@ -119,12 +146,14 @@ public class CatalogIndexer {
             }
         }
         indexedTotal.addAndGet(records.size());
-        eventsCounter.increment(records.size() - result.invalid());
-        invalidCounter.increment(result.invalid());
-        studiesCounter.increment(result.studiesChanged());
+        eventsCounter.increment(records.size() - tally.invalid - tally.failed - tally.lost);
+        invalidCounter.increment(tally.invalid);
+        failedCounter.increment(tally.failed);
+        lostCounter.increment(tally.lost);
+        studiesCounter.increment(tally.studies);
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         committed.fire(new CatalogCommitted());
-        return result;
+        return new Result(records.size(), tally.invalid, tally.studies, tally.emitted, tally.failed, tally.lost);
     }
 
     /**
@@ -135,9 +164,9 @@ public class CatalogIndexer {
         int done = 0;
         for (int i = 0; i < studyIds.size(); i += chunk) {
             Set<Integer> part = new LinkedHashSet<>(studyIds.subList(i, Math.min(studyIds.size(), i + chunk)));
-            done += retryingOutages(() -> QuarkusTransaction.requiringNew().call(() -> session().doReturningWork(
-                    conn -> new IndexingBatch(conn, splitPolicy.assigner(), Clock.systemUTC().instant())
-                            .recompute(part, emit))));
+            done += DatabaseOutages.retrying("recomputing studies", () -> QuarkusTransaction.requiringNew().call(
+                    () -> session().doReturningWork(conn -> new IndexingBatch(conn, splitPolicy.assigner(),
+                            Clock.systemUTC().instant()).recompute(part, emit))));
         }
         if (emit) {
             committed.fire(new CatalogCommitted());
@@ -145,92 +174,59 @@ public class CatalogIndexer {
         return done;
     }
 
-    private Result isolate(List<DecodedEvent> decoded, SplitAssigner splits) {
-        int invalid = 0;
-        int studies = 0;
-        int emitted = 0;
-        int failures = 0;
-        for (DecodedEvent d : decoded) {
+    /** Indexes the records in one transaction; if that fails, each half on its own, down to single records. */
+    private void apply(List<DecodedEvent> part, SplitRule splits, Tally tally) {
+        if (part.isEmpty()) {
+            return;
+        }
+        try {
+            tally.add(DatabaseOutages.retrying("indexing", () -> QuarkusTransaction.requiringNew().call(
+                    () -> session().doReturningWork(conn -> new IndexingBatch(conn, splits,
+                            Clock.systemUTC().instant()).apply(part)))));
+        } catch (Throwable t) {
+            stopIfInterrupted(t);
+            if (part.size() == 1) {
+                deadLetter(part.get(0), "indexing failed", t, splits, tally);
+                return;
+            }
+            LOG.warnf("%d records failed together (%s); indexing each half on its own", part.size(),
+                    DatabaseOutages.rootMessage(t));
+            int half = part.size() / 2;
+            apply(part.subList(0, half), splits, tally);
+            apply(part.subList(half, part.size()), splits, tally);
+        }
+    }
+
+    /** Dead-letters a record that failed alone (INTERNAL_ERROR); if even that fails, logs and skips it. */
+    private void deadLetter(DecodedEvent d, String what, Throwable failure, SplitRule splits, Tally tally) {
+        String message = what + ": " + DatabaseOutages.describe(failure);
+        try (StudyLog log = StudyLog.of(d.raw().key(), null)) {
+            LOG.errorf(failure, "record %s on %s cannot be indexed; dead-lettered as INTERNAL_ERROR", d.eventId(),
+                    d.raw().topic());
             try {
-                IndexingBatch.Outcome o = retryingOutages(() -> applyInNewTransaction(List.of(d), splits));
-                invalid += o.invalid();
-                studies += o.studiesChanged();
-                emitted += o.eventsEmitted();
-            } catch (RuntimeException e) {
-                failures++;
-                String message = "indexing failed: " + rootMessage(e);
-                try (StudyLog log = StudyLog.of(d.raw().key(), null)) {
-                    LOG.errorf(e, "event %s on %s cannot be indexed; dead-lettered as INTERNAL_ERROR", d.eventId(),
-                            d.raw().topic());
-                }
-                retryingOutages(() -> QuarkusTransaction.requiringNew().call(() -> {
+                DatabaseOutages.retrying("recording a dead letter", () -> QuarkusTransaction.requiringNew().call(() -> {
                     session().doWork(conn -> new IndexingBatch(conn, splits, Clock.systemUTC().instant())
                             .recordFailure(d, message));
                     return null;
                 }));
+                tally.failed++;
+            } catch (Throwable t) {
+                stopIfInterrupted(t);
+                LOG.errorf(t, "the dead letter of record %s on %s could not be written either; record skipped",
+                        d.eventId(), d.raw().topic());
+                tally.lost++;
             }
         }
-        return new Result(decoded.size(), invalid, studies, emitted, failures);
     }
 
-    private IndexingBatch.Outcome applyInNewTransaction(List<DecodedEvent> decoded, SplitAssigner splits) {
-        return QuarkusTransaction.requiringNew().call(() -> session().doReturningWork(
-                conn -> new IndexingBatch(conn, splits, Clock.systemUTC().instant()).apply(decoded)));
+    /** Shutdown while waiting for the database: give up the batch (its offsets are not committed). */
+    private static void stopIfInterrupted(Throwable t) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted while indexing: " + DatabaseOutages.rootMessage(t), t);
+        }
     }
 
     private Session session() {
         return em.unwrap(Session.class);
-    }
-
-    private static <T> T retryingOutages(Supplier<T> work) {
-        long backoff = 200;
-        for (int attempt = 1;; attempt++) {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                if (!isTransient(e)) {
-                    throw e;
-                }
-                LOG.warnf("catalog database unavailable (%s); retry %d in %d ms", rootMessage(e), attempt, backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoff = Math.min(backoff * 2, 10_000);
-            }
-        }
-    }
-
-    /** Connection problems, lock/serialisation conflicts and shutdowns: retry, never dead-letter. */
-    static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof ConnectException) {
-                return true;
-            }
-            if (t instanceof SQLException s) {
-                String state = s.getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                        || state.equals("40001") || state.equals("40P01"))) {
-                    return true;
-                }
-                if (s.getMessage() != null && s.getMessage().contains("Acquisition timeout")) {
-                    return true;
-                }
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

@@ -12,10 +12,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxr.catalog.domain.indexing.RawEvent;
@@ -33,15 +36,15 @@ public final class KafkaTestClient {
         return LocalInfraTestResource.endpoints().kafkaBootstrap();
     }
 
-    /** Sends records as the producing services do (key = study id, CloudEvents headers). */
-    public static void produce(List<RawEvent> events) throws Exception {
+    /** Sends records as the producing services do (key = study id, CloudEvents headers); where each went. */
+    public static List<RecordMetadata> produce(List<RawEvent> events) throws Exception {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("bootstrap.servers", bootstrap());
         cfg.put("linger.ms", 5);
         cfg.put("batch.size", 256 * 1024);
         cfg.put("acks", "all");
         try (var producer = new KafkaProducer<String, String>(cfg, new StringSerializer(), new StringSerializer())) {
-            List<Future<?>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (RawEvent e : events) {
                 ProducerRecord<String, String> r = new ProducerRecord<>(e.topic(), e.key(), e.value());
                 if (e.ceId() != null) {
@@ -50,9 +53,25 @@ public final class KafkaTestClient {
                 sent.add(producer.send(r));
             }
             producer.flush();
+            List<RecordMetadata> out = new ArrayList<>();
             for (var f : sent) {
-                f.get(30, TimeUnit.SECONDS);
+                out.add(f.get(30, TimeUnit.SECONDS));
             }
+            return out;
+        }
+    }
+
+    /** The offsets a consumer group committed, by partition (absent: none committed). */
+    public static Map<TopicPartition, Long> committed(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, o) -> {
+                        if (o != null) {
+                            out.put(tp, o.offset());
+                        }
+                    });
+            return out;
         }
     }
 

@@ -20,10 +20,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Turns a record of one of the topics the catalog reads into a {@link Fact}, or says why it is
  * invalid. Beyond the JSON shape and ids checked by {@link EventJson}, it rejects events the
- * catalog could not index faithfully (e.g. a conversion without metadata).
+ * catalog could not index faithfully (e.g. a conversion without metadata) or store (an id or
+ * header longer than its column, a NUL character, which PostgreSQL text cannot hold): such a
+ * record is a dead letter on its own instead of failing the statement of its whole batch.
  */
 public final class EventDecoder {
+    /** The longest event id the catalog stores (dead_letter.event_id, outbox.event_id). */
+    public static final int MAX_EVENT_ID = 400;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final int BUCKET = 63;
+    private static final int KEY = 300;
+    private static final int UID = 64;
+    private static final int VERSION = 100;
+    private static final int TEXT = Integer.MAX_VALUE;
 
     private EventDecoder() {
     }
@@ -31,6 +40,10 @@ public final class EventDecoder {
     public static DecodedEvent decode(RawEvent raw) {
         if (raw.value() == null || raw.value().isBlank()) {
             return invalid(raw, null, "empty record value");
+        }
+        if (raw.ceId() != null && raw.ceId().length() > MAX_EVENT_ID) {
+            return invalid(raw, null, "the ce_id header is " + raw.ceId().length() + " characters long, at most "
+                    + MAX_EVENT_ID);
         }
         try {
             return switch (raw.topic()) {
@@ -52,6 +65,10 @@ public final class EventDecoder {
         InstanceReceived e = EventJson.read(raw.value(), InstanceReceived.class);
         require(e, e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "sha256 must be 64 lowercase hex digits");
         require(e, e.receivedAt() != null, "receivedAt is required");
+        fits(e, "bucket", e.bucket(), BUCKET);
+        fits(e, "objectKey", e.objectKey(), KEY);
+        fits(e, "transferSyntaxUid", e.transferSyntaxUid(), UID);
+        fits(e, "sopClassUid", e.sopClassUid(), UID);
         return valid(raw, e, new Fact.ImageReceived(e));
     }
 
@@ -65,6 +82,17 @@ public final class EventDecoder {
         ImageMetadata m = e.metadata();
         require(e, m != null, "metadata is required");
         require(e, m.rows() >= 1 && m.columns() >= 1, "metadata rows/columns must be >= 1");
+        fits(e, "bucket", e.bucket(), BUCKET);
+        fits(e, "jpgKey", e.jpgKey(), KEY);
+        fits(e, "converterVersion", e.converterVersion(), VERSION);
+        fits(e, "metadata.viewPosition", m.viewPosition(), UID);
+        fits(e, "metadata.studyDate", m.studyDate(), 32);
+        fits(e, "metadata.studyTime", m.studyTime(), UID);
+        fits(e, "metadata.performedProcedureStepDescription", m.performedProcedureStepDescription(), TEXT);
+        fits(e, "metadata.procedureCodeSequenceCodeMeaning", m.procedureCodeSequenceCodeMeaning(), TEXT);
+        fits(e, "metadata.viewCodeSequenceCodeMeaning", m.viewCodeSequenceCodeMeaning(), TEXT);
+        fits(e, "metadata.patientOrientationCodeSequenceCodeMeaning", m.patientOrientationCodeSequenceCodeMeaning(),
+                TEXT);
         return valid(raw, e, new Fact.ImageConverted(e));
     }
 
@@ -73,6 +101,8 @@ public final class EventDecoder {
         require(e, e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "sha256 must be 64 lowercase hex digits");
         require(e, e.revision() >= 1, "revision must be >= 1");
         require(e, e.receivedAt() != null, "receivedAt is required");
+        fits(e, "bucket", e.bucket(), BUCKET);
+        fits(e, "objectKey", e.objectKey(), KEY);
         return valid(raw, e, new Fact.ReportRevisionReceived(e));
     }
 
@@ -87,6 +117,9 @@ public final class EventDecoder {
         if (e.section() != ReportSection.NONE) {
             require(e, e.chexpert() != null && e.negbio() != null, "chexpert and negbio are required unless section is NONE");
         }
+        fits(e, "reportKey", e.reportKey(), KEY);
+        fits(e, "labelerVersion", e.labelerVersion(), VERSION);
+        fits(e, "sectionText", e.sectionText(), TEXT);
         return valid(raw, e, new Fact.ReportLabelledFact(e));
     }
 
@@ -94,6 +127,14 @@ public final class EventDecoder {
         DeadLetter d = EventJson.read(raw.value(), DeadLetter.class);
         if (d.stage() == null || d.reason() == null) {
             return invalid(raw, d, "dead letter without stage or reason");
+        }
+        fits(d, "stage", d.stage(), 16);
+        fits(d, "message", d.message(), TEXT);
+        fits(d, "dicomId", d.dicomId(), 44);
+        fits(d, "originalTopic", d.originalTopic(), VERSION);
+        fits(d, "originalEventId", d.originalEventId(), MAX_EVENT_ID);
+        if (raw.ceId() == null) {
+            fits(d, "eventId", d.eventId(), MAX_EVENT_ID);
         }
         JsonNode orig = d.originalEvent();
         String subjectId = firstNonNull(d.subjectId(), text(orig, "subjectId"));
@@ -118,19 +159,37 @@ public final class EventDecoder {
         return new DecodedEvent(raw, id, fact, d, null, d);
     }
 
+    /**
+     * A record whose decoding failed unexpectedly (the decoder threw): it has the record's id and
+     * nothing else, and is dead-lettered as an internal error.
+     */
+    public static DecodedEvent undecoded(RawEvent raw) {
+        return new DecodedEvent(raw, recordId(raw), null, null, null, null);
+    }
+
     private static DecodedEvent valid(RawEvent raw, CxrEvent e, Fact fact) {
         return new DecodedEvent(raw, raw.ceId() != null ? raw.ceId() : e.eventId(), fact, null, null, e);
     }
 
     private static DecodedEvent invalid(RawEvent raw, CxrEvent e, String reason) {
-        String id = raw.ceId() != null ? raw.ceId()
-                : raw.topic() + "-" + raw.partition() + "@" + raw.offset();
-        return new DecodedEvent(raw, id, null, null, reason, e);
+        return new DecodedEvent(raw, recordId(raw), null, null, reason, e);
+    }
+
+    private static String recordId(RawEvent raw) {
+        return raw.ceId() != null ? raw.ceId() : raw.topic() + "-" + raw.partition() + "@" + raw.offset();
     }
 
     private static void require(CxrEvent e, boolean ok, String message) {
         if (!ok) {
             throw new Rejected(e, e.getClass().getSimpleName() + ": " + message);
+        }
+    }
+
+    /** A text field the catalog stores: at most {@code max} characters, no NUL character. */
+    private static void fits(CxrEvent e, String field, String value, int max) {
+        if (value != null) {
+            require(e, value.length() <= max, field + " is " + value.length() + " characters long, at most " + max);
+            require(e, value.indexOf('\0') < 0, field + " contains a NUL character");
         }
     }
 

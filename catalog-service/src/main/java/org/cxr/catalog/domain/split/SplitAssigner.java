@@ -13,7 +13,7 @@ import org.cxr.events.Ids;
  * validate, the rest test. The catalog stores the result the first time it sees the subject and
  * never calls this again for it, so a later change of seed or fractions only affects new subjects.
  */
-public final class SplitAssigner {
+public final class SplitAssigner implements SplitRule {
     private final String seed;
     private final SplitFractions fractions;
 
@@ -25,6 +25,7 @@ public final class SplitAssigner {
         this.fractions = fractions;
     }
 
+    @Override
     public Split assign(String subjectId) {
         double u = uniform(subjectId);
         if (u < fractions.train()) {
@@ -47,7 +48,7 @@ public final class SplitAssigner {
         return (bits >>> 11) * 0x1.0p-53;
     }
 
-    /** What is stored with an assigned split, so that it can be audited and reproduced. */
+    @Override
     public String rule() {
         return "sha256(seed+':'+subject_id); seed=" + seed + "; " + fractions;
     }
