@@ -109,8 +109,12 @@ public final class Hl7Messages {
     record Problem(ErrorCode code, Severity severity, String segment, int segmentRep, int field, String text) {
     }
 
-    /** Handles one message: the ACK bytes to send back, in the message's character set. */
-    public byte[] handle(byte[] raw, InetAddress remote, Function<RisReport, RisOutcome> intake) {
+    /** An acknowledgement: its bytes (in the message's character set) and MSA-1. */
+    public record Ack(byte[] bytes, AcknowledgmentCode code) {
+    }
+
+    /** Handles one message: the ACK to send back. */
+    public Ack handle(byte[] raw, InetAddress remote, Function<RisReport, RisOutcome> intake) {
         String text;
         Charset charset;
         Header header = Header.read(raw);
@@ -162,7 +166,7 @@ public final class Hl7Messages {
     }
 
     /** The AR for a message over the listener's size limit (nothing of it was read as HL7). */
-    public byte[] tooLarge(int limit) {
+    public Ack tooLarge(int limit) {
         return refuse(null, StandardCharsets.US_ASCII, ErrorCode.APPLICATION_INTERNAL_ERROR,
                 "message over " + limit + " bytes; the connection is closed");
     }
@@ -356,11 +360,11 @@ public final class Hl7Messages {
 
     // ---- acknowledgements ---------------------------------------------------------------
 
-    private byte[] acknowledge(Message message, Charset charset, Taken taken) {
+    private Ack acknowledge(Message message, Charset charset, Taken taken) {
         try {
             ACK ack = (ACK) message.generateACK(taken.code(), null);
             addErrors(ack, taken.problems());
-            return ack.encode().getBytes(charset);
+            return new Ack(ack.encode().getBytes(charset), taken.code());
         } catch (Exception e) {
             LOG.warnf("cannot build the ACK: %s", e.getClass().getSimpleName());
             return refuse(null, charset, ErrorCode.APPLICATION_INTERNAL_ERROR, "internal error building the acknowledgement");
@@ -368,7 +372,7 @@ public final class Hl7Messages {
     }
 
     /** AR for a message refused as a whole; built from scratch when the message cannot be parsed. */
-    private byte[] refuse(Header header, Charset charset, ErrorCode code, String text) {
+    private Ack refuse(Header header, Charset charset, ErrorCode code, String text) {
         try {
             ACK ack = new ACK();
             ack.setParser(parser);
@@ -381,7 +385,7 @@ public final class Hl7Messages {
             }
             ack.getMSA().getAcknowledgmentCode().setValue(AcknowledgmentCode.AR.name());
             addErrors(ack, List.of(new Problem(code, Severity.ERROR, header == null ? null : "MSH", 1, 0, text)));
-            return ack.encode().getBytes(charset);
+            return new Ack(ack.encode().getBytes(charset), AcknowledgmentCode.AR);
         } catch (Exception e) {
             throw new IllegalStateException("cannot build a NAK", e); // our own message: a bug
         }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.cxr.dicom.DicomException;
 import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
+import org.cxr.dicom.Tag;
 import org.cxr.events.Source;
 import org.cxr.ingest.config.IngestConfig;
 import org.cxr.ingest.domain.deid.BurnedInRisk;
@@ -26,6 +27,7 @@ import org.cxr.ingest.domain.intake.IntakeRejected;
 import org.cxr.ingest.domain.intake.Outcome;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.domain.intake.ReportResult;
+import org.cxr.ingest.hl7.Accessions;
 import org.cxr.platform.logging.StudyLog;
 import org.jboss.logging.Logger;
 
@@ -53,6 +55,8 @@ public class IntakeService {
     Recorder recorder;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    Accessions accessions;
 
     /**
      * One DICOM instance.
@@ -105,6 +109,9 @@ public class IntakeService {
             }
 
             ResearchIdentity ids = known.ids();
+            if (mimic == null) { // a keyed digest of the AccessionNumber, to match RIS reports (hl7)
+                accessions.remember(ids.studyId(), file.dataset().getString(Tag.AccessionNumber));
+            }
             try (StudyLog ignored = StudyLog.of(ids.studyId(), ids.dicomId())) {
                 byte[] stored = mimic == null ? deidentify(file, h, ids) : bytes;
                 String storedSha = mimic == null ? sha256(stored) : sourceSha;
@@ -185,6 +192,24 @@ public class IntakeService {
             ResearchIdentity ids = identities.studyForReport(studyInstanceUid.trim(), patientId, issuer);
             Set<String> nameKeys = identities.nameTokenKeys(ids.subjectId());
             String scrubbed = ReportScrubber.scrub(text, w -> nameKeys.contains(pseudonyms.nameToken(w)));
+            return report(ids, text, scrubbed, source);
+        } catch (IntakeRejected e) {
+            return rejectedReport(e, source);
+        }
+    }
+
+    /**
+     * A report for a study already resolved to its research ids (matched by accession number: HL7,
+     * REST by accession), scrubbed with the subject's name tokens and {@code senderNameTokens} (the
+     * patient name the sender gave, never stored).
+     */
+    public ReportResult receiveReport(ResearchIdentity ids, byte[] body, String charset, Set<String> senderNameTokens,
+                                      Source source) {
+        try {
+            String text = ReportText.decode(body, charset, config.maxReportBytes());
+            Set<String> nameKeys = identities.nameTokenKeys(ids.subjectId());
+            String scrubbed = ReportScrubber.scrub(text, w -> nameKeys.contains(pseudonyms.nameToken(w))
+                    || senderNameTokens.stream().anyMatch(w::equalsIgnoreCase));
             return report(ids, text, scrubbed, source);
         } catch (IntakeRejected e) {
             return rejectedReport(e, source);

@@ -62,12 +62,12 @@ class Hl7MllpTest {
                         return messages.handle(message, remote, r -> {
                             received.add(r);
                             return answer.apply(r);
-                        });
+                        }).bytes();
                     }
 
                     @Override
                     public byte[] tooLarge(int limit, java.net.InetAddress remote) {
-                        return messages.tooLarge(limit);
+                        return messages.tooLarge(limit).bytes();
                     }
                 });
         hapi = new DefaultHapiContext();

@@ -14,7 +14,7 @@ import org.cxr.ingest.testing.TestDicoms;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /** With the object store or the broker down, uploads answer 503 + Retry-After and nothing is recorded or announced. */
-final class Outages {
+public final class Outages {
     private Outages() {
     }
 

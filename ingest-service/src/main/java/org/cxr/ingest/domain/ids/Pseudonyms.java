@@ -39,6 +39,11 @@ public final class Pseudonyms {
         return hex("instance", sopInstanceUid.trim());
     }
 
+    /** An accession number, to match a RIS report with the instances of its study (HL7, REST by accession). */
+    public String accession(String accessionNumber) {
+        return hex("accession", accessionNumber.trim());
+    }
+
     /** A token of a patient's name (lower-cased), to recognise it later in the report text. */
     public String nameToken(String token) {
         return hex("name", token.toLowerCase(Locale.ROOT));
