@@ -165,7 +165,8 @@ final class DictationComposer {
             case "mrn" -> d.span(PhiKind.MRN, tags, mrnForm(c.patient().mrn(), r));
             case "acc" -> d.span(PhiKind.ACCESSION, tags, c.accession());
             case "ssn" -> d.span(PhiKind.SSN, tags, ssnForm(c.patient().ssn(), r));
-            case "id" -> d.span(PhiKind.ID, tags, r.nextBoolean() ? c.encounter() : insuranceId(r));
+            case "encounter" -> d.span(PhiKind.ID, with(tags, "encounter"), c.encounter());
+            case "insurance" -> d.span(PhiKind.ID, with(tags, "insurance"), insuranceId(r));
             case "phone" -> d.span(PhiKind.PHONE, tags, phoneForm(randomPhone(r), r));
             case "home_phone" -> d.span(PhiKind.PHONE, with(tags, "home"), c.patient().phone());
             case "fax" -> d.span(PhiKind.PHONE, with(tags, "fax"), phoneForm(randomPhone(r), r));
