@@ -98,7 +98,7 @@ public final class OpenI {
             if (scored(r) && half.includes(r)) {
                 LabelRow v = labels(p, r, text, style);
                 if (v != null) {
-                    task.add(id(r), map.present(r.mesh()), v);
+                    task.add(id(r), map.present(r.mesh()), map.uncertainCounts(r.mesh()), v);
                 }
             }
         }

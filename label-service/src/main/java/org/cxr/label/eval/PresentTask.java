@@ -13,7 +13,9 @@ import org.cxr.label.domain.LabelRow;
 /**
  * The "present" task against positive-only gold (Open-i MeSH, NegBio's 14-class file): an
  * observation counts as predicted present when the label is 1.0 (strict) or 1.0/-1.0 (lenient,
- * the sensitivity analysis). Records every disagreement for error analysis.
+ * the sensitivity analysis). Where the gold's finding is one the CheXpert rules make uncertain
+ * (vascular congestion coded as edema, labeler-reference.md §B), -1.0 counts as present in the
+ * strict task too. Records every disagreement for error analysis.
  */
 public final class PresentTask {
     /**
@@ -37,11 +39,16 @@ public final class PresentTask {
     }
 
     public void add(String id, Set<Observation> gold, LabelRow predicted) {
+        add(id, gold, Set.of(), predicted);
+    }
+
+    /** uncertainCounts: gold observations for which -1.0 counts as present in the strict task. */
+    public void add(String id, Set<Observation> gold, Set<Observation> uncertainCounts, LabelRow predicted) {
         reports++;
         for (Observation o : classes) {
             LabelCell v = predicted.get(o);
             boolean g = gold.contains(o);
-            boolean p = v == LabelCell.POSITIVE;
+            boolean p = v == LabelCell.POSITIVE || (g && uncertainCounts.contains(o) && v == LabelCell.UNCERTAIN);
             boolean pl = p || v == LabelCell.UNCERTAIN;
             strict.get(o).add(g, p);
             lenient.get(o).add(g, pl);

@@ -34,24 +34,27 @@ class LabelEvaluationTest {
      * Where our F1 reaches the CheXpert labeler's published MIMIC mention F1 the floor IS that
      * figure; where it does not (classes whose Open-i gold counts hedged findings such as
      * "atelectasis or scarring" as present, see docs/labeling.md §6), the floor is the measured
-     * value of rule set sha256:34217d83 cut to three decimals, so losing a single report fails the build
-     * while the gap stays visible.
+     * value of the rule set of the CheXpert-semantics pass (issue 18; MeSH map with congestion -1
+     * and round lung opacities as nodules) cut to three decimals, so losing a single report fails
+     * the build while the gap stays visible.
      */
     private static final Map<Observation, Double> FLOOR = new EnumMap<>(Map.ofEntries(
-            Map.entry(Observation.ATELECTASIS, 0.796),
+            Map.entry(Observation.ATELECTASIS, 0.793),
             Map.entry(Observation.CARDIOMEGALY, Published.CHEXPERT_MENTION_F1.get(Observation.CARDIOMEGALY)),
             Map.entry(Observation.CONSOLIDATION, 0.900),
             Map.entry(Observation.EDEMA, Published.CHEXPERT_MENTION_F1.get(Observation.EDEMA)),
             Map.entry(Observation.ENLARGED_CARDIOMEDIASTINUM, Published.CHEXPERT_MENTION_F1.get(Observation.ENLARGED_CARDIOMEDIASTINUM)),
-            Map.entry(Observation.FRACTURE, 0.881),
-            Map.entry(Observation.LUNG_LESION, 0.807),
+            Map.entry(Observation.FRACTURE, 0.887),
+            Map.entry(Observation.LUNG_LESION, 0.820),
             Map.entry(Observation.LUNG_OPACITY, Published.CHEXPERT_MENTION_F1.get(Observation.LUNG_OPACITY)),
             Map.entry(Observation.NO_FINDING, Published.CHEXPERT_MENTION_F1.get(Observation.NO_FINDING)),
-            Map.entry(Observation.PLEURAL_EFFUSION, 0.929),
+            Map.entry(Observation.PLEURAL_EFFUSION, 0.914),
             Map.entry(Observation.PLEURAL_OTHER, Published.CHEXPERT_MENTION_F1.get(Observation.PLEURAL_OTHER)),
             Map.entry(Observation.PNEUMONIA, 0.781),
             Map.entry(Observation.PNEUMOTHORAX, 0.916),
             Map.entry(Observation.SUPPORT_DEVICES, Published.CHEXPERT_MENTION_F1.get(Observation.SUPPORT_DEVICES))));
+
+    private static final double NEGBIO_EDEMA_FLOOR = 0.869;
 
     private static List<OpenIReport> reports;
     private static ReportPipeline pipeline;
@@ -97,21 +100,24 @@ class LabelEvaluationTest {
         // the held-out half (never looked at while writing rules) meets the target on its own
         assertThat(task(OpenI.Half.HELD_OUT, Style.CHEXPERT).macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(MACRO_F1_TARGET);
         // sensitivity analysis (1 or -1 counted as present), measured floor
-        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.822);
+        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.835);
     }
 
     @Test
     void openIPresentTaskNegBioStyle() {
         PresentTask all = task(OpenI.Half.ALL, Style.NEGBIO);
         for (Observation o : Observation.all()) {
-            double floor = o == Observation.NO_FINDING ? Published.NEGBIO_NO_FINDING_F1 : FLOOR.get(o);
+            // NegBio's negative + uncertain -> negative makes "vascular congestion without edema" Edema 0
+            // where the coders code congestion (measured floor)
+            double floor = o == Observation.NO_FINDING ? Published.NEGBIO_NO_FINDING_F1
+                    : o == Observation.EDEMA ? NEGBIO_EDEMA_FLOOR : FLOOR.get(o);
             assertThat(all.strict(o).f1()).as(o.column()).isGreaterThanOrEqualTo(floor - EPS);
         }
         assertThat(all.macroF1(OpenI.DIRECT, false)).as("macro F1, 10 direct classes").isGreaterThanOrEqualTo(MACRO_F1_TARGET);
         // NegBio's No Finding ignores findings outside the 14 columns, which the Open-i coders count:
         // the held-out half stays below the target by that class alone (measured floor)
-        assertThat(task(OpenI.Half.HELD_OUT, Style.NEGBIO).macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.840);
-        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.804);
+        assertThat(task(OpenI.Half.HELD_OUT, Style.NEGBIO).macroF1(OpenI.DIRECT, false)).isGreaterThanOrEqualTo(0.837);
+        assertThat(all.macroF1(OpenI.DIRECT, true)).as("lenient macro F1").isGreaterThanOrEqualTo(0.811);
     }
 
     private static PresentTask task(OpenI.Half half, Style style) {

@@ -27,6 +27,18 @@ class MeshMapTest {
                 Observation.PLEURAL_EFFUSION);
         assertThat(map.present("Calcified Granuloma/lung")).isEmpty();
         assertThat(map.present("No Indexing")).isEmpty();
+        // a round opacity in the lung is a nodule; over a rib it is not
+        assertThat(map.present("Opacity/lung/middle lobe/right/round")).containsExactlyInAnyOrder(Observation.LUNG_OPACITY,
+                Observation.LUNG_LESION);
+        assertThat(map.present("Opacity/ribs/right/posterior/round")).containsExactly(Observation.LUNG_OPACITY);
+    }
+
+    @Test
+    void congestionAloneLetsAnUncertainEdemaCount() {
+        assertThat(map.uncertainCounts("Cardiomegaly;Pulmonary Congestion/mild")).containsExactly(Observation.EDEMA);
+        // coded as edema as well: a positive edema is needed
+        assertThat(map.uncertainCounts("Pulmonary Congestion;Pulmonary Edema/interstitial")).isEmpty();
+        assertThat(map.uncertainCounts("Cardiomegaly")).isEmpty();
     }
 
     @Test

@@ -48,6 +48,8 @@ final class SentenceAnalyzer {
         /** Observation ordinal, MentionRule.OTHER, or -1 for an ad-hoc target */
         int target;
         MentionKind kind;
+        /** the phrase that made it, null for an ad-hoc target */
+        MentionRule rule;
         /** per Style ordinal: the decision (null = does not count) and the rule that made it */
         final Assertion[] verdict = new Assertion[STYLES];
         final String[] cue = new String[STYLES];
@@ -134,7 +136,7 @@ final class SentenceAnalyzer {
         int negbio = Style.NEGBIO.ordinal();
         for (int i = 0; i < mentionCount; i++) {
             Candidate m = mentions[i];
-            if (m.verdict[chexpert] == null && m.verdict[negbio] == null) {
+            if (m.target == MentionRule.ALTERNATIVE || (m.verdict[chexpert] == null && m.verdict[negbio] == null)) {
                 continue;
             }
             if (m.target < 0) {
@@ -166,11 +168,11 @@ final class SentenceAnalyzer {
             }
             MentionRule r = lexicon.mention(id);
             if (r.kind() != MentionKind.EXCLUDE && !suppressed(a, r.target())) {
-                addMention(matches.start(a), matches.end(a), r.target(), r.kind());
+                addMention(matches.start(a), matches.end(a), r.target(), r.kind(), r);
             }
         }
         if (extraStart >= 0) {
-            addMention(extraStart, extraEnd, -1, MentionKind.FINDING);
+            addMention(extraStart, extraEnd, -1, MentionKind.FINDING, null);
         }
     }
 
@@ -197,7 +199,7 @@ final class SentenceAnalyzer {
         return false;
     }
 
-    private void addMention(int start, int end, int target, MentionKind kind) {
+    private void addMention(int start, int end, int target, MentionKind kind, MentionRule rule) {
         if (mentionCount == mentions.length) {
             mentions = grow(mentions, mentionCount * 2, Candidate::new);
         }
@@ -206,6 +208,7 @@ final class SentenceAnalyzer {
         m.end = end;
         m.target = target;
         m.kind = kind;
+        m.rule = rule;
     }
 
     /**
@@ -219,7 +222,7 @@ final class SentenceAnalyzer {
             boolean counts = text.isWord(k) && !isConjunction(k);
             for (int i = 0; i < mentionCount && counts; i++) {
                 Candidate m = mentions[i];
-                counts = m.kind == MentionKind.DESCRIPTOR || k < m.start || k >= m.end;
+                counts = m.kind.isDescriptor() || k < m.start || k >= m.end;
             }
             listWordsBefore[k - start + 1] = listWordsBefore[k - start] + (counts ? 1 : 0);
         }
@@ -338,19 +341,26 @@ final class SentenceAnalyzer {
             return OUT_OF_SCOPE;
         }
         Direction d = r.direction();
-        boolean listShares = m.kind != MentionKind.DESCRIPTOR
-                && (t.category.family() == Family.UNCERTAINTY || t.category == TriggerCategory.NEGATION);
+        Family family = t.category.family();
+        boolean listShares = !m.kind.isDescriptor() && (family == Family.UNCERTAINTY || t.category == TriggerCategory.NEGATION);
         int[] words = listShares ? listWordsBefore : wordsBefore;
+        int forward = r.windowFwd();
+        int back = r.windowBack();
+        if (r.appliesTo() == 0 && m.target >= 0) {
+            // a trigger for every observation reaches some observations' mentions only when close
+            forward = Math.min(forward, lexicon.reach(m.target, family, true));
+            back = Math.min(back, lexicon.reach(m.target, family, false));
+        }
         int best = OUT_OF_SCOPE;
         if ((d == Direction.PRE || d == Direction.BOTH) && m.start >= t.end && m.start < t.scopeEnd) {
             int w = words[m.start - sentenceStart] - words[t.end - sentenceStart];
-            if (w < r.windowFwd()) {
+            if (w < forward) {
                 best = w;
             }
         }
         if ((d == Direction.POST || d == Direction.BOTH) && m.end <= t.start && m.start >= t.scopeStart) {
             int w = words[t.start - sentenceStart] - words[m.end - sentenceStart];
-            if (w < r.windowBack()) {
+            if (w < back) {
                 best = Math.min(best, w);
             }
         }
@@ -362,21 +372,17 @@ final class SentenceAnalyzer {
     private void decide(Style style, Candidate m) {
         Assertion a;
         String cue = null;
-        if (m.kind == MentionKind.DESCRIPTOR) {
+        if (m.kind.isDescriptor()) {
             Trigger q = nearestQualifier(m, false);
             if (q == null) {
                 q = nearestQualifier(m, true);
             }
-            if (q == null) {
-                a = null;
-            } else {
-                a = switch (q.category) {
-                    case NEGATION, NORMAL -> Assertion.NEGATIVE;
-                    case ABNORMAL -> Assertion.POSITIVE;
-                    default -> Assertion.UNCERTAIN;
-                };
-                cue = q.rule.source();
-            }
+            a = q == null ? null : m.kind == MentionKind.SIGN ? signAssertion(q.category) : switch (q.category) {
+                case NEGATION, NORMAL -> Assertion.NEGATIVE;
+                case ABNORMAL -> Assertion.POSITIVE;
+                default -> Assertion.UNCERTAIN;
+            };
+            cue = a == null ? null : q.rule.source();
         } else {
             a = Assertion.POSITIVE;
             outer:
@@ -390,8 +396,15 @@ final class SentenceAnalyzer {
                         break outer;
                     }
                     boolean applies = c == pass || (pass == TriggerCategory.UNCERTAIN && c == TriggerCategory.ALTERNATIVE);
-                    if (applies && distance(t, m) != OUT_OF_SCOPE && (c != TriggerCategory.ALTERNATIVE || alternativeActive(t, m))) {
+                    if (applies && distance(t, m) != OUT_OF_SCOPE
+                            && (c == TriggerCategory.ALTERNATIVE ? alternativeActive(t, m)
+                            : c == TriggerCategory.NEGATION || reachesPastNearest(t, m))) {
                         a = pass == TriggerCategory.NEGATION ? Assertion.NEGATIVE : Assertion.UNCERTAIN;
+                        cue = t.rule.source();
+                        break outer;
+                    }
+                    if (pass == TriggerCategory.UNCERTAIN && c == pass && explainedAway(t, m)) {
+                        a = Assertion.UNCERTAIN;
                         cue = t.rule.source();
                         break outer;
                     }
@@ -399,6 +412,9 @@ final class SentenceAnalyzer {
             }
             if (m.kind == MentionKind.HINT) {
                 a = a == Assertion.NEGATIVE ? null : Assertion.UNCERTAIN;
+            } else if (m.kind == MentionKind.UNCERTAIN && a == Assertion.POSITIVE) {
+                a = Assertion.UNCERTAIN;
+                cue = m.rule.source();
             }
         }
         m.verdict[style.ordinal()] = a;
@@ -435,6 +451,14 @@ final class SentenceAnalyzer {
                 && wordIndex(t.start) - wordIndex(m.end) < t.rule.findingWindow();
     }
 
+    /** A sign (pulmonary vasculature) only ever suggests its observation: abnormal or hedged is uncertain. */
+    private static Assertion signAssertion(TriggerCategory qualifier) {
+        return switch (qualifier) {
+            case ABNORMAL, UNCERTAIN, UNCERTAIN_BEFORE_NEGATION -> Assertion.UNCERTAIN;
+            default -> null;
+        };
+    }
+
     private static int qualifierRank(TriggerCategory c) {
         return switch (c) {
             case UNCERTAIN_BEFORE_NEGATION -> 0;
@@ -447,22 +471,81 @@ final class SentenceAnalyzer {
     }
 
     /**
-     * "X or Y": a mention of another observation must stand on the other side of the trigger,
-     * within its scope ("effusion or hemothorax" names one observation and stays positive).
+     * "X or Y": X and Y are the findings right next to the trigger on each side, and Y is another
+     * observation (or something a finding is weighed against, "nodule versus nipple shadow").
+     * "Effusion or hemothorax" names one observation and stays positive; in "opacity, atelectasis
+     * or pneumonia" the alternatives are atelectasis and pneumonia, not the opacity they explain.
      */
     private boolean alternativeActive(Trigger t, Candidate m) {
         boolean mentionBefore = m.end <= t.start;
+        if (mentionBefore ? findingBetween(m.end, t.start) : findingBetween(t.end, m.start)) {
+            return false;
+        }
         TriggerRule r = t.rule;
         for (int i = 0; i < mentionCount; i++) {
             Candidate o = mentions[i];
-            if (o == m || o.target == m.target) {
+            if (o == m || o.target == m.target || o.kind.isDescriptor()) {
                 continue;
             }
             if (mentionBefore) {
-                if (o.start >= t.end && o.start < t.scopeEnd && wordIndex(o.start) - wordIndex(t.end) < r.windowFwd()) {
+                if (o.start >= t.end && o.start < t.scopeEnd && wordIndex(o.start) - wordIndex(t.end) < r.windowFwd()
+                        && !findingBetween(t.end, o.start)) {
                     return true;
                 }
-            } else if (o.end <= t.start && o.start >= t.scopeStart && wordIndex(t.start) - wordIndex(o.end) < r.windowBack()) {
+            } else if (o.end <= t.start && o.start >= t.scopeStart && wordIndex(t.start) - wordIndex(o.end) < r.windowBack()
+                    && !findingBetween(o.end, t.start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A hedge after its findings says something about the finding next to it, and about findings
+     * further back only when they form a list with it: "atelectasis, effusion, or pneumonia cannot
+     * be excluded" (a conjunction between them and the hedge), not "opacity, pneumonia cannot be
+     * excluded". Forward, differential lists often go without a conjunction ("differential
+     * includes edema, atypical infection, inflammation"), so a hedge keeps reaching along them.
+     * (Negation keeps reaching along comma lists both ways: "consolidation, effusion, pneumothorax
+     * are not seen".)
+     */
+    private boolean reachesPastNearest(Trigger t, Candidate m) {
+        if (m.start >= t.end || !findingBetween(m.end, t.start)) {
+            return true;
+        }
+        for (int k = m.end; k < t.start; k++) {
+            if (text.isWord(k) && isConjunction(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * "Nodule, likely a nipple shadow", "lucency may represent a skin fold": a hedge right after a
+     * finding that names something it is weighed against ([Alternative]) doubts the finding too.
+     */
+    private boolean explainedAway(Trigger t, Candidate m) {
+        // the finding and its location ("nodular opacity at the right base may represent ...")
+        if (m.end > t.start || t.rule.direction() == Direction.POST || wordIndex(t.start) - wordIndex(m.end) > 5
+                || findingBetween(m.end, t.start)) {
+            return false;
+        }
+        for (int i = 0; i < mentionCount; i++) {
+            Candidate o = mentions[i];
+            if (o.target == MentionRule.ALTERNATIVE && o.start >= t.end && o.start < t.scopeEnd
+                    && wordIndex(o.start) - wordIndex(t.end) < t.rule.windowFwd() && !findingBetween(t.end, o.start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a finding mention lies within tokens [from, to). */
+    private boolean findingBetween(int from, int to) {
+        for (int i = 0; i < mentionCount; i++) {
+            Candidate o = mentions[i];
+            if (!o.kind.isDescriptor() && o.start >= from && o.end <= to) {
                 return true;
             }
         }

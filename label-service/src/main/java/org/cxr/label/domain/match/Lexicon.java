@@ -6,6 +6,7 @@ import java.util.List;
 import org.cxr.label.domain.rules.MentionRule;
 import org.cxr.label.domain.rules.RuleFormatException;
 import org.cxr.label.domain.rules.RuleSet;
+import org.cxr.label.domain.rules.TriggerCategory;
 import org.cxr.label.domain.rules.TriggerRule;
 import org.cxr.label.domain.text.TokenType;
 import org.cxr.label.domain.text.Tokenizer;
@@ -23,8 +24,10 @@ public final class Lexicon {
     private int[][] payload;
     private final MentionRule[] mentions;
     private final TriggerRule[] triggers;
+    private final RuleSet rules;
 
     private Lexicon(RuleSet rules) {
+        this.rules = rules;
         tokenizer = new Tokenizer(rules.abbreviations());
         payloads.add(null);
         List<MentionRule> m = rules.mentions();
@@ -168,6 +171,11 @@ public final class Lexicon {
 
     public TriggerRule trigger(int phrase) {
         return triggers[phrase];
+    }
+
+    /** See {@link RuleSet#reach(int, TriggerCategory.Family, boolean)}. */
+    public int reach(int target, TriggerCategory.Family family, boolean forward) {
+        return rules.reach(target, family, forward);
     }
 
     public Tokenizer tokenizer() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class RuleSet {
     private final String name;
     private final String version;
     private final List<MentionRule> mentions;
+    /** per family (negation, uncertainty), direction (back, forward) and target: reach: lines */
+    private final int[][][] reach = new int[2][2][MentionRule.TARGETS];
     private final List<TriggerRule> triggers;
     private final List<String[]> sectionRules;
     private final List<String> abbreviations;
@@ -49,6 +52,11 @@ public final class RuleSet {
         this.version = TOOL + " rules " + name + " sha256:" + digest(files);
         this.abbreviations = parseAbbreviations(files.get("abbreviations.txt"));
         this.phraseTokenizer = new Tokenizer(abbreviations);
+        for (int[][] family : reach) {
+            for (int[] direction : family) {
+                Arrays.fill(direction, Integer.MAX_VALUE);
+            }
+        }
         this.mentions = parseMentions(files.get("mentions.txt"));
         this.triggers = parseTriggers(files.get("triggers.txt"));
         this.sectionRules = parseSections(files.get("sections.txt"));
@@ -103,6 +111,21 @@ public final class RuleSet {
 
     public List<MentionRule> mentions() {
         return mentions;
+    }
+
+    /**
+     * How many words a trigger that applies to every observation (no "for" list) may reach back
+     * (forward = false) or forward to a mention of this target, for the negation or the
+     * uncertainty family; unlimited unless a "reach:" line of mentions.txt says so ("no
+     * pneumothorax after placement of a chest tube").
+     */
+    public int reach(int target, TriggerCategory.Family family, boolean forward) {
+        int f = switch (family) {
+            case NEGATION -> 0;
+            case UNCERTAINTY -> 1;
+            default -> -1;
+        };
+        return f < 0 ? Integer.MAX_VALUE : reach[f][forward ? 1 : 0][target];
     }
 
     public List<TriggerRule> triggers() {
@@ -193,12 +216,18 @@ public final class RuleSet {
                 continue;
             }
             int colon = line.text.indexOf(':');
-            MentionKind kind = colon < 0 ? null : MentionKind.parse(line.text.substring(0, colon).strip());
-            if (kind == null) {
-                throw new RuleFormatException(line.where + ": expected 'finding|descriptor|exclude|hint: phrases'");
-            }
+            String head = colon < 0 ? "" : line.text.substring(0, colon).strip();
             if (target < 0) {
                 throw new RuleFormatException(line.where + ": phrase before the first [Observation] header");
+            }
+            if (head.equals("reach")) {
+                parseReach(line, target, line.text.substring(colon + 1));
+                continue;
+            }
+            MentionKind kind = MentionKind.parse(head);
+            if (kind == null) {
+                throw new RuleFormatException(line.where + ": expected 'finding|uncertain|descriptor|sign|exclude|hint: phrases'"
+                        + " or 'reach: negation N[/N], uncertain N[/N]'");
             }
             for (String p : phrases(line, line.text.substring(colon + 1))) {
                 out.add(new MentionRule(target, kind, tokens(line, p), line.where + " " + p));
@@ -207,10 +236,27 @@ public final class RuleSet {
         return List.copyOf(out);
     }
 
+    /** "reach: negation 3, uncertain 0/2" (BACK/FORWARD like a trigger's window, or one N for both) */
+    private void parseReach(Line line, int target, String spec) {
+        for (String part : spec.split(",")) {
+            String[] w = part.strip().split("\\s+");
+            if (w.length != 2 || !w[1].matches("\\d+(/\\d+)?") || !(w[0].equals("negation") || w[0].equals("uncertain"))) {
+                throw new RuleFormatException(line.where + ": expected 'reach: negation N[/N], uncertain N[/N]'");
+            }
+            int[][] family = reach[w[0].equals("negation") ? 0 : 1];
+            String[] n = w[1].split("/");
+            family[0][target] = Integer.parseInt(n[0]);
+            family[1][target] = Integer.parseInt(n[n.length - 1]);
+        }
+    }
+
     private static int mentionTarget(Line line) {
         String h = line.header();
         if (h.equalsIgnoreCase("Other finding")) {
             return MentionRule.OTHER;
+        }
+        if (h.equalsIgnoreCase("Alternative")) {
+            return MentionRule.ALTERNATIVE;
         }
         Observation o = Observation.byColumn(h);
         if (o == null || o == Observation.NO_FINDING) {

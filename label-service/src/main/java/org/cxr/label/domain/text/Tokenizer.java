@@ -10,7 +10,8 @@ import java.util.List;
  * other symbols separate words without producing a token ("air-space" = "air space").</li>
  * <li>A sentence ends at '.', '!' (unless the period follows an abbreviation from the rule
  * files, or belongs to single letters as in "e.g.") and after a '?' that directly follows a word
- * ("effusion? ..."); a '?' before a word ("?pneumonia") is a token of the sentence.</li>
+ * ("effusion? ..."); a '?' before a word ("?pneumonia") is a token of the sentence. A list
+ * number ends the item before it: "2." and "2)" (not "(2)").</li>
  * </ul>
  * The same scanner tokenises the phrase lists, so phrases and text always agree.
  */
@@ -85,6 +86,11 @@ public final class Tokenizer {
                 case ',', ';', ':', '(', ')' -> {
                     sink.token(i, i + 1, TokenType.PUNCT);
                     open = true;
+                    // "1) no pneumothorax 2) small effusion": a list number ends the item before it
+                    if (c == ')' && lastWordEnd == i && isListNumber(text, lastWordStart, lastWordEnd)) {
+                        sink.sentenceEnd();
+                        open = false;
+                    }
                 }
                 default -> {
                     // separator
@@ -95,6 +101,23 @@ public final class Tokenizer {
         if (open) {
             sink.sentenceEnd();
         }
+    }
+
+    /** One or two digits not inside parentheses: "2)" but not "(2)". */
+    private static boolean isListNumber(CharSequence text, int start, int end) {
+        if (end - start > 2) {
+            return false;
+        }
+        for (int k = start; k < end; k++) {
+            if (!Character.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        int before = start - 1;
+        while (before >= 0 && text.charAt(before) == ' ') {
+            before--;
+        }
+        return before < 0 || text.charAt(before) != '(';
     }
 
     private boolean isAbbreviation(CharSequence text, int start, int end) {

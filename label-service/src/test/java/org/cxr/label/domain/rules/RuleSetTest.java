@@ -48,6 +48,25 @@ class RuleSetTest {
     }
 
     @Test
+    void parsesMentionKindsReachAndAlternatives() throws IOException {
+        write("[Edema]\nuncertain: vascular congestion\nsign: vasculature\n[Support Devices]\nfinding: tube\n"
+                + "reach: negation 3, uncertain 0/2\n[Alternative]\nfinding: skin fold\n", "[negation]\npre 5: no\n");
+        RuleSet r = RuleSet.fromDirectory(dir);
+        assertThat(r.mentions()).extracting(MentionRule::kind).containsExactly(MentionKind.UNCERTAIN, MentionKind.SIGN,
+                MentionKind.FINDING, MentionKind.FINDING);
+        assertThat(r.mentions().get(3).target()).isEqualTo(MentionRule.ALTERNATIVE);
+        int devices = org.cxr.events.Observation.SUPPORT_DEVICES.ordinal();
+        assertThat(r.reach(devices, TriggerCategory.Family.NEGATION, false)).isEqualTo(3);
+        assertThat(r.reach(devices, TriggerCategory.Family.NEGATION, true)).isEqualTo(3);
+        assertThat(r.reach(devices, TriggerCategory.Family.UNCERTAINTY, false)).isZero();
+        assertThat(r.reach(devices, TriggerCategory.Family.UNCERTAINTY, true)).isEqualTo(2);
+        assertThat(r.reach(org.cxr.events.Observation.EDEMA.ordinal(), TriggerCategory.Family.NEGATION, true))
+                .isEqualTo(Integer.MAX_VALUE);
+        write("[Edema]\nreach: negation x\n", "[negation]\npre 5: no\n");
+        assertThatThrownBy(() -> RuleSet.fromDirectory(dir)).hasMessageContaining("mentions.txt:2").hasMessageContaining("reach");
+    }
+
+    @Test
     void mistakesAreReportedWithFileAndLine() throws IOException {
         write("[Pneumonia]\nfinding: pneumonia\n[Heart Stuff]\nfinding: x\n", "[negation]\npre 5: no\n");
         assertThatThrownBy(() -> RuleSet.fromDirectory(dir)).hasMessageContaining("mentions.txt:3").hasMessageContaining("Heart Stuff");

@@ -45,6 +45,9 @@ class TextTest {
         // a list number glued to the next word still ends the item before it
         assertThat(sentences("1.No pneumothorax 2.Small effusion")).containsExactly(List.of("1"), List.of("no", "pneumothorax", "2"),
                 List.of("small", "effusion"));
+        // "1)" numbers a list item too, "(2)" in parentheses does not
+        assertThat(sentences("1) No pneumothorax 2) Small effusion (2) views")).containsExactly(List.of("1", ")"),
+                List.of("no", "pneumothorax", "2", ")"), List.of("small", "effusion", "(", "2", ")", "views"));
     }
 
     @Test
