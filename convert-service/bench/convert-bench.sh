@@ -61,8 +61,8 @@ print(f"sum ours {sum(allo):.0f} ms, reference {sum(allr):.0f} ms, ratio {sum(al
 PY
 
 # 2. JPEG encode 2500x3000: the test image first, then ours (CPU 0) and Python cv2 (CPU 1) together
-java -cp "$CP" org.cxr.convert.bench.EncodeBench "$SHARED/data/dicom/cr-wg04/RG2_UNC.dcm" "$OUT/encode" 1 >/dev/null
-taskset -c 0 java -cp "$CP" org.cxr.convert.bench.EncodeBench "$SHARED/data/dicom/cr-wg04/RG2_UNC.dcm" "$OUT/encode-timed" 41 \
+java -cp "$CP" org.cxr.convert.natives.EncodeBench "$SHARED/data/dicom/cr-wg04/RG2_UNC.dcm" "$OUT/encode" 1 >/dev/null
+taskset -c 0 java -cp "$CP" org.cxr.convert.natives.EncodeBench "$SHARED/data/dicom/cr-wg04/RG2_UNC.dcm" "$OUT/encode-timed" 41 \
   > "$OUT/encode-java.txt" &
 ENC_PID=$!
 taskset -c 1 /usr/bin/python3 - "$OUT/encode/encode-2500x3000.png" "$OUT/encode/encode-2500x3000-ours.jpg" <<'PY'

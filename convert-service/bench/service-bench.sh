@@ -14,5 +14,5 @@ mvn -q -o -pl convert-service dependency:build-classpath -Dmdep.includeScope=tes
 echo "# $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Dworkers="${WORKERS:-2}" -Dheap="${HEAP:-1536m}" \
   -cp "convert-service/target/test-classes:convert-service/target/classes:$(cat convert-service/target/test-classpath.txt)" \
-  org.cxr.convert.bench.ServiceBench "${1:-40}"
+  org.cxr.convert.messaging.ServiceBench "${1:-40}"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,14 +26,13 @@ import org.apache.commons.csv.CSVPrinter;
 import org.cxr.convert.domain.ConversionResult;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.ConversionResult.Failed;
+import org.cxr.convert.domain.ConversionFailure;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.DatasetLayout;
-import org.cxr.convert.domain.FailureReason;
 import org.cxr.convert.domain.InstanceIds;
 import org.cxr.convert.domain.MemoryBudget;
-import org.cxr.convert.domain.encode.OpenCvEncoder;
 import org.cxr.convert.domain.metadata.MetadataFormat;
-import org.cxr.convert.domain.pixels.FrameDecoders;
+import org.cxr.convert.natives.NativeConverter;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -115,8 +114,7 @@ public final class ConvertCommand implements Callable<Integer> {
             err.println("convert: " + in + " does not exist");
             return 2;
         }
-        Converter converter = new Converter(FrameDecoders.standard(), new OpenCvEncoder(),
-                new MemoryBudget(memoryMb << 20),
+        Converter converter = NativeConverter.create(new MemoryBudget(memoryMb << 20),
                 new Converter.Options(maxPixels, !png, png, false));
         String ext = png ? "png" : "jpg";
         if (Files.isRegularFile(in)) {
@@ -239,8 +237,8 @@ public final class ConvertCommand implements Callable<Integer> {
             try {
                 writeAtomically(job.target(), png ? c.png() : c.jpg());
             } catch (IOException e) {
-                r = new Failed(ids, FailureReason.IO_ERROR, "cannot write " + job.target() + ": " + e.getMessage(),
-                        c.metadata(), c.timings());
+                r = new Failed(ids, ConversionFailure.IO_ERROR, "cannot write " + job.target() + ": " + e.getMessage(),
+                        c.timings());
             }
         }
         return new Outcome(job, r, System.nanoTime() - t0);
@@ -252,7 +250,7 @@ public final class ConvertCommand implements Callable<Integer> {
             r.sort(Comparator.comparing(o -> o.job().relative()));
         }
         Files.createDirectories(out);
-        Map<FailureReason, Integer> failures = new EnumMap<>(FailureReason.class);
+        Map<ConversionFailure, Integer> failures = new EnumMap<>(ConversionFailure.class);
         int converted = 0;
         try (CSVPrinter meta = csv(out.resolve("metadata.csv"), MetadataFormat.COLUMNS);
              CSVPrinter fails = csv(out.resolve("failures.csv"), List.of("file", "reason", "message"))) {

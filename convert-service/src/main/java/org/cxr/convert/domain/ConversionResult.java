@@ -1,14 +1,11 @@
 package org.cxr.convert.domain;
 
-import org.cxr.convert.domain.metadata.ImageMetadata;
 import org.cxr.convert.domain.recipe.EightBitImage;
+import org.cxr.events.ImageMetadata;
 
 /** The outcome of converting one instance: {@link Converted} or {@link Failed}. */
 public sealed interface ConversionResult permits ConversionResult.Converted, ConversionResult.Failed {
     InstanceIds ids();
-
-    /** Header values; null when the header could not be read. */
-    ImageMetadata metadata();
 
     Timings timings();
 
@@ -18,6 +15,7 @@ public sealed interface ConversionResult permits ConversionResult.Converted, Con
      * @param jpg           the JPG (null when not requested)
      * @param png           the 8-bit image before JPEG encoding as PNG (null when not requested)
      * @param image         the 8-bit image before JPEG encoding (null unless requested)
+     * @param metadata      the header values of the metadata columns, with the image's Rows and Columns
      * @param constantImage every stored value was equal: the image is uniform (0, or 255 for MONOCHROME1)
      */
     record Converted(InstanceIds ids, byte[] jpg, byte[] png, EightBitImage image, int rows, int columns,
@@ -26,7 +24,7 @@ public sealed interface ConversionResult permits ConversionResult.Converted, Con
     }
 
     /** A failure with its reason and a message for people. */
-    record Failed(InstanceIds ids, FailureReason reason, String message, ImageMetadata metadata, Timings timings)
+    record Failed(InstanceIds ids, ConversionFailure reason, String message, Timings timings)
             implements ConversionResult {
     }
 }

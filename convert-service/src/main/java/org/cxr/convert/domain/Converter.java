@@ -9,8 +9,7 @@ import java.util.OptionalInt;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.ConversionResult.Failed;
 import org.cxr.convert.domain.encode.ImageEncoder;
-import org.cxr.convert.domain.encode.OpenCvEncoder;
-import org.cxr.convert.domain.metadata.ImageMetadata;
+import org.cxr.convert.domain.metadata.MetadataSource;
 import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.FrameDecoders;
@@ -23,6 +22,7 @@ import org.cxr.dicom.Dataset;
 import org.cxr.dicom.DicomException;
 import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
+import org.cxr.dicom.ElementDictionary;
 import org.cxr.dicom.PixelData;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
@@ -30,16 +30,18 @@ import org.cxr.dicom.TransferSyntax;
 /**
  * Converts one DICOM instance with the MIMIC-CXR-JPG recipe: header and metadata, checks, pixel
  * decoding, {@link MimicCxrRecipe}, JPEG encoding. Never throws for bad input: every problem is
- * a {@link Failed} with a {@link FailureReason}. Checks run in this order, before any pixel
+ * a {@link Failed} with a {@link ConversionFailure}. Checks run in this order, before any pixel
  * allocation: readable header; Pixel Data present; NumberOfFrames (> 1: MULTI_FRAME); Image Pixel
  * attributes present and numeric; grayscale; Rows x Columns within the limit; a decoder for the
  * transfer syntax; pixel data complete. Thread-safe; decoded pixel memory is capped by a
  * {@link MemoryBudget} shared by all threads.
  */
 public final class Converter {
-    /** The converter version carried on converted events. */
-    public static final String VERSION = "cxr-convert/1.0 (recipe mimic-cxr-jpg-2.0.0; opencv "
-            + OpenCvEncoder.OPENCV_VERSION + ")";
+    /**
+     * The converter version carried on converted events and on the objects it writes (a change
+     * makes the service convert every instance again); names the encoder whose bytes the JPGs are.
+     */
+    public static final String VERSION = "cxr-convert/1.0 (recipe mimic-cxr-jpg-2.0.0; opencv 4.13.0)";
     /** Files up to this size are read whole; larger ones header first, pixel data on demand. */
     private static final long WHOLE_FILE_LIMIT = 256L << 20;
     /** JPEG quality of the recipe (cv2.imwrite's default). */
@@ -80,11 +82,6 @@ public final class Converter {
         this.options = options;
     }
 
-    /** All decoders, OpenCV encoding, no memory cap, default options. */
-    public static Converter standard() {
-        return new Converter(FrameDecoders.standard(), new OpenCvEncoder(), MemoryBudget.unlimited(), Options.DEFAULT);
-    }
-
     public Options options() {
         return options;
     }
@@ -102,11 +99,11 @@ public final class Converter {
             DicomFile dicom = size <= WHOLE_FILE_LIMIT ? DicomReader.read(Files.readAllBytes(file)) : DicomReader.read(file);
             return convert(dicom, ids, file.toString(), t0);
         } catch (IOException e) {
-            return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), FailureReason.IO_ERROR,
-                    "cannot read " + file + ": " + e.getMessage(), null, t0);
+            return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), ConversionFailure.IO_ERROR,
+                    "cannot read " + file + ": " + e.getMessage(), t0);
         } catch (DicomException e) {
             return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
-                    FailureReason.of(e.reason()), e.getMessage(), null, t0);
+                    ConversionFailure.of(e.reason()), e.getMessage(), t0);
         }
     }
 
@@ -116,8 +113,8 @@ public final class Converter {
         try {
             return convert(DicomReader.read(dicom), ids, "", t0);
         } catch (DicomException e) {
-            return failed(ids != null ? ids : InstanceIds.fromHeader(null, ""), FailureReason.of(e.reason()),
-                    e.getMessage(), null, t0);
+            return failed(ids != null ? ids : InstanceIds.fromHeader(null, ""), ConversionFailure.of(e.reason()),
+                    e.getMessage(), t0);
         }
     }
 
@@ -125,30 +122,29 @@ public final class Converter {
         long tRead = System.nanoTime();
         Dataset ds = file.dataset();
         InstanceIds ids = givenIds != null ? givenIds : InstanceIds.fromHeader(ds, fallbackKey);
-        ImageMetadata meta = ImageMetadata.of(ds);
         PixelData px = file.pixelData();
         if (px == null) {
             String more = ds.contains(Tag.FloatPixelData) || ds.contains(Tag.DoubleFloatPixelData)
                     ? " (float pixel data is not converted)" : "";
-            return failed(ids, FailureReason.NO_PIXEL_DATA, "no Pixel Data (7FE0,0010)" + more, meta, t0);
+            return failed(ids, ConversionFailure.NO_PIXEL_DATA, "no Pixel Data (7FE0,0010)" + more, t0);
         }
         int frames = 1;
         if (ds.contains(Tag.NumberOfFrames)) {
             OptionalInt nf = ds.getInt(Tag.NumberOfFrames);
             if (nf.isEmpty()) {
-                return failed(ids, FailureReason.MALFORMED, "NumberOfFrames '" + ds.getString(Tag.NumberOfFrames)
-                        + "' is not an integer", meta, t0);
+                return failed(ids, ConversionFailure.MALFORMED, "NumberOfFrames '" + ds.getString(Tag.NumberOfFrames)
+                        + "' is not an integer", t0);
             }
             frames = Math.max(1, nf.getAsInt());
         }
         if (frames > 1) {
-            return failed(ids, FailureReason.MULTI_FRAME, frames + " frames: multi-frame images are not converted",
-                    meta, t0);
+            return failed(ids, ConversionFailure.MULTI_FRAME, frames + " frames: multi-frame images are not converted",
+                    t0);
         }
         String missing = missingImageAttributes(ds);
         if (missing != null) {
-            return failed(ids, FailureReason.MALFORMED, "Image Pixel attributes missing or not numbers: " + missing,
-                    meta, t0);
+            return failed(ids, ConversionFailure.MALFORMED, "Image Pixel attributes missing or not numbers: " + missing,
+                    t0);
         }
         String photometric = ds.getString(Tag.PhotometricInterpretation, "");
         ImageDescriptor d = new ImageDescriptor(
@@ -158,80 +154,80 @@ public final class Converter {
                 ds.getInt(Tag.PixelRepresentation, 0, 0) == 1, photometric,
                 ds.getInt(Tag.PlanarConfiguration, 0, 0), frames);
         if (d.rows() <= 0 || d.columns() <= 0) {
-            return failed(ids, FailureReason.MALFORMED, "image size " + d.rows() + "x" + d.columns(), meta, t0);
+            return failed(ids, ConversionFailure.MALFORMED, "image size " + d.rows() + "x" + d.columns(), t0);
         }
         if (d.samplesPerPixel() != 1 || !(photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"))) {
-            return failed(ids, FailureReason.UNSUPPORTED_IMAGE, "photometric interpretation '" + photometric
+            return failed(ids, ConversionFailure.UNSUPPORTED_IMAGE, "photometric interpretation '" + photometric
                     + "' with " + d.samplesPerPixel() + " sample(s) per pixel: only grayscale (MONOCHROME1/2)"
-                    + " images are converted", meta, t0);
+                    + " images are converted", t0);
         }
         if (d.bitsStored() < 1 || d.bitsStored() > d.bitsAllocated() || d.bitsAllocated() > 32) {
-            return failed(ids, FailureReason.MALFORMED, "BitsStored " + d.bitsStored() + " with BitsAllocated "
-                    + d.bitsAllocated(), meta, t0);
+            return failed(ids, ConversionFailure.MALFORMED, "BitsStored " + d.bitsStored() + " with BitsAllocated "
+                    + d.bitsAllocated(), t0);
         }
         long pixels = (long) d.rows() * d.columns();
         if (pixels > options.maxPixels()) {
-            return failed(ids, FailureReason.TOO_LARGE, d.rows() + "x" + d.columns() + " pixels is over the limit of "
-                    + options.maxPixels(), meta, t0);
+            return failed(ids, ConversionFailure.TOO_LARGE, d.rows() + "x" + d.columns() + " pixels is over the limit of "
+                    + options.maxPixels(), t0);
         }
         TransferSyntax ts = file.transferSyntax();
         Optional<FrameDecoder> decoder = decoders.forTransferSyntax(ts.uid());
         if (decoder.isEmpty()) {
-            return failed(ids, FailureReason.UNSUPPORTED_TRANSFER_SYNTAX, "no decoder for " + ts, meta, t0);
+            return failed(ids, ConversionFailure.UNSUPPORTED_TRANSFER_SYNTAX, "no decoder for " + ts, t0);
         }
         if (px.isEncapsulated() != ts.encapsulated()) {
-            return failed(ids, FailureReason.MALFORMED, (px.isEncapsulated() ? "encapsulated" : "native")
-                    + " pixel data in " + ts, meta, t0);
+            return failed(ids, ConversionFailure.MALFORMED, (px.isEncapsulated() ? "encapsulated" : "native")
+                    + " pixel data in " + ts, t0);
         }
         long frameBytes;
         if (!px.isEncapsulated()) {
             frameBytes = NativeFrameDecoder.frameBytes(d);
             if (frameBytes < 0) {
-                return failed(ids, FailureReason.UNSUPPORTED_IMAGE, "BitsAllocated " + d.bitsAllocated()
-                        + " (native pixel data must be 8, 16 or 32 bits)", meta, t0);
+                return failed(ids, ConversionFailure.UNSUPPORTED_IMAGE, "BitsAllocated " + d.bitsAllocated()
+                        + " (native pixel data must be 8, 16 or 32 bits)", t0);
             }
             if (px.availableLength() < frameBytes) {
-                return failed(ids, FailureReason.TRUNCATED, "pixel data has " + px.availableLength() + " bytes, "
-                        + d.rows() + "x" + d.columns() + "x" + d.bitsAllocated() + " bits needs " + frameBytes, meta, t0);
+                return failed(ids, ConversionFailure.TRUNCATED, "pixel data has " + px.availableLength() + " bytes, "
+                        + d.rows() + "x" + d.columns() + "x" + d.bitsAllocated() + " bits needs " + frameBytes, t0);
             }
         } else {
             if (!px.isComplete()) {
-                return failed(ids, FailureReason.TRUNCATED, "encapsulated pixel data ends before its sequence delimiter",
-                        meta, t0);
+                return failed(ids, ConversionFailure.TRUNCATED, "encapsulated pixel data ends before its sequence delimiter",
+                        t0);
             }
             if (px.fragments().isEmpty()) {
-                return failed(ids, FailureReason.NO_PIXEL_DATA, "encapsulated pixel data has no fragments", meta, t0);
+                return failed(ids, ConversionFailure.NO_PIXEL_DATA, "encapsulated pixel data has no fragments", t0);
             }
             frameBytes = px.availableLength();
         }
         // int samples + frame bytes + 8-bit images; codecs get the same again for their work buffers
         long estimate = pixels * (4 + 3) + frameBytes + (px.isEncapsulated() ? pixels * 4 : 0);
         try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
-            return decodeAndConvert(file, px, d, decoder.get(), frameBytes, ids, meta, t0, tRead);
+            return decodeAndConvert(file, px, d, decoder.get(), frameBytes, ids, t0, tRead);
         } catch (RuntimeException e) { // a bug or a native encoder error must not take the caller down
-            return failed(ids, FailureReason.DECODE_ERROR, "conversion failed: " + e, meta, t0);
+            return failed(ids, ConversionFailure.DECODE_ERROR, "conversion failed: " + e, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(ids, FailureReason.IO_ERROR, "interrupted while waiting for memory", meta, t0);
+            return failed(ids, ConversionFailure.IO_ERROR, "interrupted while waiting for memory", t0);
         }
     }
 
     private ConversionResult decodeAndConvert(DicomFile file, PixelData px, ImageDescriptor d, FrameDecoder decoder,
-                                              long frameBytes, InstanceIds ids, ImageMetadata meta, long t0, long tRead) {
+                                              long frameBytes, InstanceIds ids, long t0, long tRead) {
         DecodedFrame frame;
         try {
             byte[] bytes = px.isEncapsulated() ? px.readFrame(0, 1) : px.readNativeFrame(0, (int) frameBytes);
             frame = decoder.decode(bytes, d);
         } catch (IOException e) {
-            return failed(ids, FailureReason.IO_ERROR, "cannot read pixel data: " + e.getMessage(), meta, t0);
+            return failed(ids, ConversionFailure.IO_ERROR, "cannot read pixel data: " + e.getMessage(), t0);
         } catch (PixelDecodeException e) {
-            return failed(ids, FailureReason.DECODE_ERROR, e.getMessage(), meta, t0);
+            return failed(ids, ConversionFailure.DECODE_ERROR, e.getMessage(), t0);
         } catch (RuntimeException e) {
-            return failed(ids, FailureReason.DECODE_ERROR, "decoder failed: " + e, meta, t0);
+            return failed(ids, ConversionFailure.DECODE_ERROR, "decoder failed: " + e, t0);
         }
         if (frame.rows() != d.rows() || frame.columns() != d.columns() || frame.samplesPerPixel() != 1) {
-            return failed(ids, FailureReason.DECODE_ERROR, "decoded " + frame.rows() + "x" + frame.columns() + "x"
-                    + frame.samplesPerPixel() + ", header says " + d.rows() + "x" + d.columns() + "x1", meta, t0);
+            return failed(ids, ConversionFailure.DECODE_ERROR, "decoded " + frame.rows() + "x" + frame.columns() + "x"
+                    + frame.samplesPerPixel() + ", header says " + d.rows() + "x" + d.columns() + "x1", t0);
         }
         long tDecode = System.nanoTime();
         boolean unsigned32 = !d.signed() && d.bitsStored() == 32;
@@ -243,7 +239,8 @@ public final class Converter {
         byte[] jpg = options.jpeg() ? encoder.jpeg(image, JPEG_QUALITY) : null;
         byte[] png = options.png() ? encoder.png(image) : null;
         long tEnd = System.nanoTime();
-        return new Converted(ids, jpg, png, options.keepImage() ? image : null, d.rows(), d.columns(), meta,
+        return new Converted(ids, jpg, png, options.keepImage() ? image : null, d.rows(), d.columns(),
+                MetadataSource.read(file.dataset(), d.rows(), d.columns()),
                 rescaled.constant(), file.transferSyntax().uid(),
                 new Timings(tRead - t0, tDecode - tRead, tRecipe - tDecode, tEnd - tRecipe, tEnd - t0));
     }
@@ -254,7 +251,7 @@ public final class Converter {
         for (int tag : new int[]{Tag.Rows, Tag.Columns, Tag.BitsAllocated, Tag.BitsStored, Tag.SamplesPerPixel,
                 Tag.PixelRepresentation}) {
             if (ds.getInt(tag).isEmpty()) {
-                sb.append(sb.length() > 0 ? ", " : "").append(org.cxr.dicom.ElementDictionary.keywordOf(tag));
+                sb.append(sb.length() > 0 ? ", " : "").append(ElementDictionary.keywordOf(tag));
             }
         }
         if (ds.getString(Tag.PhotometricInterpretation) == null) {
@@ -263,8 +260,8 @@ public final class Converter {
         return sb.length() == 0 ? null : sb.toString();
     }
 
-    private static Failed failed(InstanceIds ids, FailureReason reason, String message, ImageMetadata meta, long t0) {
+    private static Failed failed(InstanceIds ids, ConversionFailure reason, String message, long t0) {
         long total = System.nanoTime() - t0;
-        return new Failed(ids, reason, message, meta, new Timings(0, 0, 0, 0, total));
+        return new Failed(ids, reason, message, new Timings(0, 0, 0, 0, total));
     }
 }

@@ -5,11 +5,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 
+import org.cxr.convert.domain.ConversionFailure;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.InstanceIds;
 import org.cxr.events.FailureReason;
-import org.cxr.events.ImageMetadata;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
 
@@ -26,7 +26,7 @@ final class Conversions {
      * The dead-letter reason of a domain failure. IO_ERROR cannot come from bytes in memory (except
      * an interrupted wait, which the consumer does not dead-letter): INTERNAL_ERROR.
      */
-    static FailureReason reason(org.cxr.convert.domain.FailureReason r) {
+    static FailureReason reason(ConversionFailure r) {
         return switch (r) {
             case NOT_DICOM -> FailureReason.NOT_DICOM;
             case TRUNCATED -> FailureReason.TRUNCATED;
@@ -41,14 +41,6 @@ final class Conversions {
         };
     }
 
-    /** The header values as stored (the release writer formats them); Rows/Columns of the image converted. */
-    static ImageMetadata metadata(Converted c) {
-        var m = c.metadata();
-        return new ImageMetadata(m.performedProcedureStepDescription(), m.viewPosition(), c.rows(), c.columns(),
-                m.studyDate(), m.studyTime(), m.procedureCodeMeaning(), m.viewCodeMeaning(),
-                m.patientOrientationCodeMeaning());
-    }
-
     /**
      * @param sourceSha256 of the bytes converted
      * @param totalMillis  the converter's time (parse, decode, recipe, encode; no S3 or Kafka)
@@ -57,7 +49,7 @@ final class Conversions {
                                        Converted c, Instant now) {
         return new InstanceConverted(InstanceConverted.SCHEMA_VERSION, e.subjectId(), e.studyId(), e.dicomId(),
                 e.objectKey(), sourceSha256, bucket, jpgKey, c.jpg().length, c.transferSyntaxUid(), c.constantImage(),
-                metadata(c), Converter.VERSION, Math.round(c.timings().decodeNanos() / 1e6),
+                c.metadata(), Converter.VERSION, Math.round(c.timings().decodeNanos() / 1e6),
                 Math.round(c.timings().totalNanos() / 1e6), now);
     }
 

@@ -15,7 +15,7 @@ import org.cxr.convert.domain.ConversionResult;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.ConversionResult.Failed;
 import org.cxr.convert.domain.Converter;
-import org.cxr.convert.storage.ImageStore;
+import org.cxr.convert.storage.ConversionObjects;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
@@ -63,7 +63,7 @@ public class InstanceReceivedConsumer {
     Converter converter;
 
     @Inject
-    ImageStore images;
+    ConversionObjects images;
 
     @Inject
     ConvertConfig config;
@@ -145,7 +145,7 @@ public class InstanceReceivedConsumer {
                 }
                 deadLetter(event, record, FailureReason.OBJECT_MISSING, e.getMessage());
                 return;
-            } catch (ImageStore.TooLargeException e) {
+            } catch (ConversionObjects.TooLargeException e) {
                 deadLetter(event, record, FailureReason.TOO_LARGE, e.getMessage());
                 return;
             }

@@ -15,8 +15,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import org.cxr.convert.domain.ConversionResult.Failed;
-import org.cxr.convert.domain.encode.OpenCvEncoder;
-import org.cxr.convert.domain.pixels.FrameDecoders;
+import org.cxr.convert.natives.NativeConverter;
 import org.cxr.dicom.Dataset;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
@@ -30,9 +29,8 @@ import org.junit.jupiter.api.Test;
  * conversion), in bounded time and memory.
  */
 class ConverterFuzzTest {
-    private final Converter converter = new Converter(FrameDecoders.standard(), new OpenCvEncoder(),
-            new MemoryBudget(256L << 20), Converter.Options.DEFAULT);
-    private final Map<FailureReason, Integer> reasons = new EnumMap<>(FailureReason.class);
+    private final Converter converter = NativeConverter.create(new MemoryBudget(256L << 20), Converter.Options.DEFAULT);
+    private final Map<ConversionFailure, Integer> reasons = new EnumMap<>(ConversionFailure.class);
     private int converted;
 
     @Test
@@ -53,7 +51,7 @@ class ConverterFuzzTest {
             ds.putInt(Tag.Columns, VR.US, size[1]);
             ConversionResult r = converter.convert(TestDicom.explicitLe(ds), null);
             assertThat(r).isInstanceOf(Failed.class);
-            assertThat(((Failed) r).reason()).isIn(FailureReason.TOO_LARGE, FailureReason.TRUNCATED, FailureReason.MALFORMED);
+            assertThat(((Failed) r).reason()).isIn(ConversionFailure.TOO_LARGE, ConversionFailure.TRUNCATED, ConversionFailure.MALFORMED);
         }
     }
 

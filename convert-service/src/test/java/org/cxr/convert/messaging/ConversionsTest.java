@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 
+import org.cxr.convert.domain.ConversionFailure;
 import org.cxr.convert.domain.ConversionResult.Converted;
-import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.TestDicom;
+import org.cxr.convert.natives.NativeConverter;
 import org.cxr.events.Buckets;
 import org.cxr.events.FailureReason;
 import org.cxr.events.ImageMetadata;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 class ConversionsTest {
     @Test
     void everyDomainReasonHasItsDeadLetterReason() {
-        for (org.cxr.convert.domain.FailureReason r : org.cxr.convert.domain.FailureReason.values()) {
+        for (ConversionFailure r : ConversionFailure.values()) {
             FailureReason mapped = Conversions.reason(r);
             assertThat(mapped.name()).as(r.name())
-                    .isEqualTo(r == org.cxr.convert.domain.FailureReason.IO_ERROR ? "INTERNAL_ERROR" : r.name());
+                    .isEqualTo(r == ConversionFailure.IO_ERROR ? "INTERNAL_ERROR" : r.name());
         }
     }
 
@@ -35,7 +36,7 @@ class ConversionsTest {
         String key = ObjectKeys.dicom("10000032", "50414267", dicomId);
         InstanceReceived e = new InstanceReceived(1, "10000032", "50414267", dicomId, Buckets.RAW, key,
                 Conversions.sha256(dicom), dicom.length, null, null, Source.REST, Instant.EPOCH);
-        Converted c = (Converted) Converter.standard().convert(dicom, Conversions.ids(e));
+        Converted c = (Converted) NativeConverter.standard().convert(dicom, Conversions.ids(e));
         InstanceConverted ev = Conversions.converted(e, e.sha256(), Buckets.JPG, "k.jpg", c, Instant.EPOCH);
         assertThat(ev.metadata()).isEqualTo(new ImageMetadata("CHEST (PA AND LAT) – résumé", "PA", 3, 5, "21800506",
                 "080556.875", "CHEST (PA AND LAT)", "postero-anterior", "Erect"));

@@ -24,7 +24,8 @@ import jakarta.inject.Inject;
 import org.cxr.convert.domain.ConversionResult;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.TestDicom;
-import org.cxr.convert.storage.ImageStore;
+import org.cxr.convert.natives.NativeConverter;
+import org.cxr.convert.storage.ConversionObjects;
 import org.cxr.dicom.Dataset;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.VR;
@@ -55,7 +56,7 @@ class ConvertServiceTest {
     static final Duration QUIET = Duration.ofSeconds(3);
     final Pipeline pipeline = Pipeline.get();
     /** The domain on its own, to compare the service's JPGs with. */
-    static final Converter DOMAIN = Converter.standard();
+    static final Converter DOMAIN = NativeConverter.standard();
 
     @Inject
     ObjectStore store;
@@ -93,9 +94,9 @@ class ConvertServiceTest {
         ConversionResult.Converted local = (ConversionResult.Converted) DOMAIN.convert(dicom, Conversions.ids(e));
         assertThat(jpg).as("the service stores the domain's JPG").isEqualTo(local.jpg());
         assertThat(store.stat(Buckets.JPG, c.jpgKey()).orElseThrow().userMetadata())
-                .containsEntry(ImageStore.SOURCE_SHA256, e.sha256())
-                .containsEntry(ImageStore.CONVERTER_VERSION, Converter.VERSION);
-        assertThat(new String(store.get(Buckets.JPG, ImageStore.markerKey(e.dicomId())), StandardCharsets.UTF_8))
+                .containsEntry(ConversionObjects.SOURCE_SHA256, e.sha256())
+                .containsEntry(ConversionObjects.CONVERTER_VERSION, Converter.VERSION);
+        assertThat(new String(store.get(Buckets.JPG, ConversionObjects.markerKey(e.dicomId())), StandardCharsets.UTF_8))
                 .isEqualTo(o.value());
         return c;
     }
@@ -153,7 +154,7 @@ class ConvertServiceTest {
         pipeline.publish(e);
         InstanceConverted first = assertConverted(e, outcome(e), dicom);
         // as if the service stopped after the broker's ack and before writing the marker
-        store.delete(Buckets.JPG, ImageStore.markerKey(e.dicomId()));
+        store.delete(Buckets.JPG, ConversionObjects.markerKey(e.dicomId()));
         pipeline.publish(e);
         List<Pipeline.Out> out = pipeline.await(Pipeline.about(e), 2, QUIET);
         assertThat(out).hasSize(2);

@@ -70,11 +70,6 @@ final class CodecSupport {
         return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), samples);
     }
 
-    /** Turns an unexpected runtime failure on corrupt input into a PixelDecodeException. */
-    static PixelDecodeException corrupt(String codec, RuntimeException e) {
-        return new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
-    }
-
     static int u16(byte[] b, int pos) {
         return ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
     }

@@ -1,13 +1,11 @@
 package org.cxr.convert.domain.codec;
 
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
 /**
- * JPEG 2000 (1.2.840.10008.1.2.4.90 lossless only, .91 lossy) through OpenJPEG ({@link OpenJpeg}),
- * as pydicom + GDCM decode it. The codestream is a raw J2K stream, or a JP2 file whose codestream
+ * JPEG 2000 (1.2.840.10008.1.2.4.90 lossless only, .91 lossy) through OpenJPEG ({@link
+ * Jpeg2000Library}), as pydicom + GDCM decode it. The codestream is a raw J2K stream, or a JP2 file whose codestream
  * is decoded from its SOC marker on (the JP2 boxes carry nothing DICOM uses). The SIZ marker is
  * checked against the descriptor before decoding. Signedness follows pydicom + GDCM: when the
  * codestream says unsigned but PixelRepresentation is 1 (edge-cases/J2K_pixelrep_mismatch.dcm),
@@ -15,21 +13,24 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * when the codestream is signed and PixelRepresentation is 0, the two's-complement bit pattern is
  * kept and masked to BitsStored. Stateless and thread-safe.
  */
-public final class Jpeg2000Decoder implements FrameDecoder {
-    static final String CODEC = "JPEG 2000";
+public final class Jpeg2000Decoder extends GuardedDecoder {
+    public static final String CODEC = "JPEG 2000";
 
+    private final Jpeg2000Library library;
     private final int threads;
 
-    /** OpenJPEG uses one thread per available processor for one image, as GDCM does. */
-    public Jpeg2000Decoder() {
-        this(Runtime.getRuntime().availableProcessors());
+    /** The library uses one thread per available processor for one image, as GDCM does. */
+    public Jpeg2000Decoder(Jpeg2000Library library) {
+        this(library, Runtime.getRuntime().availableProcessors());
     }
 
-    /** @param threads OpenJPEG worker threads for one decode (1: decode on the caller's thread) */
-    public Jpeg2000Decoder(int threads) {
+    /** @param threads the library's worker threads for one decode (1: decode on the caller's thread) */
+    public Jpeg2000Decoder(Jpeg2000Library library, int threads) {
+        super(CODEC);
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
+        this.library = library;
         this.threads = threads;
     }
 
@@ -38,20 +39,14 @@ public final class Jpeg2000Decoder implements FrameDecoder {
     }
 
     @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        CodecSupport.sampleCount(d, CODEC);
+    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
         Siz siz = readSiz(frame);
         CodecSupport.checkGeometry(CODEC, d, siz.height(), siz.width(), siz.components());
         if (siz.precision() > 16 || siz.precision() > d.bitsAllocated()) {
             throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
                     + " exceeds BitsAllocated " + d.bitsAllocated());
         }
-        int[] out;
-        try {
-            out = OpenJpeg.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
-        }
+        int[] out = library.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads);
         int p = siz.precision();
         if (!siz.signed() && d.signed()) {
             int shift = 32 - p; // pydicom: unsigned J2K data with PixelRepresentation 1 is two's complement
@@ -59,7 +54,7 @@ public final class Jpeg2000Decoder implements FrameDecoder {
                 out[i] = (out[i] << shift) >> shift;
             }
         }
-        return CodecSupport.finish(out, d);
+        return out;
     }
 
     /** Finds SOC+SIZ (directly, or inside a JP2 file) and reads the image geometry. */

@@ -14,8 +14,6 @@ import javax.imageio.stream.ImageInputStream;
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
@@ -28,7 +26,7 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * YBR_FULL and YBR_FULL_422). A "premature end of data segment" warning (truncated data) is
  * reported as a PixelDecodeException. The reader is created per call: thread-safe.
  */
-public final class JpegBaselineDecoder implements FrameDecoder {
+public final class JpegBaselineDecoder extends GuardedDecoder {
     static final String CODEC = "JPEG Baseline";
     private static final ImageReaderSpi SPI = twelveMonkeysSpi();
 
@@ -43,21 +41,24 @@ public final class JpegBaselineDecoder implements FrameDecoder {
         return spi;
     }
 
+    public JpegBaselineDecoder() {
+        super(CODEC);
+    }
+
     @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        int total = CodecSupport.sampleCount(d, CODEC);
-        int[] header = JpegLossyDecoder.frameHeader(frame);
+    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        FrameHeader header = FrameHeader.of(frame);
         if (header == null) {
             throw new PixelDecodeException(CODEC + ": no frame header (SOF) found in the codestream");
         }
-        if (header[0] != 8) {
-            throw new PixelDecodeException(CODEC + ": sample precision " + header[0] + ", expected 8");
+        if (header.precision() != 8) {
+            throw new PixelDecodeException(CODEC + ": sample precision " + header.precision() + ", expected 8");
         }
-        if (header[4] != 0xC0 && header[4] != 0xC1) {
-            throw new PixelDecodeException(CODEC + ": SOF marker 0xFF" + JpegCodestream.hex(header[4])
+        if (header.marker() != 0xC0 && header.marker() != 0xC1) {
+            throw new PixelDecodeException(CODEC + ": SOF marker 0xFF" + JpegMarkers.hex(header.marker())
                     + " is not baseline/extended sequential DCT");
         }
-        CodecSupport.checkGeometry(CODEC, d, header[1], header[2], header[3]);
+        CodecSupport.checkGeometry(CODEC, d, header.rows(), header.columns(), header.components());
         if (d.bitsAllocated() < 8) {
             throw new PixelDecodeException(CODEC + ": BitsAllocated " + d.bitsAllocated() + " is below 8");
         }
@@ -80,11 +81,9 @@ public final class JpegBaselineDecoder implements FrameDecoder {
                     throw new PixelDecodeException(CODEC + ": codestream truncated (" + w + ")");
                 }
             }
-            return CodecSupport.finish(out, d);
+            return out;
         } catch (IOException e) {
             throw new PixelDecodeException(CODEC + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
         } finally {
             reader.dispose();
         }

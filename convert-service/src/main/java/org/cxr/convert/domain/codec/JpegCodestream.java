@@ -8,8 +8,9 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * bit reader with a 64-bit buffer. One instance per decode call (not thread-safe, not shared).
  */
 final class JpegCodestream {
-    final String codec;
+    private final JpegMarkers markers;
     final byte[] src;
+    /** Read position in the entropy-coded data. */
     int pos;
 
     // frame header
@@ -39,75 +40,52 @@ final class JpegCodestream {
     int ah;
     int al;
 
-    JpegCodestream(String codec, byte[] src) {
-        this.codec = codec;
+    private JpegCodestream(String codec, byte[] src) throws PixelDecodeException {
+        this.markers = new JpegMarkers(codec, src);
         this.src = src;
     }
 
+    /** The codestream with its tables and frame header read, positioned at the first scan's data. */
+    static JpegCodestream atFirstScan(String codec, byte[] src) throws PixelDecodeException {
+        JpegCodestream js = new JpegCodestream(codec, src);
+        if (!js.readToScan()) {
+            throw js.error("codestream has no scan");
+        }
+        return js;
+    }
+
     PixelDecodeException error(String message) {
-        return new PixelDecodeException(codec + ": " + message);
+        return markers.error(message);
     }
 
     /**
-     * Reads markers from the current position up to and including the next SOS (returns true)
-     * or EOI (returns false). The frame header must precede the first SOS.
+     * Reads markers from the current position up to and including the next SOS (returns true,
+     * with {@link #pos} at the scan's entropy-coded data) or EOI (returns false). The frame header
+     * must precede the first SOS.
      */
     boolean readToScan() throws PixelDecodeException {
-        if (pos == 0) {
-            if (src.length < 4 || (src[0] & 0xFF) != 0xFF || (src[1] & 0xFF) != 0xD8) {
-                throw error("no SOI marker at the start of the codestream");
-            }
-            pos = 2;
-        }
         while (true) {
-            int marker = nextMarker();
-            if (marker == 0xD9) {
+            int marker = markers.next(sofMarker < 0 ? "before the frame header" : "(no EOI)");
+            int seg = markers.segmentStart;
+            int segEnd = markers.segmentEnd;
+            if (marker == JpegMarkers.EOI) {
                 return false;
-            }
-            if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
-                continue;
-            }
-            if (pos + 2 > src.length) {
-                throw error("codestream truncated in a marker segment");
-            }
-            int len = CodecSupport.u16(src, pos);
-            if (len < 2 || pos + len > src.length) {
-                throw error("marker segment 0xFF" + hex(marker) + " of length " + len + " runs past the end");
-            }
-            int seg = pos + 2;
-            int segEnd = pos + len;
-            switch (marker) {
-                case 0xC4 -> readHuffmanTables(seg, segEnd);
-                case 0xDB -> readQuantTables(seg, segEnd);
-                case 0xDD -> restartInterval = len >= 4 ? CodecSupport.u16(src, seg) : 0;
-                case 0xDA -> {
-                    readScanHeader(seg, segEnd);
-                    pos = segEnd;
-                    return true;
-                }
-                case 0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7 ->
-                        readFrameHeader(marker, seg, segEnd);
-                case 0xCC -> throw error("arithmetic coding is not supported");
-                default -> {
-                    // APPn, COM, DNL and others: skipped
-                }
-            }
-            pos = segEnd;
+            } else if (marker == JpegMarkers.SOS) {
+                readScanHeader(seg, segEnd);
+                pos = segEnd;
+                return true;
+            } else if (marker == JpegMarkers.DHT) {
+                readHuffmanTables(seg, segEnd);
+            } else if (marker == JpegMarkers.DQT) {
+                readQuantTables(seg, segEnd);
+            } else if (marker == JpegMarkers.DRI) {
+                restartInterval = segEnd - seg >= 2 ? CodecSupport.u16(src, seg) : 0;
+            } else if (marker == JpegMarkers.DAC) {
+                throw error("arithmetic coding is not supported");
+            } else if (JpegMarkers.isFrameHeader(marker)) {
+                readFrameHeader(marker, seg, segEnd);
+            } // APPn, COM, DNL and others: skipped
         }
-    }
-
-    private int nextMarker() throws PixelDecodeException {
-        while (pos + 1 < src.length) {
-            if ((src[pos] & 0xFF) == 0xFF) {
-                int m = src[pos + 1] & 0xFF;
-                if (m != 0xFF && m != 0) {
-                    pos += 2;
-                    return m;
-                }
-            }
-            pos++;
-        }
-        throw error(sofMarker < 0 ? "codestream truncated before the frame header" : "codestream truncated (no EOI)");
     }
 
     private void readFrameHeader(int marker, int p, int end) throws PixelDecodeException {
@@ -161,7 +139,7 @@ final class JpegCodestream {
             for (int i = 0; i < total; i++) {
                 values[i] = src[p + 17 + i] & 0xFF;
             }
-            HuffmanTable t = new HuffmanTable(counts, values, codec);
+            HuffmanTable t = new HuffmanTable(counts, values, this);
             if (tc == 0) {
                 dcTables[th] = t;
             } else {
@@ -224,10 +202,6 @@ final class JpegCodestream {
         al = src[p + 3 + 2 * ns] & 0x0F;
     }
 
-    static String hex(int marker) {
-        return Integer.toHexString(marker).toUpperCase();
-    }
-
     /** Zig-zag index to natural (row-major) index. */
     static final int[] ZIGZAG = {
         0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
@@ -244,7 +218,7 @@ final class JpegCodestream {
         final int[] valOffset = new int[17];
         final int[] values;
 
-        HuffmanTable(int[] counts, int[] values, String codec) throws PixelDecodeException {
+        HuffmanTable(int[] counts, int[] values, JpegCodestream js) throws PixelDecodeException {
             this.values = values;
             int code = 0;
             int k = 0;
@@ -267,7 +241,7 @@ final class JpegCodestream {
                     maxCode[len] = -1;
                 }
                 if (code > (1 << len)) {
-                    throw new PixelDecodeException(codec + ": invalid Huffman table (code space overflow)");
+                    throw js.error("invalid Huffman table (code space overflow)");
                 }
                 code <<= 1;
             }
@@ -347,16 +321,8 @@ final class JpegCodestream {
 
     /** Reads n bits and sign-extends them as a T.81 magnitude category value (EXTEND). */
     int receiveExtend(int n) {
-        if (n == 0) {
-            return 0;
-        }
-        if (bits < n) {
-            fill();
-        }
-        int v = (int) (buf >>> (64 - n));
-        buf <<= n;
-        bits -= n;
-        return v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
+        int v = bits(n);
+        return n == 0 || v >= (1 << (n - 1)) ? v : v - (1 << n) + 1;
     }
 
     int decode(HuffmanTable t) throws PixelDecodeException {
@@ -402,7 +368,7 @@ final class JpegCodestream {
             markerCode = p + 1 < src.length ? src[p + 1] & 0xFF : -1;
         }
         if (markerCode < 0xD0 || markerCode > 0xD7) {
-            throw error("expected a restart marker, found " + (markerCode < 0 ? "the end of the data" : "0xFF" + hex(markerCode)));
+            throw error("expected a restart marker, found " + (markerCode < 0 ? "the end of the data" : "0xFF" + JpegMarkers.hex(markerCode)));
         }
         pos = markerPos + 2;
         while (pos < src.length && (src[pos] & 0xFF) == 0xFF && pos + 1 < src.length && (src[pos + 1] & 0xFF) == 0xFF) {
@@ -413,9 +379,7 @@ final class JpegCodestream {
 
     /** After a scan: positions the parser at the marker that ended the entropy-coded data. */
     void endEntropy() {
-        if (markerPos >= 0) {
-            pos = markerPos;
-        }
+        markers.pos = markerPos >= 0 ? markerPos : pos;
         startEntropy();
     }
 }

@@ -1,8 +1,6 @@
 package org.cxr.convert.domain.codec;
 
 import org.cxr.convert.domain.codec.JpegCodestream.HuffmanTable;
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
@@ -16,7 +14,7 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * cross-checking. Grayscale (one component) only; Ss/Se of the scan header are ignored as
  * libjpeg does for sequential scans. Restart intervals are supported. Stateless and thread-safe.
  */
-public final class JpegExtended12BitDecoder implements FrameDecoder {
+public final class JpegExtended12BitDecoder extends GuardedDecoder {
     static final String CODEC = "JPEG Extended 12-bit";
 
     private static final int CONST_BITS = 13;
@@ -43,23 +41,15 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
         }
     }
 
-    @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        int total = CodecSupport.sampleCount(d, CODEC);
-        try {
-            return CodecSupport.finish(decode(frame, d, total), d);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
-        }
+    public JpegExtended12BitDecoder() {
+        super(CODEC);
     }
 
-    private static int[] decode(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        JpegCodestream js = new JpegCodestream(CODEC, frame);
-        if (!js.readToScan()) {
-            throw js.error("codestream has no scan");
-        }
+    @Override
+    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC0 && js.sofMarker != 0xC1) {
-            throw js.error("frame is not sequential Huffman DCT (SOF marker 0xFF" + JpegCodestream.hex(js.sofMarker) + ")");
+            throw js.error("frame is not sequential Huffman DCT (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
         }
         if (js.precision != 12 && js.precision != 8) {
             throw js.error("unsupported sample precision " + js.precision);
@@ -89,6 +79,7 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
         int rangeShift = twelve ? 18 : 22; // post-IDCT values wrap at 4 * (MAXJSAMPLE + 1)
         int[] coef = new int[64];
         int[] ws = new int[64];
+        int[] t = new int[8];
         int[] block = new int[64];
         int lastDc = 0;
         int restartsToGo = js.restartInterval;
@@ -124,7 +115,7 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
                         k += 15;
                     }
                 }
-                idct(coef, qt, ws, block, pass1, center, maxSample, rangeShift);
+                idct(coef, qt, ws, t, block, pass1, center, maxSample, rangeShift);
                 java.util.Arrays.fill(coef, 0);
                 int x0 = bx << 3;
                 int y0 = by << 3;
@@ -139,9 +130,15 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
         return out;
     }
 
-    /** jidctint.c jpeg_idct_islow (IJG 6b), dequantizing on the fly; writes 64 range-limited samples. */
-    static void idct(int[] in, int[] q, int[] ws, int[] out, int pass1, int center, int maxSample, int rangeShift) {
-        // Pass 1: columns
+    /**
+     * jidctint.c jpeg_idct_islow (IJG 6b), dequantizing on the fly; writes 64 range-limited samples.
+     * {@code ws} holds the 64 intermediate values, {@code t} the 8 outputs of one 1-D pass.
+     */
+    static void idct(int[] in, int[] q, int[] ws, int[] t, int[] out, int pass1, int center, int maxSample,
+                     int rangeShift) {
+        // Pass 1: columns, descaled by CONST_BITS - PASS1_BITS
+        int sh1 = CONST_BITS - pass1;
+        int rnd1 = 1 << (sh1 - 1);
         for (int col = 0; col < 8; col++) {
             if (in[col + 8] == 0 && in[col + 16] == 0 && in[col + 24] == 0 && in[col + 32] == 0
                     && in[col + 40] == 0 && in[col + 48] == 0 && in[col + 56] == 0) {
@@ -151,58 +148,16 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
                 }
                 continue;
             }
-            int z2 = in[col + 16] * q[col + 16];
-            int z3 = in[col + 48] * q[col + 48];
-            int z1 = (z2 + z3) * FIX_0_541196100;
-            int tmp2 = z1 + z3 * -FIX_1_847759065;
-            int tmp3 = z1 + z2 * FIX_0_765366865;
-            z2 = in[col] * q[col];
-            z3 = in[col + 32] * q[col + 32];
-            int tmp0 = (z2 + z3) << CONST_BITS;
-            int tmp1 = (z2 - z3) << CONST_BITS;
-            int tmp10 = tmp0 + tmp3;
-            int tmp13 = tmp0 - tmp3;
-            int tmp11 = tmp1 + tmp2;
-            int tmp12 = tmp1 - tmp2;
-
-            tmp0 = in[col + 56] * q[col + 56];
-            tmp1 = in[col + 40] * q[col + 40];
-            tmp2 = in[col + 24] * q[col + 24];
-            tmp3 = in[col + 8] * q[col + 8];
-            z1 = tmp0 + tmp3;
-            z2 = tmp1 + tmp2;
-            z3 = tmp0 + tmp2;
-            int z4 = tmp1 + tmp3;
-            int z5 = (z3 + z4) * FIX_1_175875602;
-            tmp0 = tmp0 * FIX_0_298631336;
-            tmp1 = tmp1 * FIX_2_053119869;
-            tmp2 = tmp2 * FIX_3_072711026;
-            tmp3 = tmp3 * FIX_1_501321110;
-            z1 = z1 * -FIX_0_899976223;
-            z2 = z2 * -FIX_2_562915447;
-            z3 = z3 * -FIX_1_961570560;
-            z4 = z4 * -FIX_0_390180644;
-            z3 += z5;
-            z4 += z5;
-            tmp0 += z1 + z3;
-            tmp1 += z2 + z4;
-            tmp2 += z2 + z3;
-            tmp3 += z1 + z4;
-
-            int sh = CONST_BITS - pass1;
-            int rnd = 1 << (sh - 1);
-            ws[col] = (tmp10 + tmp3 + rnd) >> sh;
-            ws[col + 56] = (tmp10 - tmp3 + rnd) >> sh;
-            ws[col + 8] = (tmp11 + tmp2 + rnd) >> sh;
-            ws[col + 48] = (tmp11 - tmp2 + rnd) >> sh;
-            ws[col + 16] = (tmp12 + tmp1 + rnd) >> sh;
-            ws[col + 40] = (tmp12 - tmp1 + rnd) >> sh;
-            ws[col + 24] = (tmp13 + tmp0 + rnd) >> sh;
-            ws[col + 32] = (tmp13 - tmp0 + rnd) >> sh;
+            idct8(in[col] * q[col], in[col + 8] * q[col + 8], in[col + 16] * q[col + 16],
+                    in[col + 24] * q[col + 24], in[col + 32] * q[col + 32], in[col + 40] * q[col + 40],
+                    in[col + 48] * q[col + 48], in[col + 56] * q[col + 56], t);
+            for (int k = 0; k < 8; k++) {
+                ws[col + 8 * k] = (t[k] + rnd1) >> sh1;
+            }
         }
-        // Pass 2: rows
-        int sh = CONST_BITS + pass1 + 3;
-        int rnd = 1 << (sh - 1);
+        // Pass 2: rows, descaled by CONST_BITS + PASS1_BITS + 3 and range-limited
+        int sh2 = CONST_BITS + pass1 + 3;
+        int rnd2 = 1 << (sh2 - 1);
         for (int r = 0; r < 64; r += 8) {
             if (ws[r + 1] == 0 && ws[r + 2] == 0 && ws[r + 3] == 0 && ws[r + 4] == 0
                     && ws[r + 5] == 0 && ws[r + 6] == 0 && ws[r + 7] == 0) {
@@ -212,51 +167,57 @@ public final class JpegExtended12BitDecoder implements FrameDecoder {
                 }
                 continue;
             }
-            int z2 = ws[r + 2];
-            int z3 = ws[r + 6];
-            int z1 = (z2 + z3) * FIX_0_541196100;
-            int tmp2 = z1 + z3 * -FIX_1_847759065;
-            int tmp3 = z1 + z2 * FIX_0_765366865;
-            int tmp0 = (ws[r] + ws[r + 4]) << CONST_BITS;
-            int tmp1 = (ws[r] - ws[r + 4]) << CONST_BITS;
-            int tmp10 = tmp0 + tmp3;
-            int tmp13 = tmp0 - tmp3;
-            int tmp11 = tmp1 + tmp2;
-            int tmp12 = tmp1 - tmp2;
-
-            tmp0 = ws[r + 7];
-            tmp1 = ws[r + 5];
-            tmp2 = ws[r + 3];
-            tmp3 = ws[r + 1];
-            z1 = tmp0 + tmp3;
-            z2 = tmp1 + tmp2;
-            z3 = tmp0 + tmp2;
-            int z4 = tmp1 + tmp3;
-            int z5 = (z3 + z4) * FIX_1_175875602;
-            tmp0 = tmp0 * FIX_0_298631336;
-            tmp1 = tmp1 * FIX_2_053119869;
-            tmp2 = tmp2 * FIX_3_072711026;
-            tmp3 = tmp3 * FIX_1_501321110;
-            z1 = z1 * -FIX_0_899976223;
-            z2 = z2 * -FIX_2_562915447;
-            z3 = z3 * -FIX_1_961570560;
-            z4 = z4 * -FIX_0_390180644;
-            z3 += z5;
-            z4 += z5;
-            tmp0 += z1 + z3;
-            tmp1 += z2 + z4;
-            tmp2 += z2 + z3;
-            tmp3 += z1 + z4;
-
-            out[r] = limit((tmp10 + tmp3 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 7] = limit((tmp10 - tmp3 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 1] = limit((tmp11 + tmp2 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 6] = limit((tmp11 - tmp2 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 2] = limit((tmp12 + tmp1 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 5] = limit((tmp12 - tmp1 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 3] = limit((tmp13 + tmp0 + rnd) >> sh, center, maxSample, rangeShift);
-            out[r + 4] = limit((tmp13 - tmp0 + rnd) >> sh, center, maxSample, rangeShift);
+            idct8(ws[r], ws[r + 1], ws[r + 2], ws[r + 3], ws[r + 4], ws[r + 5], ws[r + 6], ws[r + 7], t);
+            for (int k = 0; k < 8; k++) {
+                out[r + k] = limit((t[k] + rnd2) >> sh2, center, maxSample, rangeShift);
+            }
         }
+    }
+
+    /** The 1-D 8-point transform of jpeg_idct_islow (even part, odd part), before descaling. */
+    private static void idct8(int d0, int d1, int d2, int d3, int d4, int d5, int d6, int d7, int[] t) {
+        int z1 = (d2 + d6) * FIX_0_541196100;
+        int tmp2 = z1 + d6 * -FIX_1_847759065;
+        int tmp3 = z1 + d2 * FIX_0_765366865;
+        int tmp0 = (d0 + d4) << CONST_BITS;
+        int tmp1 = (d0 - d4) << CONST_BITS;
+        int tmp10 = tmp0 + tmp3;
+        int tmp13 = tmp0 - tmp3;
+        int tmp11 = tmp1 + tmp2;
+        int tmp12 = tmp1 - tmp2;
+
+        tmp0 = d7;
+        tmp1 = d5;
+        tmp2 = d3;
+        tmp3 = d1;
+        z1 = tmp0 + tmp3;
+        int z2 = tmp1 + tmp2;
+        int z3 = tmp0 + tmp2;
+        int z4 = tmp1 + tmp3;
+        int z5 = (z3 + z4) * FIX_1_175875602;
+        tmp0 = tmp0 * FIX_0_298631336;
+        tmp1 = tmp1 * FIX_2_053119869;
+        tmp2 = tmp2 * FIX_3_072711026;
+        tmp3 = tmp3 * FIX_1_501321110;
+        z1 = z1 * -FIX_0_899976223;
+        z2 = z2 * -FIX_2_562915447;
+        z3 = z3 * -FIX_1_961570560;
+        z4 = z4 * -FIX_0_390180644;
+        z3 += z5;
+        z4 += z5;
+        tmp0 += z1 + z3;
+        tmp1 += z2 + z4;
+        tmp2 += z2 + z3;
+        tmp3 += z1 + z4;
+
+        t[0] = tmp10 + tmp3;
+        t[7] = tmp10 - tmp3;
+        t[1] = tmp11 + tmp2;
+        t[6] = tmp11 - tmp2;
+        t[2] = tmp12 + tmp1;
+        t[5] = tmp12 - tmp1;
+        t[3] = tmp13 + tmp0;
+        t[4] = tmp13 - tmp0;
     }
 
     /**

@@ -1,8 +1,6 @@
 package org.cxr.convert.domain.codec;
 
 import org.cxr.convert.domain.codec.JpegCodestream.HuffmanTable;
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
@@ -16,26 +14,18 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * a whole number of rows. Only the first image of the codestream is decoded (data after it is
  * ignored, as GDCM does). Stateless and thread-safe.
  */
-public final class JpegLosslessDecoder implements FrameDecoder {
+public final class JpegLosslessDecoder extends GuardedDecoder {
     static final String CODEC = "JPEG Lossless";
 
-    @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        int total = CodecSupport.sampleCount(d, CODEC);
-        try {
-            return CodecSupport.finish(decode(frame, d, total), d);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
-        }
+    public JpegLosslessDecoder() {
+        super(CODEC);
     }
 
-    private static int[] decode(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        JpegCodestream js = new JpegCodestream(CODEC, frame);
-        if (!js.readToScan()) {
-            throw js.error("codestream has no scan");
-        }
+    @Override
+    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC3) {
-            throw js.error("frame is not lossless JPEG process 14 (SOF marker 0xFF" + JpegCodestream.hex(js.sofMarker) + ")");
+            throw js.error("frame is not lossless JPEG process 14 (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
         }
         if (js.precision < 2 || js.precision > 16) {
             throw js.error("invalid sample precision " + js.precision);

@@ -1,7 +1,5 @@
 package org.cxr.convert.domain.codec;
 
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
@@ -15,29 +13,27 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * point transform, mapping tables, restart markers, HP colour transforms. Stateless and
  * thread-safe: all decoding state lives in a per-call object.
  */
-public final class JpegLsDecoder implements FrameDecoder {
+public final class JpegLsDecoder extends GuardedDecoder {
     static final String CODEC = "JPEG-LS";
 
+    public JpegLsDecoder() {
+        super(CODEC);
+    }
+
     @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        int total = CodecSupport.sampleCount(d, CODEC);
-        try {
-            int[] out = new Parser(frame, d, total).run();
-            return CodecSupport.finish(out, d);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
-        }
+    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        return new Parser(frame, d, total).run();
     }
 
     private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
         4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-    /** Marker parsing: SOI, SOF55, LSE (type 1), APPn/COM, DRI, SOS... EOI. */
+    /** Marker segments: SOI, SOF55, LSE (type 1), APPn/COM, DRI, SOS... EOI. */
     private static final class Parser {
         private final byte[] src;
         private final ImageDescriptor d;
         private final int[] out;
-        private int pos;
+        private final JpegMarkers markers;
         private int precision;
         private int width;
         private int height;
@@ -51,90 +47,45 @@ public final class JpegLsDecoder implements FrameDecoder {
         private int presetT3;
         private int presetReset;
 
-        Parser(byte[] src, ImageDescriptor d, int total) {
+        Parser(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
             this.src = src;
             this.d = d;
             this.out = new int[total];
+            this.markers = new JpegMarkers(CODEC, src);
         }
 
         int[] run() throws PixelDecodeException {
-            if (src.length < 4 || (src[0] & 0xFF) != 0xFF || (src[1] & 0xFF) != 0xD8) {
-                throw new PixelDecodeException(CODEC + ": no SOI marker at the start of the codestream");
-            }
-            pos = 2;
-            boolean sawFrame = false;
             int scansDone = 0;
-            while (true) {
-                int marker = nextMarker();
-                if (marker == 0xD9) {
-                    break;
+            for (int marker = next(); marker != JpegMarkers.EOI; marker = next()) {
+                int seg = markers.segmentStart;
+                int len = markers.segmentEnd - seg + 2;
+                if (marker == JpegMarkers.SOF55) {
+                    readFrameHeader(seg, len);
+                } else if (marker == JpegMarkers.LSE) {
+                    readPreset(seg, len);
+                } else if (marker == JpegMarkers.DRI) {
+                    if (len >= 4 && CodecSupport.u16(src, seg) != 0) {
+                        throw new PixelDecodeException(CODEC + ": restart intervals are not supported");
+                    }
+                } else if (marker == JpegMarkers.SOS) {
+                    if (components == 0) {
+                        throw new PixelDecodeException(CODEC + ": SOS before the SOF55 frame header");
+                    }
+                    scansDone += readScan(seg, len);
+                    if (scansDone >= components) {
+                        return out;
+                    }
+                } else if (JpegMarkers.isFrameHeader(marker)) {
+                    throw new PixelDecodeException(CODEC + ": frame is not JPEG-LS (SOF marker 0xFF"
+                            + JpegMarkers.hex(marker) + ")");
                 }
-                if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
-                    continue; // stand-alone markers
-                }
-                int len = segmentLength();
-                int seg = pos + 2;
-                switch (marker) {
-                    case 0xF7 -> {
-                        readFrameHeader(seg, len);
-                        sawFrame = true;
-                    }
-                    case 0xF8 -> readPreset(seg, len);
-                    case 0xDD -> {
-                        if (len >= 4 && CodecSupport.u16(src, seg) != 0) {
-                            throw new PixelDecodeException(CODEC + ": restart intervals are not supported");
-                        }
-                    }
-                    case 0xDA -> {
-                        if (!sawFrame) {
-                            throw new PixelDecodeException(CODEC + ": SOS before the SOF55 frame header");
-                        }
-                        pos = seg + len - 2;
-                        scansDone += readScan(seg, len);
-                        if (scansDone >= components) {
-                            return out;
-                        }
-                        continue;
-                    }
-                    default -> {
-                        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xCC && marker != 0xC8) {
-                            throw new PixelDecodeException(CODEC + ": frame is not JPEG-LS (SOF marker 0xFF"
-                                    + Integer.toHexString(marker).toUpperCase() + ")");
-                        }
-                    }
-                }
-                pos = seg + len - 2;
             }
             throw new PixelDecodeException(CODEC + ": codestream ended after " + scansDone + " of "
                     + components + " scan(s)");
         }
 
-        private int nextMarker() throws PixelDecodeException {
-            while (pos + 1 < src.length) {
-                if ((src[pos] & 0xFF) == 0xFF) {
-                    int m = src[pos + 1] & 0xFF;
-                    if (m != 0xFF && m != 0) {
-                        pos += 2;
-                        return m;
-                    }
-                }
-                pos++;
-            }
-            if (components > 0) {
-                throw new PixelDecodeException(CODEC + ": codestream truncated (no EOI)");
-            }
-            throw new PixelDecodeException(CODEC + ": codestream truncated before the first scan");
-        }
-
-        private int segmentLength() throws PixelDecodeException {
-            if (pos + 2 > src.length) {
-                throw new PixelDecodeException(CODEC + ": codestream truncated in a marker segment");
-            }
-            int len = CodecSupport.u16(src, pos);
-            if (len < 2 || pos + len > src.length) {
-                throw new PixelDecodeException(CODEC + ": marker segment length " + len + " runs past the end");
-            }
-            return len;
+        private int next() throws PixelDecodeException {
+            return markers.next(components > 0 ? "(no EOI)" : "before the first scan");
         }
 
         private void readFrameHeader(int p, int len) throws PixelDecodeException {
@@ -227,10 +178,10 @@ public final class JpegLsDecoder implements FrameDecoder {
                 throw new PixelDecodeException(CODEC + ": interleave mode " + ilv
                         + " with " + ns + " components is not supported (only line interleave)");
             }
-            ScanDecoder scan = new ScanDecoder(src, pos, width, height, precision, near,
+            ScanDecoder scan = new ScanDecoder(src, markers.pos, width, height, precision, near,
                     presetMaxVal, presetT1, presetT2, presetT3, presetReset);
             scan.decode(out, comps, components);
-            pos = scan.endPosition();
+            markers.pos = scan.endPosition();
             return ns;
         }
     }

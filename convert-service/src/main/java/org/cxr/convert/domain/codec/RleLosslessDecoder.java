@@ -1,7 +1,5 @@
 package org.cxr.convert.domain.codec;
 
-import org.cxr.convert.domain.pixels.DecodedFrame;
-import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
@@ -12,27 +10,21 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * (RGBRGB...) whatever PlanarConfiguration says, as pydicom returns it. Our own code; stateless
  * and thread-safe.
  */
-public final class RleLosslessDecoder implements FrameDecoder {
+public final class RleLosslessDecoder extends GuardedDecoder {
     private static final String CODEC = "RLE Lossless";
 
+    public RleLosslessDecoder() {
+        super(CODEC);
+    }
+
     @Override
-    public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        int total = CodecSupport.sampleCount(d, CODEC);
+    int[] decodeSamples(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
         int bytesPerSample = switch (d.bitsAllocated()) {
             case 8 -> 1;
             case 16 -> 2;
             case 32 -> 4;
             default -> throw new PixelDecodeException(CODEC + ": unsupported BitsAllocated " + d.bitsAllocated());
         };
-        try {
-            return decode(frame, d, total, bytesPerSample);
-        } catch (RuntimeException e) {
-            throw CodecSupport.corrupt(CODEC, e);
-        }
-    }
-
-    private static DecodedFrame decode(byte[] src, ImageDescriptor d, int total, int bytesPerSample)
-            throws PixelDecodeException {
         if (src.length < 64) {
             throw new PixelDecodeException(CODEC + ": frame of " + src.length + " bytes is shorter than the 64-byte header");
         }
@@ -70,7 +62,7 @@ public final class RleLosslessDecoder implements FrameDecoder {
                 }
             }
         }
-        return CodecSupport.finish(out, d);
+        return out;
     }
 
     /** PackBits: returns the number of bytes written into dst (at most dst.length). */

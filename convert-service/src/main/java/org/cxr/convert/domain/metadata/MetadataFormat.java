@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.util.List;
 
 import org.cxr.convert.domain.InstanceIds;
+import org.cxr.events.ImageMetadata;
 
 /**
  * The published value formats of mimic-cxr-2.0.0-metadata.csv (dataset-contract §3): the
@@ -26,9 +27,9 @@ public final class MetadataFormat {
     public static List<String> row(InstanceIds ids, ImageMetadata m) {
         return List.of(text(ids.dicomId()), text(ids.subjectId()), text(ids.studyId()),
                 text(m.performedProcedureStepDescription()), text(m.viewPosition()),
-                m.rows() == null ? "" : m.rows().toString(), m.columns() == null ? "" : m.columns().toString(),
-                studyDate(m.studyDate()), studyTime(m.studyTime()),
-                text(m.procedureCodeMeaning()), text(m.viewCodeMeaning()), text(m.patientOrientationCodeMeaning()));
+                Integer.toString(m.rows()), Integer.toString(m.columns()),
+                studyDate(m.studyDate()), studyTime(m.studyTime()), text(m.procedureCodeSequenceCodeMeaning()),
+                text(m.viewCodeSequenceCodeMeaning()), text(m.patientOrientationCodeSequenceCodeMeaning()));
     }
 
     private static String text(String s) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.cxr.convert.domain.codec.CompressedCodecs;
+import org.cxr.convert.domain.codec.Jpeg2000Library;
 import org.cxr.dicom.TransferSyntax;
 
 /**
@@ -15,24 +16,18 @@ import org.cxr.dicom.TransferSyntax;
  * converter fails with UNSUPPORTED_TRANSFER_SYNTAX). Immutable and thread-safe.
  */
 public final class FrameDecoders {
-    private static final FrameDecoders STANDARD = new FrameDecoders(standardMap());
-
     private final Map<String, FrameDecoder> byUid;
 
     public FrameDecoders(Map<String, FrameDecoder> byUid) {
         this.byUid = Map.copyOf(byUid);
     }
 
-    /** The native syntaxes plus every compressed syntax of the codec package. */
-    public static FrameDecoders standard() {
-        return STANDARD;
-    }
-
-    private static Map<String, FrameDecoder> standardMap() {
+    /** The native syntaxes plus every compressed syntax of the codec package, JPEG 2000 by {@code j2k}. */
+    public static FrameDecoders standard(Jpeg2000Library j2k) {
         Map<String, FrameDecoder> m = new HashMap<>();
         registerNative(m);
-        registerCompressed(m);
-        return m;
+        m.putAll(CompressedCodecs.decoders(j2k));
+        return new FrameDecoders(m);
     }
 
     /** Uncompressed syntaxes (deflated data is inflated by the reader, so it decodes as native LE). */
@@ -42,11 +37,6 @@ public final class FrameDecoders {
         m.put(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, le);
         m.put(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, le);
         m.put(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN, new NativeFrameDecoder(true));
-    }
-
-    /** Compressed syntaxes: the decoders of org.cxr.convert.domain.codec. */
-    private static void registerCompressed(Map<String, FrameDecoder> m) {
-        m.putAll(CompressedCodecs.decoders());
     }
 
     public Optional<FrameDecoder> forTransferSyntax(String uid) {

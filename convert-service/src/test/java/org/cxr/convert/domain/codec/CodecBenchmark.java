@@ -15,6 +15,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 
 import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.natives.NativeConverter;
 
 /**
  * Decode time per image of our codecs next to pydicom + GDCM's {@code ds.pixel_array} on the same
@@ -87,7 +88,7 @@ public final class CodecBenchmark {
                     continue;
                 }
                 DicomFrames dicom = DicomFrames.read(p);
-                FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax());
+                FrameDecoder decoder = NativeConverter.decoders().forTransferSyntax(dicom.transferSyntax()).orElseThrow();
                 List<byte[]> frames = dicom.frames();
                 List<double[]> ours = new ArrayList<>();
                 List<double[]> gdcm = new ArrayList<>();

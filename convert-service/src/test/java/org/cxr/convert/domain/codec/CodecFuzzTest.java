@@ -2,7 +2,6 @@ package org.cxr.convert.domain.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +12,8 @@ import java.util.Random;
 import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.natives.NativeConverter;
+import org.cxr.convert.natives.OpenJpeg;
 import org.cxr.local.testing.SharedData;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class CodecFuzzTest {
         ImageDescriptor d8 = new ImageDescriptor(40, 48, 1, 8, 8, 7, false, "MONOCHROME2", 0, 1);
         seeds.add(new Seed("jpeg-baseline", new JpegLossyDecoder(), jpeg, d8));
         seeds.add(new Seed("jpeg-dct-ours", new JpegExtended12BitDecoder(), jpeg, d8));
-        seeds.add(new Seed("jpeg2000", new Jpeg2000Decoder(), Jpeg2000DecoderTest.J2K,
+        seeds.add(new Seed("jpeg2000", new Jpeg2000Decoder(new OpenJpeg()), Jpeg2000DecoderTest.J2K,
                 Jpeg2000DecoderTest.descriptor(Jpeg2000DecoderTest.ROWS, Jpeg2000DecoderTest.COLUMNS, 16, false)));
         fuzz(seeds);
     }
@@ -59,7 +60,7 @@ class CodecFuzzTest {
         for (String f : files) {
             Path p = SharedData.require("data/dicom/" + f);
             DicomFrames dicom = DicomFrames.read(p);
-            FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax());
+            FrameDecoder decoder = NativeConverter.decoders().forTransferSyntax(dicom.transferSyntax()).orElseThrow();
             seeds.add(new Seed(f, decoder, dicom.frame(0), dicom.descriptor()));
         }
         fuzz(seeds);

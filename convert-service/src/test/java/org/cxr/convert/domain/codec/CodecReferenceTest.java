@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.natives.NativeConverter;
 import org.cxr.local.testing.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -82,8 +83,8 @@ class CodecReferenceTest {
         Path path = SharedData.require("data/dicom/" + file);
         ReferenceDecoder.assumeAvailable();
         DicomFrames dicom = DicomFrames.read(path);
-        FrameDecoder decoder = CompressedCodecs.decoders().get(dicom.transferSyntax());
-        assertThat(decoder).as("decoder for " + dicom.transferSyntax()).isNotNull();
+        FrameDecoder decoder = NativeConverter.decoders().forTransferSyntax(dicom.transferSyntax())
+                .orElseThrow(() -> new AssertionError("no decoder for " + dicom.transferSyntax()));
         ImageDescriptor d = dicom.descriptor();
 
         int[] reference = ReferenceDecoder.decode(path);

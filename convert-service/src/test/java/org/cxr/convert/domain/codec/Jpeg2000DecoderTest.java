@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.natives.OpenJpeg;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * handling shows.
  */
 class Jpeg2000DecoderTest {
+    private static final OpenJpeg OPENJPEG = new OpenJpeg();
     static final int COLUMNS = 16;
     static final int ROWS = 12;
     static final byte[] J2K = Base64.getDecoder().decode(
@@ -60,38 +62,38 @@ class Jpeg2000DecoderTest {
     @Test
     void decodesTheLosslessStreamExactlyOnOneOrManyThreads() throws Exception {
         ImageDescriptor d = descriptor(ROWS, COLUMNS, 16, false);
-        assertThat(new Jpeg2000Decoder(1).decode(J2K, d).samples()).containsExactly(expected());
-        assertThat(new Jpeg2000Decoder(4).decode(J2K, d).samples()).containsExactly(expected());
+        assertThat(new Jpeg2000Decoder(OPENJPEG, 1).decode(J2K, d).samples()).containsExactly(expected());
+        assertThat(new Jpeg2000Decoder(OPENJPEG, 4).decode(J2K, d).samples()).containsExactly(expected());
     }
 
     @Test
     void decodesTheCodestreamInsideAJp2File() throws Exception {
-        assertThat(new Jpeg2000Decoder().decode(JP2, descriptor(ROWS, COLUMNS, 16, false)).samples())
+        assertThat(new Jpeg2000Decoder(OPENJPEG).decode(JP2, descriptor(ROWS, COLUMNS, 16, false)).samples())
                 .containsExactly(expected());
     }
 
     @Test
     void unsignedCodestreamWithPixelRepresentationOneIsTwosComplementAsInPydicom() throws Exception {
         int[] want = Arrays.stream(expected()).map(v -> (short) v).toArray();
-        assertThat(new Jpeg2000Decoder().decode(J2K, descriptor(ROWS, COLUMNS, 16, true)).samples())
+        assertThat(new Jpeg2000Decoder(OPENJPEG).decode(J2K, descriptor(ROWS, COLUMNS, 16, true)).samples())
                 .containsExactly(want);
     }
 
     @Test
     void geometryThatDisagreesWithTheHeaderIsRefused() throws Exception {
-        assertThatThrownBy(() -> new Jpeg2000Decoder().decode(J2K, descriptor(COLUMNS, ROWS, 16, false)))
+        assertThatThrownBy(() -> new Jpeg2000Decoder(OPENJPEG).decode(J2K, descriptor(COLUMNS, ROWS, 16, false)))
                 .isInstanceOf(PixelDecodeException.class).hasMessageContaining("codestream is 12x16");
-        assertThat(new Jpeg2000Decoder().decode(J2K, descriptor(ROWS, COLUMNS, 12, false)).samples())
+        assertThat(new Jpeg2000Decoder(OPENJPEG).decode(J2K, descriptor(ROWS, COLUMNS, 12, false)).samples())
                 .as("16-bit codestream in 16 allocated, 12 stored bits: masked as pydicom does")
                 .containsExactly(Arrays.stream(expected()).map(v -> v & 0xFFF).toArray());
         ImageDescriptor eightBit = new ImageDescriptor(ROWS, COLUMNS, 1, 8, 8, 7, false, "MONOCHROME2", 0, 1);
-        assertThatThrownBy(() -> new Jpeg2000Decoder().decode(J2K, eightBit))
+        assertThatThrownBy(() -> new Jpeg2000Decoder(OPENJPEG).decode(J2K, eightBit))
                 .isInstanceOf(PixelDecodeException.class).hasMessageContaining("precision 16 exceeds BitsAllocated 8");
     }
 
     @Test
     void concurrentDecodesDoNotSeeEachOthersStreams() throws Exception {
-        Jpeg2000Decoder decoder = new Jpeg2000Decoder(2);
+        Jpeg2000Decoder decoder = new Jpeg2000Decoder(OPENJPEG, 2);
         int[] unsigned = expected();
         int[] signed = Arrays.stream(unsigned).map(v -> (short) v).toArray();
         byte[] cut = Arrays.copyOf(J2K, J2K.length / 2);
@@ -125,13 +127,8 @@ class Jpeg2000DecoderTest {
     @Test
     void truncatedStreamIsAPixelDecodeExceptionWithOpenJpegsReason() {
         byte[] cut = Arrays.copyOf(J2K, J2K.length * 2 / 3);
-        assertThatThrownBy(() -> new Jpeg2000Decoder().decode(cut, descriptor(ROWS, COLUMNS, 16, false)))
+        assertThatThrownBy(() -> new Jpeg2000Decoder(OPENJPEG).decode(cut, descriptor(ROWS, COLUMNS, 16, false)))
                 .isInstanceOf(PixelDecodeException.class).hasMessageStartingWith("JPEG 2000: ")
                 .hasMessageContaining("OpenJPEG");
-    }
-
-    @Test
-    void bundledOpenJpegIsVersion25() throws Exception {
-        assertThat(OpenJpeg.version()).startsWith("2.5.");
     }
 }

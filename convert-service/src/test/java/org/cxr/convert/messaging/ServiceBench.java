@@ -1,4 +1,4 @@
-package org.cxr.convert.bench;
+package org.cxr.convert.messaging;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.cxr.convert.conformance;
+package org.cxr.convert.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,14 +21,9 @@ import java.util.stream.Stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.cxr.convert.domain.ConversionResult;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.ConversionResult.Failed;
-import org.cxr.convert.domain.Converter;
-import org.cxr.convert.domain.FailureReason;
-import org.cxr.convert.domain.MemoryBudget;
-import org.cxr.convert.domain.encode.OpenCvEncoder;
-import org.cxr.convert.domain.pixels.FrameDecoders;
+import org.cxr.convert.natives.NativeConverter;
 import org.cxr.dicom.TransferSyntax;
 import org.cxr.local.testing.SharedData;
 import org.junit.jupiter.api.Assumptions;
@@ -49,22 +44,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConversionConformanceTest {
     /** Files the reference cannot convert, and our documented reason (docs/convert.md). */
-    static final Map<String, FailureReason> EXPECTED_FAILURES = Map.ofEntries(
-            Map.entry("edge-cases/DX-Im-Carestream_DRX.dcm", FailureReason.NO_PIXEL_DATA),
-            Map.entry("edge-cases/ExplVR_BigEndNoMeta.dcm", FailureReason.NO_PIXEL_DATA),
-            Map.entry("edge-cases/UN_sequence.dcm", FailureReason.NO_PIXEL_DATA),
-            Map.entry("edge-cases/GH1339.dcm", FailureReason.TRUNCATED),
-            Map.entry("edge-cases/GH179A.dcm", FailureReason.TRUNCATED),
-            Map.entry("edge-cases/GH626.dcm", FailureReason.TRUNCATED),
-            Map.entry("edge-cases/MR_truncated.dcm", FailureReason.TRUNCATED),
-            Map.entry("edge-cases/rtplan_truncated.dcm", FailureReason.TRUNCATED),
-            Map.entry("edge-cases/GH195.dcm", FailureReason.UNSUPPORTED_IMAGE),
-            Map.entry("edge-cases/GH340.dcm", FailureReason.MALFORMED),
-            Map.entry("edge-cases/badVR.dcm", FailureReason.MALFORMED),
-            Map.entry("edge-cases/meta_missing_tsyntax.dcm", FailureReason.MALFORMED),
-            Map.entry("edge-cases/no_meta.dcm", FailureReason.NOT_DICOM),
-            Map.entry("edge-cases/emri_small_jpeg_2k_lossless_too_short.dcm", FailureReason.MULTI_FRAME),
-            Map.entry("syntax-small/jpeg_baseline_8bit_XA_multiframe.dcm", FailureReason.MULTI_FRAME));
+    static final Map<String, ConversionFailure> EXPECTED_FAILURES = Map.ofEntries(
+            Map.entry("edge-cases/DX-Im-Carestream_DRX.dcm", ConversionFailure.NO_PIXEL_DATA),
+            Map.entry("edge-cases/ExplVR_BigEndNoMeta.dcm", ConversionFailure.NO_PIXEL_DATA),
+            Map.entry("edge-cases/UN_sequence.dcm", ConversionFailure.NO_PIXEL_DATA),
+            Map.entry("edge-cases/GH1339.dcm", ConversionFailure.TRUNCATED),
+            Map.entry("edge-cases/GH179A.dcm", ConversionFailure.TRUNCATED),
+            Map.entry("edge-cases/GH626.dcm", ConversionFailure.TRUNCATED),
+            Map.entry("edge-cases/MR_truncated.dcm", ConversionFailure.TRUNCATED),
+            Map.entry("edge-cases/rtplan_truncated.dcm", ConversionFailure.TRUNCATED),
+            Map.entry("edge-cases/GH195.dcm", ConversionFailure.UNSUPPORTED_IMAGE),
+            Map.entry("edge-cases/GH340.dcm", ConversionFailure.MALFORMED),
+            Map.entry("edge-cases/badVR.dcm", ConversionFailure.MALFORMED),
+            Map.entry("edge-cases/meta_missing_tsyntax.dcm", ConversionFailure.MALFORMED),
+            Map.entry("edge-cases/no_meta.dcm", ConversionFailure.NOT_DICOM),
+            Map.entry("edge-cases/emri_small_jpeg_2k_lossless_too_short.dcm", ConversionFailure.MULTI_FRAME),
+            Map.entry("syntax-small/jpeg_baseline_8bit_XA_multiframe.dcm", ConversionFailure.MULTI_FRAME));
 
     static final Set<String> LOSSY = Set.of(TransferSyntax.JPEG_BASELINE, TransferSyntax.JPEG_EXTENDED,
             TransferSyntax.JPEG_LS_NEAR_LOSSLESS, TransferSyntax.JPEG_2000);
@@ -83,7 +78,7 @@ class ConversionConformanceTest {
         Assumptions.assumeTrue(referencePythonAvailable(),
                 "SKIPPED: needs /usr/bin/python3 with cv2, pydicom, numpy and gdcm (Debian: python3-opencv "
                         + "python3-pydicom python3-numpy python3-gdcm)");
-        Converter converter = new Converter(FrameDecoders.standard(), new OpenCvEncoder(), new MemoryBudget(1L << 30),
+        Converter converter = NativeConverter.create(new MemoryBudget(1L << 30),
                 Converter.Options.DEFAULT.withPng(false).withKeepImage(true));
         List<Path> files;
         try (Stream<Path> s = Files.walk(dicomDir)) {
@@ -108,7 +103,7 @@ class ConversionConformanceTest {
 
             ConversionResult ours = converter.convert(file, null);
             if (!refOk) {
-                FailureReason expected = EXPECTED_FAILURES.get(name);
+                ConversionFailure expected = EXPECTED_FAILURES.get(name);
                 if (expected == null) {
                     problems.add(name + ": the reference fails (" + lastLine(refOut) + ") but no reason is documented");
                 } else if (!(ours instanceof Failed f) || f.reason() != expected) {

@@ -1,4 +1,4 @@
-package org.cxr.convert.domain.encode;
+package org.cxr.convert.natives;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -7,6 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.cxr.convert.domain.encode.ImageEncoder;
 import org.cxr.convert.domain.recipe.EightBitImage;
 
 /**
@@ -14,9 +15,6 @@ import org.cxr.convert.domain.recipe.EightBitImage;
  * the output is byte-identical to the reference's JPG). Native memory is freed after each call.
  */
 public final class OpenCvEncoder implements ImageEncoder {
-    /** OpenCV version of the bundled natives, for the converter version string. */
-    public static final String OPENCV_VERSION = "4.13.0";
-
     @Override
     public byte[] jpeg(EightBitImage image, int quality) {
         return encode(".jpg", image, new int[]{IMWRITE_JPEG_QUALITY, quality});

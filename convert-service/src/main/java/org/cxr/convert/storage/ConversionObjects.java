@@ -21,7 +21,7 @@ import org.cxr.platform.storage.ObjectStoreException;
  * converter version as user metadata, so that a redelivered event can tell it is done.
  */
 @ApplicationScoped
-public class ImageStore {
+public class ConversionObjects {
     public static final String SOURCE_SHA256 = "source-sha256";
     public static final String CONVERTER_VERSION = "converter-version";
     static final String MARKERS = "announced/";

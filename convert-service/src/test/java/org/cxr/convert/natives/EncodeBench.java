@@ -1,4 +1,4 @@
-package org.cxr.convert.bench;
+package org.cxr.convert.natives;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +17,6 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.MemoryBudget;
-import org.cxr.convert.domain.encode.OpenCvEncoder;
-import org.cxr.convert.domain.pixels.FrameDecoders;
 import org.cxr.convert.domain.recipe.EightBitImage;
 
 /**
@@ -32,7 +30,7 @@ public final class EncodeBench {
         Path source = Path.of(args[0]);
         Path outDir = Files.createDirectories(Path.of(args[1]));
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 21;
-        Converter c = new Converter(FrameDecoders.standard(), new OpenCvEncoder(), MemoryBudget.unlimited(),
+        Converter c = NativeConverter.create(MemoryBudget.unlimited(),
                 Converter.Options.DEFAULT.withJpeg(false).withKeepImage(true));
         EightBitImage real = ((Converted) c.convert(source, null)).image();
         int rows = 3000;

@@ -2,8 +2,11 @@ package org.cxr.convert.domain;
 
 import org.cxr.dicom.DicomException;
 
-/** Why an instance was not converted (the dead-letter reason; a CLI summary line). */
-public enum FailureReason {
+/**
+ * Why an instance was not converted (a CLI summary line; the service maps it to the dead-letter
+ * reason of {@code org.cxr.events.FailureReason}, which has no IO_ERROR).
+ */
+public enum ConversionFailure {
     /** The bytes are not DICOM. */
     NOT_DICOM,
     /** The file ends before its header, or its pixel data, is complete. */
@@ -25,7 +28,7 @@ public enum FailureReason {
     /** The input could not be read (I/O). */
     IO_ERROR;
 
-    public static FailureReason of(DicomException.Reason r) {
+    public static ConversionFailure of(DicomException.Reason r) {
         return switch (r) {
             case NOT_DICOM -> NOT_DICOM;
             case TRUNCATED -> TRUNCATED;

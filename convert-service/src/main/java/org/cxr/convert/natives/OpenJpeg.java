@@ -1,4 +1,4 @@
-package org.cxr.convert.domain.codec;
+package org.cxr.convert.natives;
 
 import java.io.File;
 import java.util.Map;
@@ -13,6 +13,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
 import org.bytedeco.javacpp.Loader;
+import org.cxr.convert.domain.codec.Jpeg2000Decoder;
+import org.cxr.convert.domain.codec.Jpeg2000Library;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
 
 /**
@@ -22,9 +24,9 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * the JavaCPP cache and opened with RTLD_LOCAL, so the libjpeg/libpng copies inside it cannot
  * interpose on OpenCV's. It is a release build: no {@code assert()} that could abort the JVM on a
  * corrupt stream (Debian's libopenjp2 keeps ~400 of them). Thread-safe: each call has its own
- * codec and stream.
+ * codec and stream; the library is loaded on first use.
  */
-final class OpenJpeg {
+public final class OpenJpeg implements Jpeg2000Library {
     private static final String LIBRARY = "/org/bytedeco/leptonica/linux-x86_64/libleptonica.so.6";
     private static final int RTLD_LAZY = 1; // without RTLD_GLOBAL: symbols stay local
     private static final int OPJ_CODEC_J2K = 0;
@@ -167,11 +169,8 @@ final class OpenJpeg {
         }
     }
 
-    private OpenJpeg() {
-    }
-
     /** The OpenJPEG version, e.g. "2.5.4". */
-    static String version() throws PixelDecodeException {
+    public static String version() throws PixelDecodeException {
         return lib().opj_version();
     }
 
@@ -182,13 +181,9 @@ final class OpenJpeg {
         return Loaded.LIB;
     }
 
-    /**
-     * Decodes the J2K codestream starting at {@code start} of {@code data} and returns its
-     * samples as OpenJPEG gives them (sign per the codestream), row-major, components interleaved.
-     * The decoded image must be {@code columns x rows x components} at full resolution; anything
-     * else is refused before its memory is read.
-     */
-    static int[] decode(byte[] data, int start, int columns, int rows, int components, int threads)
+    /** The decoded image's memory is read only after its geometry is checked. */
+    @Override
+    public int[] decode(byte[] data, int start, int columns, int rows, int components, int threads)
             throws PixelDecodeException {
         Lib lib = lib();
         Source source = new Source(data, start);

@@ -1,0 +1,38 @@
+package org.cxr.convert.domain.codec;
+
+import org.cxr.convert.domain.pixels.DecodedFrame;
+import org.cxr.convert.domain.pixels.FrameDecoder;
+import org.cxr.convert.domain.pixels.ImageDescriptor;
+import org.cxr.convert.domain.pixels.PixelDecodeException;
+
+/**
+ * The frame around every codec of this package: the descriptor's geometry is checked before
+ * anything is allocated, a runtime failure inside the codec (an index past the end of a corrupt
+ * stream, ...) becomes a {@link PixelDecodeException} naming the codec, and the samples are
+ * masked and sign-extended as pydicom presents stored values ({@link CodecSupport#finish}).
+ */
+abstract class GuardedDecoder implements FrameDecoder {
+    private final String codec;
+
+    GuardedDecoder(String codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public final DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        int total = CodecSupport.sampleCount(d, codec);
+        int[] samples;
+        try {
+            samples = decodeSamples(frame, d, total);
+        } catch (RuntimeException e) {
+            throw new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
+        }
+        return CodecSupport.finish(samples, d);
+    }
+
+    /**
+     * The {@code total} (rows x columns x samples per pixel) samples of the frame, interleaved, as
+     * the codestream gives them; the descriptor's geometry is already checked.
+     */
+    abstract int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException;
+}
