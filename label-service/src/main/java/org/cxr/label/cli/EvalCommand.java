@@ -6,18 +6,27 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.cxr.events.Observation;
+import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
 import org.cxr.label.domain.LabelRow;
 import org.cxr.label.domain.Style;
+import org.cxr.label.domain.labeler.Mention;
+import org.cxr.label.domain.labeler.ReportPipeline;
+import org.cxr.label.domain.rules.RuleSet;
+import org.cxr.label.domain.section.SectionKind;
 import org.cxr.label.eval.Counts;
 import org.cxr.label.eval.Csv;
+import org.cxr.label.eval.GoldCsv;
 import org.cxr.label.eval.GoldTask;
 import org.cxr.label.eval.MeshMap;
 import org.cxr.label.eval.NegexKit;
@@ -25,10 +34,6 @@ import org.cxr.label.eval.OpenI;
 import org.cxr.label.eval.OpenIReport;
 import org.cxr.label.eval.PresentTask;
 import org.cxr.label.eval.Published;
-import org.cxr.label.domain.labeler.Mention;
-import org.cxr.label.domain.labeler.ReportPipeline;
-import org.cxr.label.domain.rules.RuleSet;
-import org.cxr.label.domain.section.SectionKind;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -162,7 +167,7 @@ public final class EvalCommand implements Runnable {
                 StringBuilder ms = new StringBuilder();
                 for (Mention m : res.labels().mentions()) {
                     if (m.target() == e.observation().ordinal() || (e.observation() == Observation.NO_FINDING && m.assertion(style) != null
-                            && m.assertion(style) != org.cxr.label.domain.Assertion.NEGATIVE)) {
+                            && m.assertion(style) != Assertion.NEGATIVE)) {
                         ms.append(m.targetName()).append(":'").append(m.text()).append("'=").append(m.assertion(style))
                                 .append(m.cue(style) == null ? "" : " by " + m.cue(style)).append("; ");
                     }
@@ -235,71 +240,108 @@ public final class EvalCommand implements Runnable {
     }
 
     @Command(name = "gold", mixinStandardHelpOptions = true,
-            description = "Mention/negation/uncertainty F1 (labeler-reference.md §A.6) against any gold CSV with 1/0/-1/blank labels.")
+            description = {"Mention/negation/uncertainty F1 (labeler-reference.md §A.6) against a gold CSV in CheXpert format: "
+                    + "an id column, the 14 label columns with 1 / 0 / -1 / blank (\"Airspace Opacity\" = Lung Opacity; case, "
+                    + "spaces and abbreviations such as \"Enlarged Cardiom.\" are accepted) and the report text, or the texts "
+                    + "in --reports, or labels already written by ./cxr label in --predictions.",
+                "Example: ./cxr label-eval gold radiologists.csv --id-column study --text-column impression"})
     static final class GoldCmd implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
 
-        @Option(names = "--gold", required = true, description = "gold CSV: id column + the 14 label columns")
+        @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "gold CSV (may hold the texts)")
+        Path file;
+
+        @Option(names = "--gold", description = "gold CSV (same as FILE)")
         Path gold;
 
-        @Option(names = "--reports", description = "CSV with the report texts (labelled here)")
+        @Option(names = "--reports", description = "CSV with the report texts, when they are not in the gold file")
         Path reports;
 
         @Option(names = "--predictions", description = "or: a labels CSV written by ./cxr label (chexpert.csv or negbio.csv)")
         Path predictions;
 
-        @Option(names = "--id-column", required = true)
+        @Option(names = "--id-column", required = true, description = "id column (the same name in every file)")
         String idColumn;
 
-        @Option(names = "--text-column", description = "text column of --reports")
-        String textColumn = "text";
+        @Option(names = "--text-column", description = "text column of the gold file or of --reports (default for --reports: text)")
+        String textColumn;
 
-        @Option(names = "--no-sections", description = "label the text as is instead of extracting the section")
-        boolean noSections;
+        @Option(names = "--sections", description = "the texts are whole reports: label their section (dataset-contract §4), "
+                + "not the text as is")
+        boolean sections;
 
         @Override
         public Integer call() {
-            if ((reports == null) == (predictions == null)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --reports and --predictions");
+            CommandLine cmd = new CommandLine(this);
+            if ((file == null) == (gold == null)) {
+                throw new CommandLine.ParameterException(cmd, "give the gold CSV once, as FILE or --gold");
             }
-            Map<String, LabelRow> goldById = readLabels(gold, idColumn);
+            Path goldFile = file != null ? file : gold;
+            boolean textInGold = reports == null && predictions == null;
+            if (predictions != null && (reports != null || textColumn != null)) {
+                throw new CommandLine.ParameterException(cmd, "--predictions is scored as it is: no --reports or --text-column");
+            }
+            if (textInGold && textColumn == null) {
+                throw new CommandLine.ParameterException(cmd, "give --text-column (texts in the gold file), --reports or --predictions");
+            }
+            List<GoldCsv.Row> goldRows;
+            try {
+                goldRows = GoldCsv.read(goldFile, idColumn, textInGold ? textColumn : null);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            Map<String, LabelRow> goldById = new LinkedHashMap<>();
+            goldRows.forEach(r -> goldById.put(r.id(), r.labels()));
             if (predictions != null) {
-                printGold("predictions " + predictions.getFileName(), goldById, readLabels(predictions, idColumn));
+                Map<String, LabelRow> predicted = new HashMap<>();
+                try {
+                    GoldCsv.read(predictions, idColumn, null).forEach(r -> predicted.put(r.id(), r.labels()));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cmd, e.getMessage());
+                }
+                printGold("predictions " + predictions.getFileName(), goldById, predicted);
                 return 0;
             }
-            ReportPipeline p = common.pipeline();
-            for (Style s : Style.values()) {
-                Map<String, LabelRow> pred = new HashMap<>();
+            Map<String, String> texts = new LinkedHashMap<>();
+            if (textInGold) {
+                goldRows.forEach(r -> texts.put(r.id(), r.text()));
+            } else {
+                String column = textColumn == null ? "text" : textColumn;
                 for (Map<String, String> row : Csv.read(reports)) {
-                    String text = row.get(textColumn);
-                    ReportPipeline.Result r = noSections ? p.processText(text) : p.process(text);
-                    if (r.labels() != null) {
-                        pred.put(row.get(idColumn), r.labels().labels(s));
+                    if (!row.containsKey(column) || !row.containsKey(idColumn)) {
+                        throw new CommandLine.ParameterException(cmd, "--reports needs the columns " + idColumn + " and " + column);
+                    }
+                    texts.put(row.get(idColumn), row.get(column));
+                }
+            }
+            ReportPipeline p = common.pipeline();
+            System.out.println("Labeler " + p.version() + "; gold " + goldFile.getFileName() + ", " + goldById.size() + " reports, "
+                    + goldById.keySet().stream().filter(id -> !texts.containsKey(id)).count() + " without text"
+                    + (sections ? "; section of each report labelled" : "; texts labelled as they are"));
+            Map<Style, Map<String, LabelRow>> predicted = new EnumMap<>(Style.class);
+            for (Style s : Style.values()) {
+                predicted.put(s, new HashMap<>());
+            }
+            texts.forEach((id, text) -> {
+                ReportPipeline.Result r = sections ? p.process(text) : p.processText(text);
+                if (r.labels() != null) {
+                    for (Style s : Style.values()) {
+                        predicted.get(s).put(id, r.labels().labels(s));
                     }
                 }
-                printGold(s.name().toLowerCase(Locale.ROOT) + " style", goldById, pred);
+            });
+            for (Style s : Style.values()) {
+                printGold(s.name().toLowerCase(Locale.ROOT) + " style", goldById, predicted.get(s));
             }
             return 0;
         }
     }
 
-    static Map<String, LabelRow> readLabels(Path csv, String idColumn) {
-        Map<String, LabelRow> out = new HashMap<>();
-        for (Map<String, String> row : Csv.read(csv)) {
-            LabelCell[] v = new LabelCell[Observation.all().size()];
-            for (Observation o : Observation.all()) {
-                v[o.ordinal()] = LabelCell.parse(row.get(o.column()));
-            }
-            out.put(row.get(idColumn), LabelRow.of(v));
-        }
-        return out;
-    }
-
     static void printGold(String title, Map<String, LabelRow> gold, Map<String, LabelRow> predicted) {
         GoldTask task = new GoldTask();
         LabelCell[] blank = new LabelCell[Observation.all().size()];
-        java.util.Arrays.fill(blank, LabelCell.BLANK);
+        Arrays.fill(blank, LabelCell.BLANK);
         LabelRow none = LabelRow.of(blank);
         gold.forEach((id, g) -> task.add(g, predicted.getOrDefault(id, none)));
         System.out.println();
@@ -311,10 +353,17 @@ public final class EvalCommand implements Runnable {
             StringBuilder sb = new StringBuilder("| " + o.column() + " |");
             for (GoldTask.Kind k : GoldTask.Kind.values()) {
                 Counts c = task.counts(k, o);
-                sb.append(' ').append(f3(c.f1())).append(" (").append(c.support()).append(") |");
+                // gold labels that were never predicted score 0, as in the macro; no gold labels: undefined
+                double f1 = c.support() > 0 && c.tp() == 0 ? 0 : c.f1();
+                sb.append(' ').append(f3(f1)).append(" (").append(c.support()).append(") |");
             }
             System.out.println(sb + " " + f3(Published.CHEXPERT_MENTION_F1.get(o)) + " |");
         }
+        StringBuilder macro = new StringBuilder("| **macro** (classes with gold labels of the kind) |");
+        for (GoldTask.Kind k : GoldTask.Kind.values()) {
+            macro.append(" **").append(f3(task.macroF1(k))).append("** (").append(task.definedClasses(k)).append(" classes) |");
+        }
+        System.out.println(macro + " |");
     }
 
     @Command(name = "sections", mixinStandardHelpOptions = true,

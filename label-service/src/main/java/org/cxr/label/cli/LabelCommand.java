@@ -29,6 +29,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.cxr.events.Observation;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.rules.RuleSet;
+import org.cxr.label.eval.Csv;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -232,9 +233,8 @@ public final class LabelCommand implements Callable<Integer> {
     }
 
     static List<Item> readCsv(Path csv, String idColumn, String textColumn) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
         List<Item> out = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8); CSVParser parser = format.parse(r)) {
+        try (Reader r = Csv.open(csv); CSVParser parser = Csv.HEADED.parse(r)) {
             for (String column : List.of(idColumn, textColumn)) {
                 if (!parser.getHeaderMap().containsKey(column)) {
                     throw new CommandLine.ParameterException(new CommandLine(new LabelCommand()),

@@ -53,4 +53,31 @@ public final class GoldTask {
     public int reports() {
         return reports;
     }
+
+    /**
+     * Mean F1 of one task over the classes the gold has labels of that kind for (No Finding has
+     * no negation or uncertain labels; a class the gold never marks uncertain has no uncertainty
+     * F1); a class with gold labels but no prediction counts as 0.
+     */
+    public double macroF1(Kind kind) {
+        double sum = 0;
+        int n = 0;
+        for (Observation o : Observation.all()) {
+            Counts c = counts(kind, o);
+            if (c.support() > 0) {
+                sum += c.tp() == 0 ? 0 : c.f1();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** How many classes {@link #macroF1} averages. */
+    public int definedClasses(Kind kind) {
+        int n = 0;
+        for (Observation o : Observation.all()) {
+            n += counts(kind, o).support() > 0 ? 1 : 0;
+        }
+        return n;
+    }
 }
