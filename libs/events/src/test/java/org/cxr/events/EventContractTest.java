@@ -59,6 +59,14 @@ class EventContractTest {
                 Arguments.of("report-labelled", new ReportLabelled(1, "10000032", "50414267",
                         ObjectKeys.report("10000032", "50414267"), SHA, ReportSection.IMPRESSION,
                         "mild cardiomegaly. no pneumothorax.", labels(), labels(), "cxr-label/1.0", T)),
+                Arguments.of("report-labelled", new ReportLabelled(1, "10000032", "50414267",
+                        ObjectKeys.report("10000032", "50414267"), SHA, ReportSection.IMPRESSION,
+                        "Mild cardiomegaly. No new effusion.", labels(), labels(), "cxr-label/1.0", T,
+                        List.of(new MentionSpan("Cardiomegaly", 5, 17, 1.0, null),
+                                new MentionSpan("Pleural Effusion", 26, 34, -1.0, 0.0)))),
+                Arguments.of("report-labelled", new ReportLabelled(1, "10000032", "50414267",
+                        ObjectKeys.report("10000032", "50414267"), SHA, ReportSection.NONE, "", null, null,
+                        "cxr-label/1.0", T, null)),
                 Arguments.of("study-indexed", new StudyIndexed(1, "10000032", "50414267", StudyState.COMPLETE,
                         2, 2, 0, true, "train", T)),
                 Arguments.of("dead-letter", new DeadLetter(1, "convert", FailureReason.MULTI_FRAME,
@@ -145,6 +153,26 @@ class EventContractTest {
         String json = EventJson.mapper().valueToTree(labels()).toString();
         assertThat(json).startsWith("{\"Atelectasis\":null,\"Cardiomegaly\":-1.0,");
         assertThat(json).contains("\"No Finding\":null").contains("\"Support Devices\":1.0");
+    }
+
+    @Test
+    void mentionSpansAreSmallAndStayInsideTheSectionText() throws Exception {
+        ReportLabelled e = new ReportLabelled(1, "10000032", "50414267", ObjectKeys.report("10000032", "50414267"), SHA,
+                ReportSection.IMPRESSION, "No pneumothorax.", labels(), labels(), "cxr-label/1.0", T,
+                List.of(new MentionSpan("Pneumothorax", 3, 15, 0.0, null)));
+        String json = EventJson.write(e);
+        assertThat(json).contains("\"mentions\":[{\"observation\":\"Pneumothorax\",\"start\":3,\"end\":15,\"value\":0.0}]");
+        assertThat(e.sectionText().substring(3, 15)).isEqualTo("pneumothorax");
+        // an event written before mentions existed reads back with none
+        String old = json.replaceAll(",\"mentions\":\\[.*\\]", "");
+        assertThat(old).doesNotContain("mentions");
+        assertThat(EventJson.read(old, ReportLabelled.class).mentions()).isNull();
+        assertThatThrownBy(() -> new ReportLabelled(1, "10000032", "50414267", ObjectKeys.report("10000032", "50414267"), SHA,
+                ReportSection.IMPRESSION, "No pneumothorax.", labels(), labels(), "cxr-label/1.0", T,
+                List.of(new MentionSpan("Pneumothorax", 3, 30, 0.0, null)))).hasMessageContaining("beyond sectionText");
+        assertThatThrownBy(() -> new MentionSpan("No Finding", 0, 2, 1.0, null)).hasMessageContaining("No Finding");
+        assertThatThrownBy(() -> new MentionSpan("Edema", 4, 4, 1.0, null)).hasMessageContaining("start < end");
+        assertThatThrownBy(() -> new MentionSpan("Edema", 0, 4, 2.0, null)).hasMessageContaining("1.0, 0.0 or -1.0");
     }
 
     @Test
