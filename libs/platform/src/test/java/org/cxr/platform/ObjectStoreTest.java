@@ -17,20 +17,17 @@ import org.junit.jupiter.api.Test;
 
 /** The object store adapter against a real S3 API server. */
 class ObjectStoreTest {
-    static InfraProcess infra;
     static ObjectStore store;
 
     @BeforeAll
     static void start() {
-        infra = InfraProcess.startTemporary();
-        Endpoints e = infra.endpoints();
+        Endpoints e = InfraProcess.shared().endpoints();
         store = new ObjectStore(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey());
     }
 
     @AfterAll
     static void stop() {
         store.close();
-        infra.close();
     }
 
     @Test

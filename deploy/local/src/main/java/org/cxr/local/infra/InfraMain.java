@@ -1,14 +1,13 @@
 package org.cxr.local.infra;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Entry point of the infra JVM used by tests: starts Kafka, PostgreSQL and S3, prints one line
+ * Entry point of the infra JVM used by tests (one JVM starts faster than three): starts Kafka,
+ * PostgreSQL (a child process) and S3, prints one line
  * {@code CXR-INFRA-READY {json endpoints}} on stdout, and stops everything when its stdin closes
  * (the parent went away) or on SIGTERM.
  *
@@ -35,18 +34,7 @@ public final class InfraMain {
         Endpoints endpoints = infra.start();
         System.out.println(READY + new ObjectMapper().writeValueAsString(endpoints));
         System.out.flush();
-        waitForEof(System.in);
+        ServerJvm.waitForEof(System.in);
         System.exit(0); // runs the shutdown hook
-    }
-
-    private static void waitForEof(InputStream in) {
-        byte[] buf = new byte[256];
-        try {
-            while (in.read(buf) >= 0) {
-                // the parent never writes; we only wait for it to close the pipe
-            }
-        } catch (IOException e) {
-            // pipe broken: the parent is gone
-        }
     }
 }

@@ -3,12 +3,16 @@ package org.cxr.local.infra;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka, PostgreSQL and the S3 server together, started in this JVM and stopped in reverse order.
+ * The test servers ({@link InfraMain}): Kafka (open, no authorizer) and the S3 server in this JVM,
+ * PostgreSQL as a child process; started side by side, stopped in reverse order. The launcher runs
+ * the same servers as separate, supervised processes instead (secured).
  */
 public final class LocalInfrastructure implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalInfrastructure.class);
@@ -34,22 +38,31 @@ public final class LocalInfrastructure implements AutoCloseable {
 
     public Endpoints start() {
         long t0 = System.nanoTime();
+        KafkaBroker kafka = new KafkaBroker(dataDir, ports.kafka());
+        PostgresServer pg = new PostgresServer(dataDir, ports.postgres(), PostgresServer.PASSWORD,
+                dataDir.resolve("postgres.log"));
+        S3Server s3 = new S3Server(dataDir, ports.s3());
+        started.addAll(List.of(kafka, pg, s3));
         try {
-            KafkaBroker kafka = new KafkaBroker(dataDir, ports.kafka()).start();
-            started.add(kafka);
+            // PostgreSQL (its own process) and S3Proxy start while the broker does
+            CompletableFuture<Void> pgReady = CompletableFuture.runAsync(() -> {
+                pg.start(DATABASES);
+                LOG.info("PostgreSQL ready on {} after {} ms", pg.jdbcBaseUrl(), ms(t0));
+            });
+            CompletableFuture<Void> s3Ready = CompletableFuture.runAsync(() -> {
+                s3.start();
+                LOG.info("S3 server (S3Proxy, filesystem store) ready on {} after {} ms", s3.endpoint(), ms(t0));
+            });
+            kafka.start();
             LOG.info("Kafka broker (KRaft) ready on {} after {} ms", kafka.bootstrap(), ms(t0));
-            PostgresServer pg = new PostgresServer(dataDir, ports.postgres(), DATABASES).start();
-            started.add(pg);
-            LOG.info("PostgreSQL ready on {} after {} ms", pg.jdbcBaseUrl(), ms(t0));
-            S3Server s3 = new S3Server(dataDir, ports.s3()).start();
-            started.add(s3);
-            LOG.info("S3 server (S3Proxy, filesystem store) ready on {} after {} ms", s3.endpoint(), ms(t0));
+            pgReady.join();
+            s3Ready.join();
             endpoints = new Endpoints(kafka.bootstrap(), pg.jdbcBaseUrl(), PostgresServer.USER,
                     PostgresServer.PASSWORD, s3.endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
             return endpoints;
         } catch (RuntimeException e) {
             close();
-            throw e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -14,19 +14,29 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 /**
  * A real S3 API server (S3Proxy with its filesystem store) for the MinIO Java SDK, on loopback.
  * The MinIO server binary is not installable on our build machines; in docker-compose and
- * Kubernetes the services talk to real MinIO with the same client code.
+ * Kubernetes the services talk to real MinIO with the same client code. S3Proxy knows one identity
+ * (every client that has it may do everything): the launcher generates it per data directory.
  */
 public final class S3Server implements AutoCloseable {
+    /** The identity of the test servers ({@link InfraMain}); the launcher generates its own. */
     public static final String ACCESS_KEY = "cxr-local";
     public static final String SECRET_KEY = "cxr-local-secret";
 
     private final Path dataDir;
     private final int port;
+    private final String accessKey;
+    private final String secretKey;
     private S3Proxy proxy;
 
-    public S3Server(Path dataDir, int port) {
+    public S3Server(Path dataDir, int port, String accessKey, String secretKey) {
         this.dataDir = dataDir;
         this.port = FreePorts.pick(port);
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    public S3Server(Path dataDir, int port) {
+        this(dataDir, port, ACCESS_KEY, SECRET_KEY);
     }
 
     public String endpoint() {
@@ -38,13 +48,13 @@ public final class S3Server implements AutoCloseable {
             Path store = dataDir.resolve("s3");
             Files.createDirectories(store);
             Properties props = new Properties();
-            props.setProperty("jclouds.identity", ACCESS_KEY);
-            props.setProperty("jclouds.credential", SECRET_KEY);
+            props.setProperty("jclouds.identity", accessKey);
+            props.setProperty("jclouds.credential", secretKey);
             props.setProperty("jclouds.filesystem.basedir", store.toString());
             proxy = S3Proxy.builder()
                     .blobStore(BlobStores.create("filesystem-nio2", props))
                     .endpoint(URI.create(endpoint()))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                     .build();
             proxy.start();
             long deadline = System.currentTimeMillis() + 30_000;

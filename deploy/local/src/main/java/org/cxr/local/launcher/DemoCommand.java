@@ -18,6 +18,7 @@ import org.cxr.generator.GeneratedStudy;
 import org.cxr.generator.GeneratorOptions;
 import org.cxr.generator.StudyGenerator;
 import org.cxr.generator.upload.IngestUploader;
+import org.cxr.local.infra.Secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                 stop.countDown();
             }, "demo-stop"));
         }
-        PlatformMain.printReady(state, config);
+        PlatformMain.printReady(state, config, true);
 
         GeneratorOptions options = GeneratorOptions.defaults();
         if (maxSize > 0) {
@@ -101,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
         feed.start();
         PlatformMain.OUT.println("cxr: feeding generated studies (seed " + seed + ") to ingest; Ctrl-C stops.");
 
-        Progress progress = new Progress(state);
+        Progress progress = new Progress(state, new Secrets(config.dataDir()));
         while (!stop.await(interval, java.util.concurrent.TimeUnit.SECONDS)) {
             if (platform == null && PlatformState.read(config.stateFile()).filter(PlatformState::alive).isEmpty()) {
                 // feeding a platform started by `./cxr up`, which was stopped meanwhile
@@ -110,9 +111,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             Progress.Line line = progress.sample(feeder);
             PlatformMain.OUT.println(line.text());
-            if (platform != null && !platform.deadServices().isEmpty()) {
-                PlatformMain.OUT.println("cxr: service JVM(s) exited: " + platform.deadServices() + " — see "
-                        + config.logDir());
+            if (platform != null && !platform.down().isEmpty()) {
+                PlatformMain.OUT.println("cxr: restarting " + platform.down() + " (they exited; see "
+                        + config.logDir() + ")");
             }
             if (exitWhenDone && feeder.done() && line.complete() + line.failedStudies() >= feeder.studiesAccepted()) {
                 PlatformMain.OUT.println("cxr: every fed study is indexed.");
@@ -207,14 +208,16 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private final PlatformState state;
+        private final Secrets secrets;
         private final StageCounters counters;
         private Map<String, Long> previous;
         private long previousComplete;
         private long previousAt = System.nanoTime();
 
-        Progress(PlatformState state) {
+        Progress(PlatformState state, Secrets secrets) {
             this.state = state;
-            this.counters = new StageCounters(state.endpoints().kafkaBootstrap());
+            this.secrets = secrets;
+            this.counters = new StageCounters(Platform.adminClientConfig(state.endpoints().kafkaBootstrap(), secrets));
         }
 
         Line sample(Feeder feeder) {
@@ -230,7 +233,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             long complete = 0;
             long failed = 0;
-            Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states");
+            Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states",
+                    TokenCommand.mint(secrets, TokenCommand.cliUser(), java.util.List.of("researcher"),
+                            Duration.ofMinutes(5)));
             if (body.isPresent()) {
                 try {
                     JsonNode states = JSON.readTree(body.get()).path("studiesByState");

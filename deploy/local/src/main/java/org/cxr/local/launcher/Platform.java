@@ -1,5 +1,7 @@
 package org.cxr.local.launcher;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,77 +11,134 @@ import java.util.Map;
 
 import org.cxr.local.infra.Endpoints;
 import org.cxr.local.infra.FreePorts;
-import org.cxr.local.infra.LocalInfrastructure;
+import org.cxr.local.infra.KafkaAccess;
+import org.cxr.local.infra.KafkaLogin;
+import org.cxr.local.infra.PostgresRoles;
+import org.cxr.local.infra.PostgresServer;
+import org.cxr.local.infra.Secrets;
+import org.cxr.testing.auth.Jwt;
+import org.cxr.testing.auth.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole platform on one machine: Kafka, PostgreSQL and S3 in this JVM, and the four services
- * as separate JVMs. Started in dependency order, stopped in reverse; publishes its state in
- * {@code platform.json}.
+ * The whole platform on one machine, each part its own process: the Kafka broker (a JVM; SASL/SCRAM
+ * with one principal per service and ACLs), PostgreSQL (one role per service database), the S3
+ * server (a JVM), then the four services as separate JVMs. Started in dependency order, all
+ * supervised (restarted when they die), stopped in reverse; publishes its state in
+ * {@code platform.json}. Every credential is generated per data directory ({@link Secrets}).
  */
 public final class Platform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
 
     private final PlatformConfig config;
-    private final LocalInfrastructure infra;
+    private final Secrets secrets;
+    private final Supervisor supervisor;
     private final List<ServiceProcess> services = new ArrayList<>();
     private Endpoints endpoints;
-    private PlatformState state;
+    private volatile PlatformState state;
+    private String startedAt;
 
     public Platform(PlatformConfig config) {
         this.config = config;
-        this.infra = new LocalInfrastructure(config.dataDir(), config.infraPorts());
+        this.secrets = new Secrets(config.dataDir());
+        this.supervisor = new Supervisor(this::republish);
     }
 
     /** Starts everything and returns when every service is ready. */
     public PlatformState start(Duration timeout) {
-        String startedAt = Instant.now().toString();
-        publish(PlatformState.STARTING, startedAt, "starting Kafka, PostgreSQL and S3");
+        startedAt = Instant.now().toString();
+        publish(PlatformState.STARTING, "starting Kafka, PostgreSQL and S3");
         checkPortsFree();
         try {
-            endpoints = infra.start();
-            publish(PlatformState.STARTING, startedAt, "starting services");
+            ensureSecrets();
+            int kafkaPort = FreePorts.pick(config.kafkaPort());
+            int s3Port = FreePorts.pick(config.s3Port());
+            PostgresServer pg = new PostgresServer(config.dataDir(), config.postgresPort(), secrets.postgresSuperuser(),
+                    config.logDir().resolve("postgres.log"));
+            String dataDir = config.dataDir().toString();
+            supervisor.startAll(List.of(
+                    new ServerChild("kafka", "512m", List.of("kafka", dataDir, "" + kafkaPort, "" + FreePorts.pick(0)),
+                            config.logDir().resolve("kafka.log")),
+                    ServerChild.postgres(pg),
+                    new ServerChild("s3", "384m", List.of("s3", dataDir, "" + s3Port), config.logDir().resolve("s3.log"))),
+                    timeout);
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            KafkaAccess.provision(adminClientConfig(bootstrap, secrets), secrets::kafka);
+            Map<String, String> dbPasswords = new LinkedHashMap<>();
+            ServiceSpec.ALL.stream().filter(s -> s.database() != null)
+                    .forEach(s -> dbPasswords.put(s.database(), secrets.postgres(s.database())));
+            PostgresRoles.provision(pg, secrets.postgresSuperuser(), dbPasswords);
+            endpoints = new Endpoints(bootstrap, pg.jdbcBaseUrl(), null, null, "http://127.0.0.1:" + s3Port, null, null);
+            LOG.info("Kafka {} (SASL/SCRAM, ACLs), PostgreSQL {} (a role per database), S3 {} ready", bootstrap,
+                    pg.jdbcBaseUrl(), endpoints.s3Endpoint());
+
+            publish(PlatformState.STARTING, "starting services");
             for (ServiceSpec spec : ServiceSpec.ALL) {
-                Map<String, String> env = new LinkedHashMap<>(endpoints.environment(spec.database()));
-                if (spec.name().equals("ingest")) {
-                    env.put("CXR_INGEST_DROP_FOLDER", config.dropFolder().toString());
-                    env.put("CXR_INGEST_ID_SECRET", idSecret());
-                }
-                services.add(ServiceProcess.start(spec, config.repoRoot(), FreePorts.pick(config.port(spec)), env,
-                        config.logDir()));
+                services.add(new ServiceProcess(spec, config.repoRoot(), FreePorts.pick(config.port(spec)),
+                        FreePorts.pick(0), environment(spec), config.logDir()));
             }
-            for (ServiceProcess s : services) {
-                s.awaitReady(timeout);
-                LOG.info("{} ready on {}", s.spec().module(), s.url());
-            }
-            return publish(PlatformState.READY, startedAt, "ready");
+            supervisor.startAll(List.copyOf(services), timeout);
+            services.forEach(s -> LOG.info("{} ready on {}", s.spec().module(), s.url()));
+            return publish(PlatformState.READY, "ready");
         } catch (RuntimeException e) {
-            publish(PlatformState.FAILED, startedAt, e.getMessage());
+            publish(PlatformState.FAILED, e.getMessage());
             close();
             throw e;
         }
     }
 
-    /**
-     * The key ingest derives its pseudonyms from: random, created once per data directory and kept
-     * there (owner-only), so research ids stay stable across restarts and differ between installations.
-     */
-    private String idSecret() {
-        java.nio.file.Path file = config.dataDir().resolve("secrets/ingest-id-secret");
-        try {
-            if (!java.nio.file.Files.exists(file)) {
-                java.nio.file.Files.createDirectories(file.getParent());
-                byte[] key = new byte[32];
-                new java.security.SecureRandom().nextBytes(key);
-                java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(key));
-                java.nio.file.Files.setPosixFilePermissions(file,
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    /** Creates every credential before a server process reads one (they are never created twice). */
+    private void ensureSecrets() {
+        secrets.kafkaAdmin();
+        secrets.s3AccessKey();
+        secrets.s3SecretKey();
+        secrets.postgresSuperuser();
+        secrets.ingestIdSecret();
+        secrets.oidcSigningKey();
+        for (ServiceSpec s : ServiceSpec.ALL) {
+            secrets.kafka(s.access().principal());
+            if (s.database() != null) {
+                secrets.postgres(s.database());
             }
-            return java.nio.file.Files.readString(file).trim();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create or read " + file, e);
         }
+    }
+
+    /** The super user's client settings: the launcher's own admin client (provisioning, status, demo). */
+    static Map<String, Object> adminClientConfig(String bootstrap, Secrets secrets) {
+        Map<String, Object> c = new LinkedHashMap<>(secrets.kafkaAdmin().clientConfig());
+        c.put("bootstrap.servers", bootstrap);
+        return c;
+    }
+
+    /**
+     * What a service gets (the names of TEAM.md, read by every service): its own Kafka identity, the
+     * S3 identity, its database role, the token verification key, and generated secrets for
+     * everything the prod profile refuses to run with when it is a shipped default.
+     */
+    private Map<String, String> environment(ServiceSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>();
+        KafkaLogin kafka = secrets.kafka(spec.access().principal());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrap());
+        env.put("KAFKA_SECURITY_PROTOCOL", KafkaLogin.PROTOCOL);
+        env.put("KAFKA_SASL_MECHANISM", KafkaLogin.MECHANISM);
+        env.put("KAFKA_SASL_JAAS_CONFIG", kafka.jaasConfig());
+        env.put("CXR_S3_ENDPOINT", endpoints.s3Endpoint());
+        env.put("CXR_S3_ACCESS_KEY", secrets.s3AccessKey());
+        env.put("CXR_S3_SECRET_KEY", secrets.s3SecretKey());
+        if (spec.database() != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", endpoints.jdbcUrl(spec.database()));
+            env.put("QUARKUS_DATASOURCE_USERNAME", PostgresRoles.role(spec.database()));
+            env.put("QUARKUS_DATASOURCE_PASSWORD", secrets.postgres(spec.database()));
+        }
+        env.put("QUARKUS_OIDC_PUBLIC_KEY", Pem.publicKeyValue(secrets.oidcSigningKey().getPublic()));
+        env.put("QUARKUS_OIDC_TOKEN_ISSUER", Jwt.LOCAL_ISSUER);
+        env.put("QUARKUS_OIDC_TOKEN_AUDIENCE", Jwt.LOCAL_AUDIENCE);
+        if (spec.name().equals("ingest")) {
+            env.put("CXR_INGEST_DROP_FOLDER", config.dropFolder().toString());
+            env.put("CXR_INGEST_ID_SECRET", secrets.ingestIdSecret());
+        }
+        return env;
     }
 
     private void checkPortsFree() {
@@ -103,16 +162,33 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private PlatformState publish(String phase, String startedAt, String message) {
+    private synchronized PlatformState publish(String phase, String message) {
         Map<String, String> urls = new LinkedHashMap<>();
-        Map<String, Long> pids = new LinkedHashMap<>();
+        Map<String, String> management = new LinkedHashMap<>();
         for (ServiceProcess s : services) {
-            urls.put(s.spec().name(), s.url());
-            pids.put(s.spec().name(), s.pid());
+            urls.put(s.name(), s.url());
+            management.put(s.name(), s.managementUrl());
         }
-        state = new PlatformState(ProcessHandle.current().pid(), phase, endpoints, urls, pids, startedAt, message);
+        Map<String, PlatformState.ProcessInfo> processes = new LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
+        supervisor.snapshot().forEach((name, p) -> {
+            processes.put(name, new PlatformState.ProcessInfo(p.pid(), p.phase(), p.restarts(), p.lastExit(), p.since()));
+            if (urls.containsKey(name)) {
+                pids.put(name, p.pid());
+            }
+        });
+        state = new PlatformState(ProcessHandle.current().pid(), phase, endpoints, urls, management, pids, processes,
+                startedAt, message);
         state.write(config.stateFile());
         return state;
+    }
+
+    /** A supervised process changed (exited, restarted): the same phase, current pids. */
+    private void republish() {
+        PlatformState s = state;
+        if (s != null && !PlatformState.STOPPING.equals(s.phase())) {
+            publish(s.phase(), s.message());
+        }
     }
 
     public PlatformState state() {
@@ -123,36 +199,23 @@ public final class Platform implements AutoCloseable {
         return endpoints;
     }
 
-    public String url(String service) {
-        return state.serviceUrls().get(service);
-    }
-
-    /** A service JVM died after start-up (the supervisor reports it rather than hiding it). */
-    public List<String> deadServices() {
-        List<String> dead = new ArrayList<>();
-        for (ServiceProcess s : services) {
-            if (!s.alive()) {
-                dead.add(s.spec().module());
-            }
-        }
-        return dead;
+    /** The processes that are not serving right now (exited and waiting for their restart). */
+    public List<String> down() {
+        return supervisor.down();
     }
 
     @Override
     public void close() {
         if (state != null && !PlatformState.FAILED.equals(state.phase())) {
-            publish(PlatformState.STOPPING, state.startedAt(), "stopping");
+            publish(PlatformState.STOPPING, "stopping");
         }
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
-        }
-        infra.close();
+        supervisor.close();
         if (state != null && PlatformState.FAILED.equals(state.phase())) {
             return; // keep the failure message for `./cxr up` and `./cxr status`
         }
         try {
-            java.nio.file.Files.deleteIfExists(config.stateFile());
-        } catch (java.io.IOException e) {
+            Files.deleteIfExists(config.stateFile());
+        } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", config.stateFile(), e.toString());
         }
     }

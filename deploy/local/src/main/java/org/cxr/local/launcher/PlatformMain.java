@@ -21,16 +21,17 @@ import java.util.concurrent.TimeUnit;
 import org.cxr.events.Topics;
 import org.cxr.local.infra.FreePorts;
 import org.cxr.local.infra.LocalClasspath;
+import org.cxr.local.infra.Secrets;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ./cxr up | down | status | run}: the local platform's lifecycle. */
+/** {@code ./cxr up | down | status | run | token}: the local platform's lifecycle. */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         subcommands = {PlatformMain.Up.class, PlatformMain.Down.class, PlatformMain.Status.class,
-                PlatformMain.Run.class, DemoCommand.class})
+                PlatformMain.Run.class, DemoCommand.class, TokenCommand.class})
 public final class PlatformMain {
     static final PrintStream OUT = System.out;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -103,19 +104,21 @@ public final class PlatformMain {
                 OUT.println("cxr: the platform did not start: " + e.getMessage());
                 return 1;
             }
-            printReady(platform.state(), config);
+            printReady(platform.state(), config, false);
+            List<String> reported = List.of();
             while (true) {
                 try {
-                    if (stopped.await(5, TimeUnit.SECONDS)) {
+                    if (stopped.await(2, TimeUnit.SECONDS)) {
                         return 0;
                     }
                 } catch (InterruptedException e) {
                     return 0;
                 }
-                List<String> dead = platform.deadServices();
-                if (!dead.isEmpty()) {
-                    OUT.println("cxr: service JVM(s) exited unexpectedly: " + dead + " — see " + config.logDir());
+                List<String> down = platform.down();
+                if (!down.isEmpty() && !down.equals(reported)) {
+                    OUT.println("cxr: restarting " + down + " (they exited; see " + config.logDir() + ")");
                 }
+                reported = down;
             }
         }
     }
@@ -142,7 +145,7 @@ public final class PlatformMain {
                 cmd.add("/usr/bin/setsid"); // own session: a Ctrl-C in this terminal does not reach it
             }
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx1g");
+            cmd.add("-Xmx256m");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(PlatformMain.class.getName());
@@ -163,7 +166,7 @@ public final class PlatformMain {
                     OUT.printf("cxr:   %s (%.0f s)%n", lastMessage, (System.nanoTime() - t0) / 1e9);
                 }
                 if (s.isPresent() && PlatformState.READY.equals(s.get().phase())) {
-                    printReady(s.get(), config);
+                    printReady(s.get(), config, true);
                     OUT.printf("cxr: ready in %.1f s. Stop it with ./cxr down.%n", (System.nanoTime() - t0) / 1e9);
                     return 0;
                 }
@@ -188,20 +191,19 @@ public final class PlatformMain {
             Optional<PlatformState> s = PlatformState.read(config.stateFile());
             if (s.isEmpty() || !s.get().alive()) {
                 Files.deleteIfExists(config.stateFile());
-                List<Long> strays = strayServiceJvms();
+                List<Long> strays = strays(config);
                 if (strays.isEmpty()) {
                     OUT.println("cxr: the platform is not running.");
                     return 0;
                 }
-                OUT.println("cxr: no launcher running, but service JVMs are: stopping " + strays);
+                OUT.println("cxr: no launcher running, but its processes are: stopping " + strays);
                 strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
                 return awaitGone(strays) ? 0 : 1;
             }
             PlatformState state = s.get();
             OUT.println("cxr: stopping the platform (pid " + state.supervisorPid() + ") ...");
             ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid()).orElseThrow();
-            List<Long> all = new ArrayList<>(state.servicePids().values());
-            all.add(state.supervisorPid());
+            List<Long> all = state.allPids();
             supervisor.destroy();
             boolean gone = awaitGone(all);
             List<String> bound = boundPorts(state);
@@ -228,6 +230,9 @@ public final class PlatformMain {
         private static List<String> boundPorts(PlatformState state) {
             List<String> bound = new ArrayList<>();
             List<String> addrs = new ArrayList<>(state.serviceUrls().values());
+            if (state.managementUrls() != null) {
+                addrs.addAll(state.managementUrls().values());
+            }
             if (state.endpoints() != null) {
                 addrs.add("x://" + state.endpoints().kafkaBootstrap());
                 addrs.add(state.endpoints().jdbcBaseUrl().replace("jdbc:postgresql", "x"));
@@ -243,15 +248,21 @@ public final class PlatformMain {
         }
     }
 
-    /** Service JVMs started by a launcher that is gone (e.g. killed with SIGKILL). */
-    static List<Long> strayServiceJvms() {
+    /**
+     * Processes a launcher that is gone (e.g. killed with SIGKILL) left behind: our JVMs (services,
+     * broker, S3 server) and the PostgreSQL server of this data directory.
+     */
+    static List<Long> strays(PlatformConfig config) {
+        String cluster = config.dataDir().resolve("postgres").toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("-Dcxr.launcher.service="))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a))
+                        .map(a -> a.contains("-Dcxr.launcher.service=") && !a.contains("=test-infra")
+                                || a.contains("-D " + cluster + " "))
                         .orElse(false))
                 .map(ProcessHandle::pid).toList();
     }
 
-    @Command(name = "status", description = "Stage counts, consumer lag, failures and health of the running platform.")
+    @Command(name = "status", description = "Processes (restarts), stage counts, consumer lag, failures and health.")
     static final class Status implements Callable<Integer> {
         @Mixin
         Common common = new Common();
@@ -272,12 +283,19 @@ public final class PlatformMain {
                 return PlatformState.FAILED.equals(state.phase()) ? 1 : 0;
             }
             boolean healthy = true;
-            for (Map.Entry<String, String> e : state.serviceUrls().entrySet()) {
-                String health = health(e.getValue());
-                healthy &= health.startsWith("UP");
-                OUT.printf("  %-8s %-24s %s%n", e.getKey(), e.getValue(), health);
+            OUT.printf("  %-8s %-8s %-10s %-8s %-24s %s%n", "process", "pid", "phase", "restarts", "url", "health");
+            for (Map.Entry<String, PlatformState.ProcessInfo> e : state.processes().entrySet()) {
+                PlatformState.ProcessInfo p = e.getValue();
+                String url = state.serviceUrls().getOrDefault(e.getKey(), "");
+                String health = url.isEmpty() ? ("up".equals(p.phase()) ? "running" : p.phase())
+                        : health(state.managementUrls().get(e.getKey()), url);
+                healthy &= "up".equals(p.phase()) && (url.isEmpty() || health.startsWith("UP"));
+                OUT.printf("  %-8s %-8d %-10s %-8d %-24s %s%s%n", e.getKey(), p.pid(), p.phase(), p.restarts(), url,
+                        health, p.lastExit() == null ? "" : "  (last: " + p.lastExit() + ")");
             }
-            try (StageCounters counters = new StageCounters(state.endpoints().kafkaBootstrap())) {
+            Secrets secrets = new Secrets(config.dataDir());
+            try (StageCounters counters = new StageCounters(
+                    Platform.adminClientConfig(state.endpoints().kafkaBootstrap(), secrets))) {
                 Map<String, Long> c = counters.topicCounts();
                 OUT.printf("stages: instances received %d -> converted %d (failed %d); reports received %d -> labelled %d"
                                 + " (failed %d); catalog updates %d (failed %d)%n",
@@ -289,22 +307,29 @@ public final class PlatformMain {
                 OUT.println("stages: Kafka not answering: " + e.getMessage());
                 healthy = false;
             }
-            String catalog = state.serviceUrls().get("catalog");
-            get(catalog + "/stats/states").ifPresent(body -> OUT.println("catalog studies by state: " + body));
+            String token = TokenCommand.mint(secrets, TokenCommand.cliUser(), List.of("researcher"), Duration.ofMinutes(5));
+            get(state.serviceUrls().get("catalog") + "/stats/states", token)
+                    .ifPresent(body -> OUT.println("catalog studies by state: " + body));
             return healthy ? 0 : 1;
         }
     }
 
-    static String health(String baseUrl) {
-        return get(baseUrl + "/q/health/ready").map(b -> b.contains("\"status\": \"UP\"") || b.contains("\"status\":\"UP\"")
-                ? "UP" : "DOWN " + b.replaceAll("\\s+", " ")).orElse("not answering");
+    /** UP, DOWN with the readiness body, or "not answering" (management port first, then the public one). */
+    static String health(String managementUrl, String publicUrl) {
+        return ServiceProcess.readiness(managementUrl, publicUrl)
+                .map(r -> r.statusCode() == 200 ? "UP" : "DOWN " + r.body().replaceAll("\\s+", " "))
+                .orElse("not answering");
     }
 
-    static Optional<String> get(String url) {
+    /** The body of a GET with a bearer token, if the service answered. */
+    static Optional<String> get(String url, String bearer) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return Optional.of(r.statusCode() == 200 ? r.body() : r.body());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return Optional.of(r.body());
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -313,14 +338,27 @@ public final class PlatformMain {
         }
     }
 
-    static void printReady(PlatformState state, PlatformConfig config) {
+    /**
+     * Where everything is; with {@code login}, the dashboard link that logs an operator in (the token
+     * rides in the URL fragment, which browsers never send to a server, so no log records it).
+     */
+    static void printReady(PlatformState state, PlatformConfig config, boolean login) {
         OUT.println("cxr: platform ready");
         OUT.println("  ingest   " + state.serviceUrls().get("ingest") + "   (upload: POST /studies/instances, "
                 + "PUT /studies/{uid}/report, STOW-RS /dicomweb/studies; drop folder " + config.dropFolder() + ")");
         OUT.println("  catalog  " + state.serviceUrls().get("catalog") + "   (dashboard /dashboard/, API /q/swagger-ui/)");
         OUT.println("  convert  " + state.serviceUrls().get("convert") + "   label " + state.serviceUrls().get("label"));
-        OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + "   postgres " + state.endpoints().jdbcBaseUrl()
-                + "   s3 " + state.endpoints().s3Endpoint());
-        OUT.println("  metrics: <service>/q/metrics   logs: " + config.logDir());
+        OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + " (SASL/SCRAM)   postgres "
+                + state.endpoints().jdbcBaseUrl() + "   s3 " + state.endpoints().s3Endpoint());
+        OUT.println("  health and metrics: the management ports " + state.managementUrls().values()
+                + " (/q/health/ready, /q/metrics; the public port until a service turns them on)");
+        OUT.println("  credentials: " + config.dataDir().resolve("secrets") + "   tokens: ./cxr token --role operator"
+                + "   logs: " + config.logDir());
+        if (login) {
+            String token = TokenCommand.mint(new Secrets(config.dataDir()), TokenCommand.cliUser(), List.of("operator"),
+                    TokenCommand.DASHBOARD_TTL);
+            OUT.println("  dashboard login (operator, " + TokenCommand.DASHBOARD_TTL.toHours() + " h): "
+                    + state.serviceUrls().get("catalog") + "/dashboard/login#token=" + token);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.cxr.events.TopicAccess;
 import org.cxr.events.Topics;
 
 /**
@@ -19,20 +21,18 @@ import org.cxr.events.Topics;
  * group lags behind. Reading offsets is cheap and needs nothing from the services themselves.
  */
 public final class StageCounters implements AutoCloseable {
-    /** Consumer groups of the services and the topics they read. */
-    public static final Map<String, List<String>> GROUPS = Map.of(
-            "convert-service", List.of(Topics.INSTANCE_RECEIVED),
-            "label-service", List.of(Topics.REPORT_RECEIVED),
-            "catalog-service", List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.INSTANCE_CONVERTED,
-                    Topics.REPORT_LABELLED, Topics.CONVERT_DLQ, Topics.LABEL_DLQ));
+    /** Consumer groups of the services and the topics they read through them. */
+    public static final Map<String, List<String>> GROUPS = TopicAccess.ALL.stream().filter(TopicAccess::consumes)
+            .collect(Collectors.toMap(TopicAccess::group, TopicAccess::groupTopics));
 
     private final Admin admin;
 
-    public StageCounters(String bootstrap) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+    /** @param client admin client settings (bootstrap servers and, for the secured broker, the super user's login) */
+    public StageCounters(Map<String, Object> client) {
+        Map<String, Object> c = new HashMap<>(client);
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        this.admin = Admin.create(c);
     }
 
     /** The end offset of every partition of our topics that exist. */

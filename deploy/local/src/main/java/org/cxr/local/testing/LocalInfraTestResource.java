@@ -13,7 +13,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * database the service uses (omit it for services without one).
  */
 public class LocalInfraTestResource implements QuarkusTestResourceLifecycleManager {
-    private static InfraProcess shared;
     private String database;
 
     @Override
@@ -27,15 +26,8 @@ public class LocalInfraTestResource implements QuarkusTestResourceLifecycleManag
     }
 
     /** The running servers (started on first use, stopped when the test JVM exits). */
-    public static synchronized Endpoints endpoints() {
-        if (shared == null) {
-            shared = InfraProcess.startTemporary();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "infra-test-stop"));
-            System.out.println("[infra] Kafka " + shared.endpoints().kafkaBootstrap()
-                    + ", PostgreSQL " + shared.endpoints().jdbcBaseUrl()
-                    + ", S3 " + shared.endpoints().s3Endpoint());
-        }
-        return shared.endpoints();
+    public static Endpoints endpoints() {
+        return InfraProcess.shared().endpoints();
     }
 
     @Override

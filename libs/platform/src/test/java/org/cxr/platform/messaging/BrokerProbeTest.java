@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 class BrokerProbeTest {
     @Test
     void upWhenTheBrokerAnswersDownWhenNothingListens() {
-        try (InfraProcess infra = InfraProcess.startTemporary();
-             BrokerProbe up = new BrokerProbe(infra.endpoints().kafkaBootstrap());
+        try (BrokerProbe up = new BrokerProbe(InfraProcess.shared().endpoints().kafkaBootstrap());
              BrokerProbe down = new BrokerProbe("127.0.0.1:9")) {
             HealthCheckResponse ok = up.check();
             assertThat(ok.getName()).isEqualTo("kafka-broker");

@@ -1,0 +1,129 @@
+package org.cxr.local.infra;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A child JVM running one of this module's server mains ({@link InfraMain}, {@link ServerMain}) on
+ * the servers' own classpath (their jars never meet a service's). It prints one
+ * {@code <marker> <payload>} line on stdout when ready and stops when its stdin closes, so it never
+ * outlives the JVM that started it.
+ */
+public final class ServerJvm {
+    private ServerJvm() {
+    }
+
+    /** Starts {@code mainClass args} with the given heap; stdout is read by {@link #awaitReady}. */
+    public static Process launch(Class<?> mainClass, String maxHeap, String label, List<String> args,
+            ProcessBuilder.Redirect stderr) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + maxHeap);
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.add("-Dcxr.launcher.service=" + label); // lets `ps` and `./cxr down` recognise our JVMs
+        cmd.add("-cp");
+        cmd.add(LocalClasspath.infraClasspath());
+        cmd.add(mainClass.getName());
+        cmd.addAll(args);
+        try {
+            return new ProcessBuilder(cmd).redirectError(stderr).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + mainClass.getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Waits for the ready line and returns its payload; every other line (before and after) goes to
+     * {@code lines}. Fails when the JVM exits first or the timeout passes (the JVM is then killed).
+     */
+    public static String awaitReady(Process p, String marker, Duration timeout, Consumer<String> lines) {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (!ready.isDone() && line.startsWith(marker)) {
+                        ready.complete(line.substring(marker.length()));
+                    } else {
+                        lines.accept(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+            ready.complete(null);
+        }, "server-jvm-stdout-" + p.pid());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String payload = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (payload == null) {
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("the server JVM exited before it was ready (exit "
+                        + (p.isAlive() ? "?" : p.exitValue()) + ")");
+            }
+            return payload;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            destroy(p);
+            throw new IllegalStateException("interrupted while waiting for a server JVM", e);
+        } catch (IllegalStateException e) {
+            destroy(p);
+            throw e;
+        } catch (Exception e) {
+            destroy(p); // never leave a half-started server behind (it would keep the build waiting)
+            throw new IllegalStateException("the server JVM did not become ready within " + timeout + ": " + e, e);
+        }
+    }
+
+    /** Closes its stdin (it stops its servers and exits), then SIGTERM and SIGKILL if it lingers. */
+    public static void stop(Process p, Duration grace) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            p.getOutputStream().close();
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroy();
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    destroy(p);
+                }
+            }
+        } catch (IOException e) {
+            destroy(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            destroy(p);
+        }
+    }
+
+    static void destroy(Process p) {
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** Blocks until stdin closes (the parent went away or asked us to stop). */
+    static void waitForEof(InputStream in) {
+        byte[] buf = new byte[256];
+        try {
+            while (in.read(buf) >= 0) {
+                // the parent never writes; we only wait for it to close the pipe
+            }
+        } catch (IOException e) {
+            // pipe broken: the parent is gone
+        }
+    }
+}
