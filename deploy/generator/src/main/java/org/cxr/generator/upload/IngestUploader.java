@@ -85,6 +85,7 @@ public final class IngestUploader implements AutoCloseable {
     private final Duration requestTimeout;
     private final HttpClient http;
     private final ExecutorService workers;
+    private volatile java.util.function.Supplier<String> bearerToken;
 
     /**
      * @param ingest      base URL of the ingest service, e.g. {@code http://localhost:8081}
@@ -111,6 +112,20 @@ public final class IngestUploader implements AutoCloseable {
 
     public IngestUploader(URI ingest, int concurrency) {
         this(ingest, concurrency, 8, Duration.ofMinutes(2));
+    }
+
+    /**
+     * Sends {@code Authorization: Bearer <token>} with every request (a token with the uploader
+     * role; asked for each request, so that a long feed can renew it). Returns this uploader.
+     */
+    public IngestUploader withBearerToken(java.util.function.Supplier<String> token) {
+        this.bearerToken = token;
+        return this;
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = bearerToken == null ? null : bearerToken.get();
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** Uploads a study's instances (concurrently), then its report once they are answered. */
@@ -172,7 +187,7 @@ public final class IngestUploader implements AutoCloseable {
     }
 
     InstanceResult postInstance(GeneratedInstance in) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("studies/instances"))
+        HttpRequest request = authorized(HttpRequest.newBuilder(base.resolve("studies/instances")))
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/dicom")
                 .header("Accept", "application/json")
@@ -194,7 +209,7 @@ public final class IngestUploader implements AutoCloseable {
         if (p.issuerOfPatientId() != null) {
             uri.append("&issuer=").append(encode(p.issuerOfPatientId()));
         }
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(uri.toString()))
+        HttpRequest request = authorized(HttpRequest.newBuilder(base.resolve(uri.toString())))
                 .timeout(requestTimeout)
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .header("Accept", "application/json")

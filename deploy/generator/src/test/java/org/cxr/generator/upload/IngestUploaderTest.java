@@ -43,6 +43,7 @@ class IngestUploaderTest {
     private HttpServer server;
     private ExecutorService serverThreads;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicBoolean busyOnce = new AtomicBoolean(true);
@@ -82,6 +83,7 @@ class IngestUploaderTest {
             }
             requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), query,
                     ex.getRequestHeaders().getFirst("Content-Type"), body));
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             Thread.sleep(40); // long enough for concurrent requests to overlap
             if (ex.getRequestMethod().equals("POST") && busyOnce.getAndSet(false)) {
                 ex.getResponseHeaders().add("Retry-After", "1");
@@ -116,6 +118,19 @@ class IngestUploaderTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void sendsTheBearerTokenWithEveryRequestWhenGivenOne() throws Exception {
+        GeneratedStudy study = new StudyGenerator(5, GeneratorOptions.defaults().withMaxSize(40, 40)).iterator().next();
+        AtomicInteger asked = new AtomicInteger();
+        try (IngestUploader uploader = new IngestUploader(base(), 2)
+                .withBearerToken(() -> "token-" + asked.incrementAndGet())) {
+            uploader.submit(study).join();
+        }
+        int requestsSent = study.instances().size() + 2; // one instance is refused once (503) and sent again
+        assertThat(authorizations).hasSize(requestsSent).allMatch(a -> a.matches("Bearer token-\\d+"));
+        assertThat(asked.get()).isEqualTo(study.instances().size() + 1);
     }
 
     @Test
