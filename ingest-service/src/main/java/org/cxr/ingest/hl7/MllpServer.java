@@ -85,7 +85,10 @@ public final class MllpServer implements AutoCloseable {
                     }
                     message.write(b);
                 }
-                in.read(); // the CR that ends the frame
+                in.mark(1);
+                if (in.read() != CR) {
+                    in.reset(); // a sender that ends frames without the CR
+                }
                 send(out, handler.handle(message.toByteArray(), remote));
             }
         } catch (SocketTimeoutException e) {
