@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.cxr.events.Topics;
 import org.cxr.generator.GeneratedStudy;
@@ -96,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             options = options.withMaxSize(maxSize, maxSize);
         }
         Feeder feeder = new Feeder(new StudyGenerator(seed, options), URI.create(state.serviceUrls().get("ingest")),
-                studies, inFlight, stopping);
+                studies, inFlight, stopping, TokenCommand.renewing(new Secrets(config.dataDir()), List.of("uploader")));
         Thread feed = new Thread(feeder, "demo-feed");
         feed.setDaemon(true);
         feed.start();
@@ -136,7 +138,11 @@ final class DemoCommand implements Callable<Integer> {
         private final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
         private volatile boolean done;
 
-        Feeder(StudyGenerator generator, URI ingest, long limit, int inFlight, AtomicBoolean stopping) {
+        private final Supplier<String> token;
+
+        Feeder(StudyGenerator generator, URI ingest, long limit, int inFlight, AtomicBoolean stopping,
+                Supplier<String> token) {
+            this.token = token;
             this.studies = generator.iterator();
             this.ingest = ingest;
             this.limit = limit;
@@ -147,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public void run() {
             ArrayDeque<CompletableFuture<IngestUploader.StudyResult>> open = new ArrayDeque<>();
-            try (IngestUploader uploader = new IngestUploader(ingest, inFlight * 2)) {
+            try (IngestUploader uploader = new IngestUploader(ingest, inFlight * 2).withBearerToken(token)) {
                 long n = 0;
                 while (!stopping.get() && (limit == 0 || n < limit) && studies.hasNext()) {
                     while (open.size() >= inFlight) {
@@ -234,7 +240,7 @@ final class DemoCommand implements Callable<Integer> {
             long complete = 0;
             long failed = 0;
             Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states",
-                    TokenCommand.mint(secrets, TokenCommand.cliUser(), java.util.List.of("researcher"),
+                    TokenCommand.mint(secrets, TokenCommand.cliUser(), List.of("researcher"),
                             Duration.ofMinutes(5)));
             if (body.isPresent()) {
                 try {

@@ -72,6 +72,24 @@ final class TokenCommand implements Callable<Integer> {
         return Jwt.sign(Jwt.Claims.local(name, roles, ttl), secrets.oidcSigningKey().getPrivate());
     }
 
+    /** Tokens for a long-running client (the demo's feed): a new one once the last is half its lifetime old. */
+    static java.util.function.Supplier<String> renewing(Secrets secrets, List<String> roles) {
+        Duration ttl = Duration.ofMinutes(30);
+        return new java.util.function.Supplier<>() {
+            private String token;
+            private long mintedAt;
+
+            @Override
+            public synchronized String get() {
+                if (token == null || System.nanoTime() - mintedAt > ttl.toNanos() / 2) {
+                    token = mint(secrets, cliUser(), roles, ttl);
+                    mintedAt = System.nanoTime();
+                }
+                return token;
+            }
+        };
+    }
+
     static Duration parseTtl(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         try {
