@@ -7,20 +7,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import org.cxr.events.CxrEvent;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
 import org.cxr.events.LabelVector;
+import org.cxr.events.MentionSpan;
 import org.cxr.events.Observation;
 import org.cxr.events.ReportLabelled;
 import org.cxr.events.ReportReceived;
 import org.cxr.events.ReportSection;
+import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
 import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.labeler.Mention;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.section.SectionKind;
 
@@ -67,8 +73,36 @@ final class ReportLabelling {
         boolean none = r.labels() == null;
         return new Outcome(new ReportLabelled(ReportLabelled.SCHEMA_VERSION, event.subjectId(), event.studyId(), event.objectKey(),
                 sha256(bytes), none ? ReportSection.NONE : section, none ? "" : r.section().text(),
-                none ? null : vector(r.labels().chexpert()), none ? null : vector(r.labels().negbio()), pipeline.version(), now),
+                none ? null : vector(r.labels().chexpert()), none ? null : vector(r.labels().negbio()), pipeline.version(), now,
+                none ? null : spans(r.labels().mentions())),
                 null, null);
+    }
+
+    /**
+     * The observation mentions that count in the CheXpert style, as spans of the section text in
+     * text order, with the NegBio-style decision where it differs (other findings outside the 14
+     * columns are not observations and are left out).
+     */
+    static List<MentionSpan> spans(List<Mention> mentions) {
+        List<MentionSpan> out = new ArrayList<>();
+        for (Mention m : mentions) {
+            if (m.target() < 0 || m.target() >= Observation.all().size() || m.chexpert() == null) {
+                continue;
+            }
+            double value = value(m.chexpert());
+            Double negbio = m.negbio() == null || m.negbio() == m.chexpert() ? null : value(m.negbio());
+            out.add(new MentionSpan(Observation.all().get(m.target()).column(), m.start(), m.end(), value, negbio));
+        }
+        out.sort(Comparator.comparingInt(MentionSpan::start).thenComparingInt(MentionSpan::end));
+        return out;
+    }
+
+    private static double value(Assertion a) {
+        return switch (a) {
+            case POSITIVE -> 1.0;
+            case NEGATIVE -> 0.0;
+            case UNCERTAIN -> -1.0;
+        };
     }
 
     private static ReportSection section(SectionKind kind) {

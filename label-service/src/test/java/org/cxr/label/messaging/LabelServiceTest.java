@@ -175,6 +175,9 @@ class LabelServiceTest {
             assertThat(l.chexpert().get(Observation.PLEURAL_EFFUSION)).isEqualTo(0.0);
             assertThat(l.chexpert().get(Observation.NO_FINDING)).isNull();
             assertThat(l.negbio()).isEqualTo(l.chexpert());
+            // each kept mention is a span of the section text, for highlighting it on the study page
+            assertThat(l.mentions()).extracting(m -> m.observation() + " '" + l.sectionText().substring(m.start(), m.end()) + "' "
+                    + m.value()).containsExactly("Pneumonia 'pneumonia' 1.0", "Pleural Effusion 'effusion' 0.0");
             assertThat(l.labelerVersion()).isEqualTo(pipeline.version()).startsWith("cxr-label/1.0 rules v1 sha256:");
         });
     }

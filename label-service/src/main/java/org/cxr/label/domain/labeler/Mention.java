@@ -10,10 +10,11 @@ import org.cxr.label.domain.rules.MentionRule;
  * One mention as decided in each style. target is the Observation ordinal, {@link MentionRule#OTHER}
  * for other abnormal findings, or -1 for an ad-hoc target (negation kit). An assertion is null when
  * the mention does not count in that style (a descriptor without qualifier, a negated hint).
- * The cue is the rule (file:line phrase) that decided, or null for a plain positive.
+ * The cue is the rule (file:line phrase) that decided, or null for a plain positive. text is the
+ * normalised mention; [start, end) are its characters in the text given to the labeler.
  */
 public record Mention(int target, MentionKind kind, int sentence, String text,
-                      Assertion chexpert, Assertion negbio, String chexpertCue, String negbioCue) {
+                      Assertion chexpert, Assertion negbio, String chexpertCue, String negbioCue, int start, int end) {
 
     public Assertion assertion(Style style) {
         return style == Style.CHEXPERT ? chexpert : negbio;

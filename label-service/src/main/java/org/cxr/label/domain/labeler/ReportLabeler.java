@@ -35,12 +35,14 @@ public final class ReportLabeler {
         return rules.version();
     }
 
+    /** Labels a text; the mentions' offsets are characters of this text. */
     public LabelOutcome label(String text) {
-        TokenizedText t = lexicon.tokenize(Normaliser.normalise(text));
+        Normaliser.Mapped normalised = Normaliser.normaliseMapped(text);
+        TokenizedText t = lexicon.tokenize(normalised.text());
         SentenceAnalyzer analyzer = new SentenceAnalyzer(lexicon);
         List<Mention> mentions = new ArrayList<>();
         for (int s = 0; s < t.sentenceCount(); s++) {
-            analyzer.analyse(t, s, -1, -1, mentions);
+            analyzer.analyse(t, s, -1, -1, normalised, mentions);
         }
         return new LabelOutcome(combine(mentions, Style.CHEXPERT), combine(mentions, Style.NEGBIO), List.copyOf(mentions));
     }
@@ -66,7 +68,7 @@ public final class ReportLabeler {
             for (int s = 0; s < t.sentenceCount(); s++) {
                 if (end > t.sentenceStart(s) && end <= t.sentenceEnd(s)) {
                     List<Mention> out = new ArrayList<>();
-                    int idx = new SentenceAnalyzer(lexicon).analyse(t, s, Math.max(i, t.sentenceStart(s)), end, out);
+                    int idx = new SentenceAnalyzer(lexicon).analyse(t, s, Math.max(i, t.sentenceStart(s)), end, null, out);
                     return idx < 0 ? Assertion.POSITIVE : out.get(idx).assertion(style);
                 }
             }

@@ -16,6 +16,7 @@ import org.cxr.label.domain.rules.MentionRule;
 import org.cxr.label.domain.rules.TriggerCategory;
 import org.cxr.label.domain.rules.TriggerCategory.Family;
 import org.cxr.label.domain.rules.TriggerRule;
+import org.cxr.label.domain.text.Normaliser;
 
 /**
  * The scope engine (NegEx/ConText-style) for one sentence at a time. Not thread-safe: one
@@ -103,9 +104,10 @@ final class SentenceAnalyzer {
     /**
      * Finds and decides the mentions of sentence `sentence`, appending them to out. When
      * extraStart >= 0, tokens [extraStart, extraEnd) are decided too as an ad-hoc target
-     * (target -1); returns its index in out, or -1.
+     * (target -1); returns its index in out, or -1. Mention offsets are mapped back to the raw
+     * text with raw (null: offsets in the normalised text).
      */
-    int analyse(TokenizedText t, int sentence, int extraStart, int extraEnd, List<Mention> out) {
+    int analyse(TokenizedText t, int sentence, int extraStart, int extraEnd, Normaliser.Mapped raw, List<Mention> out) {
         int start = t.sentenceStart(sentence);
         int end = t.sentenceEnd(sentence);
         sentenceStart = start;
@@ -142,8 +144,10 @@ final class SentenceAnalyzer {
             if (m.target < 0) {
                 extraIndex = out.size();
             }
+            int from = t.start(m.start);
+            int to = t.end(m.end - 1);
             out.add(new Mention(m.target, m.kind, sentence, t.span(m.start, m.end), m.verdict[chexpert], m.verdict[negbio],
-                    m.cue[chexpert], m.cue[negbio]));
+                    m.cue[chexpert], m.cue[negbio], raw == null ? from : raw.rawStart(from), raw == null ? to : raw.rawEnd(to)));
         }
         return extraIndex;
     }

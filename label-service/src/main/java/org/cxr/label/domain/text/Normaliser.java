@@ -1,15 +1,48 @@
 package org.cxr.label.domain.text;
 
+import java.util.Arrays;
+
 /**
  * Text normalisation of dataset-contract §5: lower case; "and/or" becomes "or"; a slash
  * between two letters becomes " or " ("atelectasis/scarring"); every run of whitespace
  * becomes one space. One pass, no regular expressions.
  */
 public final class Normaliser {
+    /**
+     * Normalised text and, for each of its characters, the index of the raw character it comes
+     * from (rawIndex has one more entry: the raw length), so that a span found in the normalised
+     * text can be shown in the original.
+     */
+    public record Mapped(String text, int[] rawIndex) {
+        /** Raw index of the first character of normalised [start, end). */
+        public int rawStart(int start) {
+            return rawIndex[start];
+        }
+
+        /** Raw index after the last character of normalised [start, end). */
+        public int rawEnd(int end) {
+            return rawIndex[end - 1] + 1;
+        }
+    }
+
     private Normaliser() {
     }
 
     public static String normalise(CharSequence raw) {
+        return normalise(raw, null);
+    }
+
+    /** Like {@link #normalise(CharSequence)}, with the map back to the raw text. */
+    public static Mapped normaliseMapped(CharSequence raw) {
+        int[][] index = {new int[raw.length() + 8]};
+        String text = normalise(raw, index);
+        int[] rawIndex = Arrays.copyOf(index[0], text.length() + 1);
+        rawIndex[text.length()] = raw.length();
+        return new Mapped(text, rawIndex);
+    }
+
+    /** index: null, or a one-element holder of the (growing) normalised -> raw index array. */
+    private static String normalise(CharSequence raw, int[][] index) {
         int n = raw.length();
         StringBuilder out = new StringBuilder(n + 8);
         boolean pendingSpace = false;
@@ -20,23 +53,37 @@ public final class Normaliser {
                 continue;
             }
             if (pendingSpace) {
-                out.append(' ');
+                append(out, ' ', i - 1, index);
                 pendingSpace = false;
             }
             if (c == '/' && out.length() > 0 && i + 1 < n
                     && Character.isLetter(out.charAt(out.length() - 1)) && Character.isLetter(raw.charAt(i + 1))) {
                 if (endsWithWord(out, "and") && startsWithWord(raw, i + 1, "or")) {
+                    // "and/or" -> "or", mapped to the raw "or"
                     out.setLength(out.length() - 3);
-                    out.append("or");
+                    append(out, 'o', i + 1, index);
+                    append(out, 'r', i + 2, index);
                     i += 2;
                 } else {
-                    out.append(" or ");
+                    for (char x : " or ".toCharArray()) {
+                        append(out, x, i, index);
+                    }
                 }
                 continue;
             }
-            out.append(Character.toLowerCase(c));
+            append(out, Character.toLowerCase(c), i, index);
         }
         return out.toString();
+    }
+
+    private static void append(StringBuilder out, char c, int rawPosition, int[][] index) {
+        if (index != null) {
+            if (out.length() == index[0].length) {
+                index[0] = Arrays.copyOf(index[0], out.length() * 2 + 8);
+            }
+            index[0][out.length()] = rawPosition;
+        }
+        out.append(c);
     }
 
     private static boolean endsWithWord(StringBuilder sb, String word) {

@@ -217,6 +217,18 @@ class ReportLabelerTest {
     }
 
     @Test
+    void mentionOffsetsPointAtTheTextAsWritten() {
+        String text = "1. Small LEFT pleural\n   Effusion and/or Atelectasis.  2. No pneumothorax/air space\n disease.";
+        LabelOutcome o = LABELER.label(text);
+        assertThat(o.mentions()).extracting(m -> text.substring(m.start(), m.end()))
+                .containsExactly("Effusion", "Atelectasis", "pneumothorax", "air space\n disease");
+        // what was found is the normalised form of what the offsets show
+        for (Mention m : o.mentions()) {
+            assertThat(text.substring(m.start(), m.end()).toLowerCase().replaceAll("\\s+", " ")).isEqualTo(m.text());
+        }
+    }
+
+    @Test
     void assessesAnArbitraryTargetPhrase() {
         assertThat(LABELER.assess("Extremities reveal no peripheral cyanosis or EDEMA.", "edema", 0, Style.NEGBIO))
                 .isEqualTo(Assertion.NEGATIVE);
