@@ -54,10 +54,26 @@ public final class InfraProcess implements AutoCloseable {
     }
 
     public static InfraProcess start(Path dataDir, boolean deleteDataDir) {
+        Path log = dataDir.resolve("infra.log"); // its servers' log lines; shown when it fails
         Process p = ServerJvm.launch(InfraMain.class, "768m", "test-infra", List.of(dataDir.toString()),
-                ProcessBuilder.Redirect.INHERIT);
-        String json = ServerJvm.awaitReady(p, InfraMain.READY, Duration.ofSeconds(300),
-                line -> System.out.println("[infra] " + line));
+                ProcessBuilder.Redirect.appendTo(log.toFile()));
+        String json;
+        try {
+            json = ServerJvm.awaitReady(p, InfraMain.READY, Duration.ofSeconds(300),
+                    line -> System.out.println("[infra] " + line));
+        } catch (IllegalStateException e) {
+            String tail;
+            try {
+                List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+                tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            } catch (IOException io) {
+                tail = "(no log)";
+            }
+            if (deleteDataDir) {
+                deleteTree(dataDir);
+            }
+            throw new IllegalStateException(e.getMessage() + "; last lines of its log:\n" + tail, e);
+        }
         try {
             return new InfraProcess(p, new ObjectMapper().readValue(json, Endpoints.class), dataDir, deleteDataDir);
         } catch (IOException e) {

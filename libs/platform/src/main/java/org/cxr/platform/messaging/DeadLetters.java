@@ -43,9 +43,15 @@ public final class DeadLetters {
                 originalTopic, recordId, null, asJson(rawPayload), Instant.now());
     }
 
+    /** The original is kept as JSON up to this size; a larger one (not an event of ours) as its first 4096 characters. */
+    static final int MAX_EMBEDDED = 64 * 1024;
+
     private static JsonNode asJson(String raw) {
         if (raw == null) {
             return null;
+        }
+        if (raw.length() > MAX_EMBEDDED) {
+            return TextNode.valueOf(raw.substring(0, 4096));
         }
         try {
             return EventJson.mapper().readTree(raw);

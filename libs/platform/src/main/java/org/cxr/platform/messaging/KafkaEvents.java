@@ -28,6 +28,12 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * one partition), CloudEvents headers.
  */
 public final class KafkaEvents {
+    /**
+     * The longest record key or {@code ce_id} a stage takes: the catalog keeps dead-letter ids in a
+     * 400-character column (with the {@code dead-letter:<stage>:} prefix); ours are at most ~150.
+     */
+    public static final int MAX_ID_LENGTH = 256;
+
     private KafkaEvents() {
     }
 
@@ -87,13 +93,15 @@ public final class KafkaEvents {
     }
 
     /**
-     * A stable id of a consumed record: its {@code ce_id} header, else {@code topic-partition@offset}.
-     * The dead letter of a record that is not a readable event refers to it by this id.
+     * A stable id of a consumed record: its {@code ce_id} header, else (or when that is longer than
+     * {@link #MAX_ID_LENGTH}) {@code topic-partition@offset}. The dead letter of a record that is not
+     * a readable event refers to it by this id.
      */
     public static String recordId(ConsumerRecord<?, ?> record) {
         Header ceId = record.headers().lastHeader(EventHeaders.ID);
-        return ceId != null ? new String(ceId.value(), StandardCharsets.UTF_8)
-                : record.topic() + "-" + record.partition() + "@" + record.offset();
+        return ceId != null && ceId.value() != null && ceId.value().length <= MAX_ID_LENGTH
+                ? new String(ceId.value(), StandardCharsets.UTF_8)
+                : DeliveryAttempts.coordinates(record);
     }
 
     /** The topic an incoming message came from, or "unknown". */
