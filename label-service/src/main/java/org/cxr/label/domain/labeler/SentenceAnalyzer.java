@@ -505,24 +505,35 @@ final class SentenceAnalyzer {
     }
 
     /**
-     * A hedge after its findings says something about the finding next to it, and about findings
-     * further back only when they form a list with it: "atelectasis, effusion, or pneumonia cannot
-     * be excluded" (a conjunction between them and the hedge), not "opacity, pneumonia cannot be
-     * excluded". Forward, differential lists often go without a conjunction ("differential
-     * includes edema, atypical infection, inflammation"), so a hedge keeps reaching along them.
-     * (Negation keeps reaching along comma lists both ways: "consolidation, effusion, pneumothorax
-     * are not seen".)
+     * A hedge says something about the finding next to it, and about findings further away only
+     * when they form a list with it. Before the hedge the list needs a conjunction: "atelectasis,
+     * effusion, or pneumonia cannot be excluded", not "opacity, pneumonia cannot be excluded".
+     * After it, differential lists often go without a conjunction ("differential includes edema,
+     * atypical infection, inflammation"), but "with" attaches another finding rather than listing
+     * one ("suspected hilar mass with obstructive atelectasis"; "suggesting malignancy or
+     * malignancy with postobstructive pneumonia" is a list again). (Negation keeps reaching along
+     * lists both ways: "consolidation, effusion, pneumothorax are not seen".)
      */
     private boolean reachesPastNearest(Trigger t, Candidate m) {
-        if (m.start >= t.end || !findingBetween(m.end, t.start)) {
+        boolean after = m.start >= t.end;
+        if (!(after ? findingBetween(t.end, m.start) : findingBetween(m.end, t.start))) {
             return true;
         }
-        for (int k = m.end; k < t.start; k++) {
+        int from = after ? t.end : m.end;
+        int to = after ? m.start : t.start;
+        boolean with = false;
+        for (int k = from; k < to; k++) {
             if (text.isWord(k) && isConjunction(k)) {
                 return true;
             }
+            with |= text.isWord(k) && isWord(k, "with");
         }
-        return false;
+        return after && !with;
+    }
+
+    private boolean isWord(int token, String word) {
+        int start = text.start(token);
+        return text.end(token) - start == word.length() && text.text().startsWith(word, start);
     }
 
     /**
