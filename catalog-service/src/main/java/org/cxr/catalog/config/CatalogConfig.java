@@ -1,5 +1,7 @@
 package org.cxr.catalog.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -49,5 +51,12 @@ public interface CatalogConfig {
         /** Title of the README. */
         @WithDefault("CXR dataset (MIMIC-CXR-JPG v2.0.0 layout)")
         String datasetName();
+
+        /**
+         * How long the replica writing a release holds it without renewing (it renews every third of
+         * this): another replica fails a RUNNING release, and removes its objects, only after it expired.
+         */
+        @WithDefault("30s")
+        Duration lease();
     }
 }

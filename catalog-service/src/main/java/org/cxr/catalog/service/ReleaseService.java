@@ -25,6 +25,7 @@ import org.cxr.catalog.domain.release.ReleaseSelection;
 import org.cxr.catalog.domain.release.ReleaseSink;
 import org.cxr.catalog.domain.release.ReleaseWriter;
 import org.cxr.catalog.repository.JdbcReleaseSource;
+import org.cxr.catalog.repository.ReleaseLeaseRepository;
 import org.cxr.catalog.repository.entity.ReleaseEntity;
 import org.cxr.catalog.repository.entity.ReleaseFileEntity;
 import org.cxr.catalog.storage.BucketReleaseSink;
@@ -40,12 +41,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Numbers, runs and records releases. A release is written by {@link ReleaseWriter} from
  * {@link JdbcReleaseSource} into the releases bucket ({@code releases/<id>/}), in the background;
- * one release runs at a time. The release row keeps the high-water mark (the change sequence its
+ * one release runs at a time, across replicas. The replica writing it holds a lease on it
+ * ({@link ReleaseLeases}); if it fails, or another replica failed it because the lease expired, its
+ * objects are removed. The release row keeps the high-water mark (the change sequence its
  * snapshot saw), so that "since release N" means "studies changed after N's snapshot".
  */
 @ApplicationScoped
@@ -65,6 +67,10 @@ public class ReleaseService {
     CatalogConfig config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    ReleaseLeases leases;
+    @Inject
+    ReleaseLeaseRepository leaseRepository;
 
     /**
      * IMAGE_FILENAMES of DONE releases (immutable), a few at a time: 7.5 MB for a MIMIC-size
@@ -79,28 +85,14 @@ public class ReleaseService {
         return t;
     });
 
-    void onStart(@Observes StartupEvent ev) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            int n = em.createQuery("update ReleaseEntity r set r.status = :failed, r.error = :error, r.finishedAt = :now"
-                    + " where r.status = :running")
-                    .setParameter("failed", ReleaseEntity.FAILED)
-                    .setParameter("error", "interrupted: the catalog service stopped while writing it")
-                    .setParameter("now", Instant.now())
-                    .setParameter("running", ReleaseEntity.RUNNING)
-                    .executeUpdate();
-            if (n > 0) {
-                LOG.warnf("%d release(s) were interrupted by a restart and are marked FAILED", n);
-            }
-        });
-    }
-
     void onStop(@Observes ShutdownEvent ev) {
         executor.shutdownNow();
     }
 
-    /** Creates release N+1 (RUNNING) and writes it in the background. */
+    /** Creates release N+1 (RUNNING, leased to this replica) and writes it in the background. */
     public ReleaseEntity start(Integer sinceReleaseId, boolean withImages, String requestedBy) {
         ReleaseEntity r = QuarkusTransaction.requiringNew().call(() -> create(sinceReleaseId, withImages, requestedBy));
+        leases.cleanUpSoon();
         executor.execute(() -> run(r.releaseId));
         return r;
     }
@@ -111,6 +103,7 @@ public class ReleaseService {
                 st.execute("SELECT pg_advisory_xact_lock(" + RELEASE_LOCK + ")");
             }
         });
+        leases.expire(); // a release whose writer died does not block the next one
         Long running = em.createQuery("select count(r) from ReleaseEntity r where r.status = :s", Long.class)
                 .setParameter("s", ReleaseEntity.RUNNING).getSingleResult();
         if (running > 0) {
@@ -138,12 +131,19 @@ public class ReleaseService {
         r.location = "s3://" + buckets.releases() + "/" + prefix(r.releaseId);
         r.requestedBy = requestedBy;
         r.createdAt = Instant.now();
+        r.owner = leases.owner();
         em.persist(r);
+        em.flush();
+        leases.take(r.releaseId);
         return r;
     }
 
     /** The key prefix of a release in the releases bucket. */
     public String prefix(int releaseId) {
+        return prefix(config, releaseId);
+    }
+
+    static String prefix(CatalogConfig config, int releaseId) {
         String p = config.release().prefix();
         return (p.endsWith("/") || p.isEmpty() ? p : p + "/") + releaseId + "/";
     }
@@ -151,48 +151,69 @@ public class ReleaseService {
     private void run(int releaseId) {
         ReleaseEntity r = QuarkusTransaction.requiringNew().call(() -> em.find(ReleaseEntity.class, releaseId));
         long t0 = System.nanoTime();
-        try {
-            ReleaseSink sink = new BucketReleaseSink(store, buckets.releases(), prefix(releaseId),
-                    Path.of(config.release().workDir(), "staging-" + releaseId));
+        try (ReleaseLeases.Lease lease = leases.hold(releaseId)) {
+            ReleaseSink sink = lease.guard(new BucketReleaseSink(store, buckets.releases(), prefix(releaseId),
+                    Path.of(config.release().workDir(), "staging-" + releaseId)));
             ReleaseResult result = write(r.sinceSeq == null ? ReleaseSelection.full() : ReleaseSelection.since(r.sinceSeq),
                     sink, r.withImages, releaseId, r.sinceReleaseId);
-            QuarkusTransaction.requiringNew().run(() -> {
-                ReleaseEntity e = em.find(ReleaseEntity.class, releaseId);
-                e.status = ReleaseEntity.DONE;
-                e.highWaterMark = result.highWaterMark();
-                e.images = (int) result.images();
-                e.studies = (int) result.studies();
-                e.subjects = (int) result.subjects();
-                e.chexpertRows = (int) result.chexpertRows();
-                e.negbioRows = (int) result.negbioRows();
-                e.readme = result.readme();
-                e.finishedAt = Instant.now();
-                for (ReleaseResult.FileEntry f : result.files()) {
-                    if (f.name().startsWith("files/")) {
-                        continue; // JPGs are listed in SHA256SUMS.txt, not here
-                    }
-                    ReleaseFileEntity fe = new ReleaseFileEntity();
-                    fe.id = new ReleaseFileEntity.Key(releaseId, f.name());
-                    fe.bytes = f.bytes();
-                    fe.sha256 = f.sha256();
-                    em.persist(fe);
-                }
-            });
+            if (!QuarkusTransaction.requiringNew().call(() -> done(releaseId, result))) {
+                LOG.warnf("release %d was failed by another replica (this one's lease expired while writing it);"
+                        + " its objects are removed", releaseId);
+                leases.cleanUp(releaseId);
+                return;
+            }
             registry.counter("cxr.catalog.releases", "outcome", "done").increment();
             registry.timer("cxr.catalog.release").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             LOG.infof("release %d written to %s in %d ms: %d images, %d studies, %d subjects", releaseId,
                     sink.location(), (System.nanoTime() - t0) / 1_000_000, result.images(), result.studies(),
                     result.subjects());
-        } catch (Exception e) {
-            LOG.errorf(e, "release %d failed", releaseId);
+        } catch (Exception | Error e) { // whatever stopped it, the release must not stay RUNNING under a live owner
+            LOG.errorf(e, "release %d failed; its objects are removed", releaseId);
             registry.counter("cxr.catalog.releases", "outcome", "failed").increment();
-            QuarkusTransaction.requiringNew().run(() -> {
-                ReleaseEntity x = em.find(ReleaseEntity.class, releaseId);
-                x.status = ReleaseEntity.FAILED;
-                x.error = String.valueOf(e.getMessage());
-                x.finishedAt = Instant.now();
-            });
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    ReleaseEntity x = leaseRepository.lockOwned(releaseId, leases.owner());
+                    if (x != null) {
+                        x.status = ReleaseEntity.FAILED;
+                        x.error = String.valueOf(e.getMessage());
+                        x.finishedAt = Instant.now();
+                        x.cleanupPending = true;
+                    }
+                });
+                leases.cleanUp(releaseId);
+            } catch (RuntimeException cleanup) {
+                LOG.warnf("release %d: partial objects not removed yet (%s); the sweep will", releaseId,
+                        cleanup.getMessage());
+            }
         }
+    }
+
+    /** Records a written release as DONE, if it is still this replica's; false when another failed it. */
+    private boolean done(int releaseId, ReleaseResult result) {
+        ReleaseEntity e = leaseRepository.lockOwned(releaseId, leases.owner());
+        if (e == null) {
+            return false;
+        }
+        e.status = ReleaseEntity.DONE;
+        e.highWaterMark = result.highWaterMark();
+        e.images = (int) result.images();
+        e.studies = (int) result.studies();
+        e.subjects = (int) result.subjects();
+        e.chexpertRows = (int) result.chexpertRows();
+        e.negbioRows = (int) result.negbioRows();
+        e.readme = result.readme();
+        e.finishedAt = Instant.now();
+        for (ReleaseResult.FileEntry f : result.files()) {
+            if (f.name().startsWith("files/")) {
+                continue; // JPGs are listed in SHA256SUMS.txt, not here
+            }
+            ReleaseFileEntity fe = new ReleaseFileEntity();
+            fe.id = new ReleaseFileEntity.Key(releaseId, f.name());
+            fe.bytes = f.bytes();
+            fe.sha256 = f.sha256();
+            em.persist(fe);
+        }
+        return true;
     }
 
     /** The release code itself, into any sink (used by the service and by tests/benchmarks). */

@@ -61,6 +61,16 @@ public final class BucketReleaseSink implements ReleaseSink {
         };
     }
 
+    /** Removes every object under {@code bucket/prefix} (what sinks of a failed release wrote); how many. */
+    public static int removeAll(ObjectStore store, String bucket, String prefix) {
+        int n = 0;
+        for (String key : store.listKeysToList(bucket, prefix)) {
+            store.delete(bucket, key);
+            n++;
+        }
+        return n;
+    }
+
     @Override
     public String location() {
         return "s3://" + bucket + "/" + prefix;

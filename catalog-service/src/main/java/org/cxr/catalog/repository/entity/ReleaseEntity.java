@@ -66,4 +66,16 @@ public class ReleaseEntity {
 
     @Column(name = "finished_at")
     public Instant finishedAt;
+
+    /** The replica writing it (while RUNNING). */
+    @Column(name = "owner", length = 200)
+    public String owner;
+
+    /** Until when its owner holds it (database time), renewed by the owner's heartbeat. */
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
+
+    /** FAILED and its objects not removed yet. */
+    @Column(name = "cleanup_pending", nullable = false)
+    public boolean cleanupPending;
 }
