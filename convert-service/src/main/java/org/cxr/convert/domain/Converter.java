@@ -230,11 +230,10 @@ public final class Converter {
                     + frame.samplesPerPixel() + ", header says " + d.rows() + "x" + d.columns() + "x1", t0);
         }
         long tDecode = System.nanoTime();
-        boolean unsigned32 = !d.signed() && d.bitsStored() == 32;
-        MimicCxrRecipe.Rescaled rescaled = MimicCxrRecipe.rescale(d.rows(), d.columns(), frame.samples(), unsigned32,
-                "MONOCHROME1".equals(d.photometricInterpretation()));
+        MimicCxrRecipe.Rescaled rescaled = MimicCxrRecipe.apply(d.rows(), d.columns(), frame.samples(), d.bitsStored(),
+                d.signed(), "MONOCHROME1".equals(d.photometricInterpretation()));
         frame = null; // let the samples go before encoding
-        EightBitImage image = MimicCxrRecipe.equalizeHist(rescaled.image());
+        EightBitImage image = rescaled.image();
         long tRecipe = System.nanoTime();
         byte[] jpg = options.jpeg() ? encoder.jpeg(image, JPEG_QUALITY) : null;
         byte[] png = options.png() ? encoder.png(image) : null;

@@ -1,5 +1,9 @@
 package org.cxr.convert.domain.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
@@ -72,5 +76,27 @@ final class CodecSupport {
 
     static int u16(byte[] b, int pos) {
         return ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
+    }
+
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Entropy-coded data read a word at a time: how many whole bytes from {@code pos} fit in a
+     * 64-bit buffer already holding {@code bits} bits, when none of the next 8 bytes is 0xFF (only
+     * a 0xFF byte, a marker or stuffing, needs the byte-by-byte path); else 0.
+     */
+    static int wholeBytes(byte[] b, int pos, int end, int bits) {
+        if (pos + 8 > end) {
+            return 0;
+        }
+        long x = ~(long) BIG_ENDIAN_LONG.get(b, pos); // a 0xFF byte is a zero byte of x
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) == 0 ? (64 - bits) >>> 3 : 0;
+    }
+
+    /** The MSB-aligned buffer of {@code bits} bits with the {@code bytes} bytes at {@code pos} appended. */
+    static long append(long buf, int bits, byte[] b, int pos, int bytes) {
+        long w = (long) BIG_ENDIAN_LONG.get(b, pos);
+        return buf | (w & (-1L << (64 - 8 * bytes))) >>> bits;
     }
 }

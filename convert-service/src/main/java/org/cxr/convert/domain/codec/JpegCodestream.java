@@ -7,11 +7,8 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  * Huffman and quantization tables, restart interval, scan header, and an entropy-coded-segment
  * bit reader with a 64-bit buffer. One instance per decode call (not thread-safe, not shared).
  */
-final class JpegCodestream {
+final class JpegCodestream extends EntropyBits {
     private final JpegMarkers markers;
-    final byte[] src;
-    /** Read position in the entropy-coded data. */
-    int pos;
 
     // frame header
     int sofMarker = -1;
@@ -41,8 +38,8 @@ final class JpegCodestream {
     int al;
 
     private JpegCodestream(String codec, byte[] src) throws PixelDecodeException {
+        super(src, 0);
         this.markers = new JpegMarkers(codec, src);
-        this.src = src;
     }
 
     /** The codestream with its tables and frame header read, positioned at the first scan's data. */
@@ -212,8 +209,21 @@ final class JpegCodestream {
     /** Huffman decoding table: a 9-bit lookahead table plus libjpeg's maxcode/valptr slow path. */
     static final class HuffmanTable {
         static final int LOOKAHEAD = 9;
+        /** Bits looked at to decode a code and its extra bits in one step ({@link #magnitudes}). */
+        static final int MAGNITUDE_LOOKAHEAD = 12;
         /** (length &lt;&lt; 8 | symbol) for codes of at most LOOKAHEAD bits, 0 otherwise. */
         final int[] lookup = new int[1 << LOOKAHEAD];
+        /**
+         * For a category code SSSS of 1..15 followed by its SSSS extra bits within the next
+         * MAGNITUDE_LOOKAHEAD bits: (bits used &lt;&lt; 16 | the EXTENDed value as 16 bits); SSSS 0 gives
+         * the length and 0; anything longer, 0.
+         */
+        final int[] magnitudes = new int[1 << MAGNITUDE_LOOKAHEAD];
+        /**
+         * The same for an AC symbol RRRRSSSS with SSSS 1..15: (bits used &lt;&lt; 24 | run &lt;&lt; 16 | the
+         * coefficient as 16 bits); 0 when longer, and for EOB and ZRL.
+         */
+        final int[] coefficients = new int[1 << MAGNITUDE_LOOKAHEAD];
         final int[] maxCode = new int[18];
         final int[] valOffset = new int[17];
         final int[] values;
@@ -246,83 +256,124 @@ final class JpegCodestream {
                 code <<= 1;
             }
             maxCode[17] = Integer.MAX_VALUE;
+            for (int p = 0; p < magnitudes.length; p++) {
+                int e = lookup[p >> (MAGNITUDE_LOOKAHEAD - LOOKAHEAD)];
+                int len = e >> 8;
+                int symbol = e & 0xFF;
+                int ssss = symbol & 15;
+                if (e == 0 || len + ssss > MAGNITUDE_LOOKAHEAD) {
+                    continue;
+                }
+                int value = extend((p >> (MAGNITUDE_LOOKAHEAD - len - ssss)) & ((1 << ssss) - 1), ssss) & 0xFFFF;
+                if (symbol < 16) {
+                    magnitudes[p] = (len + ssss) << 16 | value;
+                }
+                if (ssss != 0) {
+                    coefficients[p] = (len + ssss) << 24 | (symbol >> 4) << 16 | value;
+                }
+            }
         }
+    }
+
+    /** T.81 EXTEND: the {@code n} extra bits {@code v} of magnitude category n as a signed value. */
+    static int extend(int v, int n) {
+        return n == 0 || v >= (1 << (n - 1)) ? v : v - (1 << n) + 1;
     }
 
     // -------------------------------------------------------------------- entropy-coded data
 
-    private long buf; // MSB-aligned
-    private int bits;
-    /** Position of the marker that stopped the reader, or -1. */
-    private int markerPos = -1;
-    private int markerCode;
-    private int padBits;
-
     /** Starts reading entropy-coded data at the current position. */
     void startEntropy() {
-        buf = 0;
-        bits = 0;
-        markerPos = -1;
-        padBits = 0;
+        restartAt(pos);
     }
 
-    private void fill() {
-        while (bits <= 56) {
-            if (markerPos >= 0) {
-                bits += 8;
-                padBits += 8;
-                continue;
-            }
-            if (pos >= src.length) {
-                markerPos = pos;
-                markerCode = -1;
-                continue;
-            }
-            int v = src[pos] & 0xFF;
-            if (v == 0xFF) {
-                int q = pos + 1;
-                while (q < src.length && (src[q] & 0xFF) == 0xFF) {
-                    q++;
-                }
-                if (q < src.length && src[q] == 0) {
-                    pos = q + 1;
-                } else {
-                    markerPos = pos;
-                    markerCode = q < src.length ? src[q] & 0xFF : -1;
-                    continue;
-                }
-            } else {
-                pos++;
-            }
-            buf |= (long) v << (56 - bits);
-            bits += 8;
+    /** T.81 B.1.1.5: 0xFF 0x00 is a data byte 0xFF (fill bytes 0xFF may precede it); any other 0xFF starts a marker. */
+    @Override
+    void appendByte() {
+        int v = src[pos] & 0xFF;
+        if (v != 0xFF) {
+            pos++;
+            append(v, 8);
+            return;
         }
+        int q = afterFillBytes(pos);
+        if (q < src.length && src[q] == 0) {
+            pos = q + 1;
+            append(0xFF, 8);
+        } else {
+            markerPos = pos;
+        }
+    }
+
+    /** The position of the first byte after the 0xFF at {@code p} and any 0xFF fill bytes after it. */
+    private int afterFillBytes(int p) {
+        int q = p + 1;
+        while (q < src.length && (src[q] & 0xFF) == 0xFF) {
+            q++;
+        }
+        return q;
     }
 
     /** Throws when the decoder consumed bits past the end of the entropy-coded segment. */
     void checkOverrun() throws PixelDecodeException {
-        if (padBits - bits > 0) {
+        if (overrun()) {
             throw error("codestream truncated (entropy-coded data ended before the image was complete)");
         }
     }
 
-    int bits(int n) {
-        if (n == 0) {
-            return 0;
-        }
-        if (bits < n) {
-            fill();
-        }
-        int v = (int) (buf >>> (64 - n));
-        buf <<= n;
-        bits -= n;
-        return v;
-    }
-
     /** Reads n bits and sign-extends them as a T.81 magnitude category value (EXTEND). */
     int receiveExtend(int n) {
-        int v = bits(n);
-        return n == 0 || v >= (1 << (n - 1)) ? v : v - (1 << n) + 1;
+        return extend(take(n), n);
+    }
+
+    /**
+     * A difference coded as category SSSS by {@code t}, then SSSS extra bits (T.81 F.1.2.1 for DC,
+     * H.1.2.2 lossless, where SSSS 16 is 32768 without extra bits). Code and extra bits are usually
+     * decoded in one lookup.
+     */
+    int decodeDifference(HuffmanTable t, boolean lossless) throws PixelDecodeException {
+        if (bits < 16) {
+            fill();
+        }
+        int e = t.magnitudes[(int) (buf >>> (64 - HuffmanTable.MAGNITUDE_LOOKAHEAD))];
+        if (e != 0) {
+            int n = e >>> 16;
+            buf <<= n;
+            bits -= n;
+            return (short) e;
+        }
+        int s = decode(t);
+        if (lossless && s == 16) {
+            return 32768;
+        }
+        if (s > 16) {
+            throw error("invalid " + (lossless ? "difference" : "DC") + " category " + s + " (corrupt data)");
+        }
+        return receiveExtend(s);
+    }
+
+    /**
+     * An AC coefficient (T.81 F.2.2.2) as (run &lt;&lt; 16 | the coefficient as 16 bits): ZRL is a run of 15
+     * with coefficient 0, EOB is -1.
+     */
+    int decodeCoefficient(HuffmanTable t) throws PixelDecodeException {
+        if (bits < 16) {
+            fill();
+        }
+        int e = t.coefficients[(int) (buf >>> (64 - HuffmanTable.MAGNITUDE_LOOKAHEAD))];
+        if (e != 0) {
+            int n = e >>> 24;
+            buf <<= n;
+            bits -= n;
+            return e & 0xFFFFFF;
+        }
+        int rs = decode(t);
+        int r = rs >> 4;
+        int s = rs & 15;
+        if (s == 0) {
+            return r == 15 ? 15 << 16 : -1;
+        }
+        return r << 16 | (receiveExtend(s) & 0xFFFF);
     }
 
     int decode(HuffmanTable t) throws PixelDecodeException {
@@ -365,8 +416,9 @@ final class JpegCodestream {
                 p++;
             }
             markerPos = p;
-            markerCode = p + 1 < src.length ? src[p + 1] & 0xFF : -1;
         }
+        int q = afterFillBytes(markerPos);
+        int markerCode = q < src.length ? src[q] & 0xFF : -1;
         if (markerCode < 0xD0 || markerCode > 0xD7) {
             throw error("expected a restart marker, found " + (markerCode < 0 ? "the end of the data" : "0xFF" + JpegMarkers.hex(markerCode)));
         }

@@ -95,25 +95,15 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
                     restartsToGo--;
                 }
                 // Huffman decode one block (jdhuff.c decode_mcu)
-                int s = js.decode(dc);
-                if (s > 16) {
-                    throw js.error("invalid DC category " + s + " (corrupt data)");
-                }
-                lastDc += js.receiveExtend(s);
+                lastDc += js.decodeDifference(dc, false);
                 coef[0] = (short) lastDc;
                 for (int k = 1; k < 64; k++) {
-                    int rs = js.decode(ac);
-                    int r = rs >> 4;
-                    s = rs & 15;
-                    if (s != 0) {
-                        k += r;
-                        coef[NATURAL[k]] = (short) js.receiveExtend(s);
-                    } else {
-                        if (r != 15) {
-                            break;
-                        }
-                        k += 15;
+                    int c = js.decodeCoefficient(ac);
+                    if (c < 0) {
+                        break; // EOB
                     }
+                    k += c >>> 16;
+                    coef[NATURAL[k]] = (short) c; // a ZRL writes a 0 where nothing was written yet
                 }
                 idct(coef, qt, ws, t, block, pass1, center, maxSample, rangeShift);
                 java.util.Arrays.fill(coef, 0);

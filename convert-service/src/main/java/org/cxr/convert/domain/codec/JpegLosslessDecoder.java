@@ -114,7 +114,7 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             for (int x = 0; x < w; x++) {
                 for (int i = 0; i < ns; i++) {
                     int o = row + x * nc + js.scanComp[i];
-                    int diff = difference(js, tables[i]);
+                    int diff = js.decodeDifference(tables[i], true);
                     int pred;
                     if (firstRow) {
                         pred = x == 0 ? initial : out[o - nc];
@@ -144,27 +144,27 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             if (rowsSinceRestart == 0) {
                 int ra = initial;
                 for (; o < end; o++) {
-                    ra = (ra + difference(js, t)) & mask;
+                    ra = (ra + js.decodeDifference(t, true)) & mask;
                     out[o] = ra;
                 }
             } else {
-                out[o] = (out[o - w] + difference(js, t)) & mask;
+                out[o] = (out[o - w] + js.decodeDifference(t, true)) & mask;
                 o++;
                 switch (predictor) {
                     case 1 -> {
                         for (; o < end; o++) {
-                            out[o] = (out[o - 1] + difference(js, t)) & mask;
+                            out[o] = (out[o - 1] + js.decodeDifference(t, true)) & mask;
                         }
                     }
                     case 2 -> {
                         for (; o < end; o++) {
-                            out[o] = (out[o - w] + difference(js, t)) & mask;
+                            out[o] = (out[o - w] + js.decodeDifference(t, true)) & mask;
                         }
                     }
                     default -> {
                         for (; o < end; o++) {
                             int pred = predict(predictor, out[o - 1], out[o - w], out[o - w - 1]);
-                            out[o] = (pred + difference(js, t)) & mask;
+                            out[o] = (pred + js.decodeDifference(t, true)) & mask;
                         }
                     }
                 }
@@ -184,19 +184,5 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             case 6 -> rb + ((ra - rc) >> 1);
             default -> (ra + rb) >> 1;
         };
-    }
-
-    private static int difference(JpegCodestream js, HuffmanTable t) throws PixelDecodeException {
-        int s = js.decode(t);
-        if (s == 0) {
-            return 0;
-        }
-        if (s == 16) {
-            return 32768;
-        }
-        if (s > 16) {
-            throw js.error("invalid difference category " + s + " (corrupt data)");
-        }
-        return js.receiveExtend(s);
     }
 }

@@ -187,14 +187,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
     }
 
     /** One scan: the coding parameters, the context statistics and the bit reader. */
-    static final class ScanDecoder {
-        private final byte[] src;
-        private final int end;
-        private int pos;
-        private long buf; // MSB-aligned bit buffer
-        private int bits;
-        private int padBits; // zero bits appended past the end of the scan data
-        private int markerPos = -1;
+    static final class ScanDecoder extends EntropyBits {
 
         private final int width;
         private final int height;
@@ -218,7 +211,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
         private final int[] ra = new int[2];
         private final int[] rn = new int[2];
         private final int[] rnn = new int[2];
-        /** Gradient quantization: quant[D + qOffset] in -4..4. */
+        /** Gradient quantization: quant[D + qOffset] in -4..4 for every D in -MAXVAL..MAXVAL. */
         private final byte[] quant;
         private final int qOffset;
         private int runIndex;
@@ -226,9 +219,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
         ScanDecoder(byte[] src, int start, int width, int height, int precision, int near,
                 int presetMaxVal, int presetT1, int presetT2, int presetT3, int presetReset)
                 throws PixelDecodeException {
-            this.src = src;
-            this.end = src.length;
-            this.pos = start;
+            super(src, start);
             this.width = width;
             this.height = height;
             int maxv = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
@@ -273,10 +264,10 @@ public final class JpegLsDecoder extends GuardedDecoder {
             }
             ra[0] = ra[1] = initA;
             rn[0] = rn[1] = 1;
-            // gradients beyond +-T3 all quantize to +-4: a small table (kept in L1) plus clamping
-            qOffset = t3;
-            quant = new byte[2 * t3 + 1];
-            for (int i = -t3; i <= t3; i++) {
+            // samples lie in 0..MAXVAL, so a gradient never leaves -MAXVAL..MAXVAL: no clamping per pixel
+            qOffset = maxVal;
+            quant = new byte[2 * maxVal + 1];
+            for (int i = -maxVal; i <= maxVal; i++) {
                 quant[i + qOffset] = (byte) quantize(i);
             }
         }
@@ -334,68 +325,34 @@ public final class JpegLsDecoder extends GuardedDecoder {
 
         // ---------------------------------------------------------------- bit reader
 
-        private static final java.lang.invoke.VarHandle BE_INT =
-                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+        /** T.87 A.1: after a 0xFF data byte the next byte carries 7 bits; 0xFF then a byte of 0x80 or more is a marker. */
+        @Override
+        void appendByte() {
+            int v = src[pos] & 0xFF;
+            if (afterFF) {
+                afterFF = false;
+                pos++;
+                append(v, 7);
+            } else if (v == 0xFF) {
+                if (pos + 1 >= src.length || (src[pos + 1] & 0xFF) >= 0x80) {
+                    markerPos = pos; // a marker ends the scan
+                    return;
+                }
+                afterFF = true;
+                pos++;
+                append(0xFF, 8);
+            } else {
+                pos++;
+                append(v, 8);
+            }
+        }
 
-        private void fill() {
-            if (bits <= 32 && !afterFF && markerPos < 0 && pos + 4 <= end) {
-                int v = (int) BE_INT.get(src, pos);
-                int x = ~v;
-                if (((x - 0x01010101) & ~x & 0x80808080) == 0) { // no 0xFF byte among the four
-                    buf |= (v & 0xFFFFFFFFL) << (32 - bits);
-                    bits += 32;
-                    pos += 4;
-                }
-            }
-            while (bits <= 56) {
-                if (markerPos >= 0) {
-                    // past the scan data: feed zeros, counting them
-                    bits += 8;
-                    padBits += 8;
-                    continue;
-                }
-                if (pos >= end) {
-                    markerPos = end;
-                    continue;
-                }
-                int v = src[pos] & 0xFF;
-                if (afterFF) {
-                    // the byte after a 0xFF data byte carries 7 bits (stuffed 0 bit on top)
-                    afterFF = false;
-                    pos++;
-                    buf |= (long) v << (64 - 7 - bits);
-                    bits += 7;
-                } else if (v == 0xFF) {
-                    if (pos + 1 >= end || (src[pos + 1] & 0xFF) >= 0x80) {
-                        markerPos = pos; // a marker ends the scan
-                        continue;
-                    }
-                    afterFF = true;
-                    pos++;
-                    buf |= 0xFFL << (64 - 8 - bits);
-                    bits += 8;
-                } else {
-                    pos++;
-                    buf |= (long) v << (64 - 8 - bits);
-                    bits += 8;
-                }
-            }
+        @Override
+        boolean plainBytes() {
+            return !afterFF;
         }
 
         private boolean afterFF;
-
-        private int readBits(int count) {
-            if (count == 0) {
-                return 0;
-            }
-            if (bits < count) {
-                fill();
-            }
-            int v = (int) (buf >>> (64 - count));
-            buf <<= count;
-            bits -= count;
-            return v;
-        }
 
         private boolean readBit() {
             if (bits < 1) {
@@ -434,7 +391,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
         }
 
         private void checkOverrun() throws PixelDecodeException {
-            if (padBits - bits > 0) {
+            if (overrun()) {
                 throw new PixelDecodeException(CODEC + ": codestream truncated (scan data ended before the image)");
             }
         }
@@ -445,13 +402,13 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 return markerPos;
             }
             int p = pos;
-            while (p + 1 < end) {
+            while (p + 1 < src.length) {
                 if ((src[p] & 0xFF) == 0xFF && (src[p + 1] & 0xFF) >= 0x80) {
                     return p;
                 }
                 p++;
             }
-            return end;
+            return src.length;
         }
 
         // ---------------------------------------------------------------- decoding
@@ -501,9 +458,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 int rcV = prev[x - 1];
                 int rbV = prev[x];
                 int rdV = prev[x + 1];
-                int qs = (q[Math.max(-qo, Math.min(qo, rdV - rbV)) + qo] * 9
-                        + q[Math.max(-qo, Math.min(qo, rbV - rcV)) + qo]) * 9
-                        + q[Math.max(-qo, Math.min(qo, rcV - raV)) + qo];
+                int qs = (q[rdV - rbV + qo] * 9 + q[rbV - rcV + qo]) * 9 + q[rcV - raV + qo];
                 if (qs != 0) {
                     cur[x] = decodeRegular(qs, raV, rbV, rcV);
                     x++;
@@ -595,7 +550,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
         private int decodeValue(int k, int lim) throws PixelDecodeException {
             int high = readZeros(lim - qbpp - 1);
             if (high >= lim - (qbpp + 1)) {
-                return readBits(qbpp) + 1;
+                return take(qbpp) + 1;
             }
             if (k == 0) {
                 return high;
@@ -603,7 +558,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             if (k > 30) {
                 throw new PixelDecodeException(CODEC + ": invalid Golomb parameter (corrupt data)");
             }
-            return (high << k) | readBits(k);
+            return (high << k) | take(k);
         }
 
         /** Run mode (T.87 A.7); returns the number of samples written starting at x. */
@@ -624,7 +579,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             if (count != remaining) {
                 int jbits = J[runIndex];
                 if (jbits > 0) {
-                    count += readBits(jbits);
+                    count += take(jbits);
                 }
                 if (count > remaining) {
                     throw new PixelDecodeException(CODEC + ": run length past the end of the line (corrupt data)");

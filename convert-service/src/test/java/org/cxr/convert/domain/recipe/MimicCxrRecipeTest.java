@@ -33,6 +33,38 @@ class MimicCxrRecipeTest {
     }
 
     @Test
+    void applyEqualsEqualizeHistOfRescale() {
+        Random rnd = new Random(7);
+        for (int bits : new int[]{1, 8, 10, 12, 15, 16, 17, 32}) {
+            for (boolean signed : new boolean[]{false, true}) {
+                for (boolean monochrome1 : new boolean[]{false, true}) {
+                    int rows = 1 + rnd.nextInt(60);
+                    int columns = 1 + rnd.nextInt(60);
+                    int[] v = new int[rows * columns];
+                    int shift = 32 - bits;
+                    int span = 1 + rnd.nextInt(bits >= 31 ? Integer.MAX_VALUE : 1 << bits);
+                    int base = rnd.nextInt();
+                    for (int i = 0; i < v.length; i++) {
+                        // stored values as the decoders give them: masked to BitsStored, sign-extended
+                        int raw = base + (int) (Math.pow(rnd.nextDouble(), 3) * span);
+                        v[i] = signed ? (raw << shift) >> shift : bits == 32 ? raw : raw & ((1 << bits) - 1);
+                    }
+                    String as = bits + " bits, signed " + signed + ", MONOCHROME1 " + monochrome1;
+                    MimicCxrRecipe.Rescaled twoSteps = MimicCxrRecipe.rescale(rows, columns, v, !signed && bits == 32,
+                            monochrome1);
+                    MimicCxrRecipe.Rescaled applied = MimicCxrRecipe.apply(rows, columns, v, bits, signed, monochrome1);
+                    assertThat(applied.image().pixels()).as(as)
+                            .isEqualTo(MimicCxrRecipe.equalizeHist(twoSteps.image()).pixels());
+                    assertThat(applied.constant()).as(as).isEqualTo(twoSteps.constant());
+                }
+            }
+        }
+        int[] flat = {-3, -3, -3, -3};
+        assertThat(MimicCxrRecipe.apply(2, 2, flat, 12, true, true).constant()).isTrue();
+        assertThat(MimicCxrRecipe.apply(2, 2, flat, 12, true, true).image().pixels()).containsOnly((byte) 255);
+    }
+
+    @Test
     void constantImageIsDefinedAndFlagged() {
         MimicCxrRecipe.Rescaled r = MimicCxrRecipe.rescale(2, 2, new int[]{7, 7, 7, 7}, false, false);
         assertThat(r.constant()).isTrue();
