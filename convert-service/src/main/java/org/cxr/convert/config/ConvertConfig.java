@@ -33,4 +33,11 @@ public interface ConvertConfig {
     /** Longest pause between attempts while the object store or the broker is down. */
     @WithDefault("30s")
     Duration maxBackoff();
+
+    /**
+     * Deliveries of one record before it is dead-lettered INTERNAL_ERROR: the conversion threw (an
+     * Error too) or the process died while converting it, this many times.
+     */
+    @WithDefault("3")
+    int maxAttempts();
 }

@@ -2,9 +2,12 @@ package org.cxr.convert.messaging;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,13 +20,16 @@ import org.cxr.convert.domain.ConversionResult.Failed;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.storage.ConversionObjects;
 import org.cxr.events.DeadLetter;
+import org.cxr.events.DeliveryAttempt;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.ObjectKeys;
+import org.cxr.events.Topics;
 import org.cxr.platform.logging.StudyLog;
 import org.cxr.platform.messaging.DeadLetters;
+import org.cxr.platform.messaging.DeliveryAttempts;
 import org.cxr.platform.messaging.KafkaEvents;
 import org.cxr.platform.messaging.OutageRetry;
 import org.cxr.platform.storage.ObjectStoreException;
@@ -36,6 +42,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -52,6 +59,12 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * converter version is skipped (no second JPG, no second event); deliveries of one instance are
  * processed one at a time. After a crash between the broker's ack and the marker, a redelivery
  * converts again and re-announces the same fact with the same ce_id.
+ * <p>Poison records: each delivery is counted in the attempt log ({@link DeliveryAttempts},
+ * {@code cxr.convert.attempts}), so anything the conversion throws (an Error included) and a process
+ * that dies while converting (out of memory, a native decoder crash) count; after
+ * {@code cxr.convert.max-attempts} the record is dead-lettered INTERNAL_ERROR with its attempt
+ * history. Oversized records (ids, headers, value) are dead-lettered INVALID_EVENT unread. Records
+ * redriven from {@code cxr.convert.redrive} take the same path.
  */
 @ApplicationScoped
 public class InstanceReceivedConsumer {
@@ -79,10 +92,15 @@ public class InstanceReceivedConsumer {
     @Channel("convert-dlq")
     Emitter<String> deadLetters;
 
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
     private final KeyedLocks locks = new KeyedLocks();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     private OutageRetry retry;
+    private DeliveryAttempts attempts;
     private Timer decodeTimer;
     private Timer totalTimer;
 
@@ -95,6 +113,13 @@ public class InstanceReceivedConsumer {
         registry.gauge("cxr_convert_in_flight", inFlight);
         decodeTimer = registry.timer("cxr_convert_decode");
         totalTimer = registry.timer("cxr_convert_total");
+        attempts = new DeliveryAttempts(kafka, new DeliveryAttempts.Settings(STAGE, Topics.CONVERT_ATTEMPTS,
+                config.maxAttempts(), DeliveryAttempts.MAX_EVENT_BYTES), retry, () -> stopping);
+    }
+
+    @PreDestroy
+    void close() {
+        attempts.close();
     }
 
     void onStop(@Observes ShutdownEvent ev) {
@@ -107,23 +132,36 @@ public class InstanceReceivedConsumer {
         Timer.Sample sample = Timer.start(registry);
         inFlight.incrementAndGet();
         try {
-            InstanceReceived event;
-            try {
-                if (record.value() == null) {
-                    throw new EventJson.InvalidEventException("empty record value", null);
-                }
-                event = EventJson.read(record.value(), InstanceReceived.class);
-            } catch (EventJson.InvalidEventException e) {
-                unreadable(record, e.getMessage());
-                return;
-            }
-            try (StudyLog log = StudyLog.of(event.studyId(), event.dicomId());
-                 KeyedLocks.Held held = locks.lock(event.dicomId())) {
-                process(event, record);
-            }
+            attempts.run(record, () -> handle(record), (reason, message, count, history) ->
+                    park(record, reason, message, count, history));
         } finally {
             inFlight.decrementAndGet();
             sample.stop(totalTimer);
+        }
+    }
+
+    /** One delivery: anything it throws but an outage counts as a failed attempt ({@link DeliveryAttempts}). */
+    private void handle(ConsumerRecord<String, String> record) {
+        InstanceReceived event = parse(record);
+        if (event == null) {
+            return;
+        }
+        try (StudyLog log = StudyLog.of(event.studyId(), event.dicomId());
+             KeyedLocks.Held held = locks.lock(event.dicomId())) {
+            process(event, record);
+        }
+    }
+
+    /** The event, or null once a record that is not an InstanceReceived is dead-lettered. */
+    private InstanceReceived parse(ConsumerRecord<String, String> record) {
+        try {
+            if (record.value() == null) {
+                throw new EventJson.InvalidEventException("empty record value", null);
+            }
+            return EventJson.read(record.value(), InstanceReceived.class);
+        } catch (EventJson.InvalidEventException e) {
+            unreadable(record, e.getMessage(), FailureReason.INVALID_EVENT, 0, List.of());
+            return null;
         }
     }
 
@@ -165,12 +203,10 @@ public class InstanceReceivedConsumer {
             }
             announce(event, jpgKey, sha256, (Converted) result);
         } catch (RuntimeException e) {
-            if (stopping || OutageRetry.isOutage(e) || Thread.currentThread().isInterrupted()) {
-                throw e; // not acknowledged: the record is delivered again
+            if (!stopping && !OutageRetry.isOutage(e) && !Thread.currentThread().isInterrupted()) {
+                LOG.errorf(e, "converting %s failed unexpectedly", event.objectKey());
             }
-            // a bug must not stop the stream for every later event
-            LOG.errorf(e, "converting %s failed unexpectedly", event.objectKey());
-            deadLetter(event, record, FailureReason.INTERNAL_ERROR, e.toString());
+            throw e; // an outage: delivered again; a bug: counted, tried again, then parked
         }
     }
 
@@ -190,22 +226,56 @@ public class InstanceReceivedConsumer {
 
     private void deadLetter(InstanceReceived event, ConsumerRecord<String, String> record, FailureReason reason,
                             String message) {
+        deadLetter(event, record, reason, message, 0, List.of());
+    }
+
+    private void deadLetter(InstanceReceived event, ConsumerRecord<String, String> record, FailureReason reason,
+                            String message, int count, List<DeliveryAttempt> history) {
         LOG.warnf("dead letter %s for %s: %s", reason, event.objectKey(), message);
-        DeadLetter dl = DeadLetters.of(STAGE, reason, message, record.topic(), event, record.value(), event.dicomId());
+        DeadLetter dl = attempted(DeadLetters.of(STAGE, reason, message, record.topic(), event, record.value(),
+                event.dicomId()), count, history);
         retry.run("dead-letter", () -> KafkaEvents.sendAndAwait(deadLetters, KafkaEvents.message(dl, SOURCE),
                 config.sendTimeout()));
         count("failed", reason.name());
     }
 
-    /** A record that is not an InstanceReceived: dead-lettered under its own record id and key. */
-    private void unreadable(ConsumerRecord<String, String> record, String message) {
-        LOG.warnf("dead letter INVALID_EVENT for record %s-%d@%d: %s", record.topic(), record.partition(),
+    /**
+     * A record that is not an InstanceReceived (or one set aside before it was read): dead-lettered
+     * under its own record id and key (none when the key is oversized).
+     */
+    private void unreadable(ConsumerRecord<String, String> record, String message, FailureReason reason, int count,
+                            List<DeliveryAttempt> history) {
+        LOG.warnf("dead letter %s for record %s-%d@%d: %s", reason, record.topic(), record.partition(),
                 record.offset(), message);
-        DeadLetter dl = DeadLetters.unreadable(STAGE, message, record.topic(), KafkaEvents.recordId(record),
-                record.value());
+        DeadLetter dl = attempted(DeadLetters.unread(STAGE, reason, message, record.topic(), KafkaEvents.recordId(record),
+                record.value()), count, history);
+        String key = record.key() != null && record.key().length() <= KafkaEvents.MAX_ID_LENGTH ? record.key() : null;
         retry.run("dead-letter", () -> KafkaEvents.sendAndAwait(deadLetters,
-                KafkaEvents.message(dl, SOURCE, record.key(), Clock.systemUTC().instant()), config.sendTimeout()));
-        count("failed", FailureReason.INVALID_EVENT.name());
+                KafkaEvents.message(dl, SOURCE, key, Clock.systemUTC().instant()), config.sendTimeout()));
+        count("failed", reason.name());
+    }
+
+    /**
+     * Parks a record {@link DeliveryAttempts} gave up on (too many attempts, or oversized): as its
+     * event when it is one, else as an unreadable record.
+     */
+    private void park(ConsumerRecord<String, String> record, FailureReason reason, String message, int count,
+                      List<DeliveryAttempt> history) {
+        InstanceReceived event = null;
+        try {
+            event = record.value() == null ? null : EventJson.read(record.value(), InstanceReceived.class);
+        } catch (EventJson.InvalidEventException e) {
+            // parked as the record it is
+        }
+        if (event != null) {
+            deadLetter(event, record, reason, message, count, history);
+        } else {
+            unreadable(record, message, reason, count, history);
+        }
+    }
+
+    private static DeadLetter attempted(DeadLetter dl, int count, List<DeliveryAttempt> history) {
+        return count == 0 ? dl : dl.withAttempts(count, history);
     }
 
     private void count(String outcome, String reason) {

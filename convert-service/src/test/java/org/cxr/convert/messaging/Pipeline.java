@@ -160,7 +160,14 @@ final class Pipeline {
     }
 
     void publish(String key, String value) {
-        producer.send(new ProducerRecord<>(Topics.INSTANCE_RECEIVED, key, value));
+        publish(Topics.INSTANCE_RECEIVED, key, value, Map.of());
+    }
+
+    /** A record with headers, on the input or on the redrive topic. */
+    void publish(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        producer.send(r);
         producer.flush();
     }
 }

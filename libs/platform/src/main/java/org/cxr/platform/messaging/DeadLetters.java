@@ -39,7 +39,16 @@ public final class DeadLetters {
      */
     public static DeadLetter unreadable(String stage, String message, String originalTopic, String recordId,
             String rawPayload) {
-        return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, FailureReason.INVALID_EVENT, message, null, null, null,
+        return unread(stage, FailureReason.INVALID_EVENT, message, originalTopic, recordId, rawPayload);
+    }
+
+    /**
+     * The dead letter of a record set aside before (or without) being read as an event: oversized,
+     * or given up on after too many attempts ({@link DeliveryAttempts}).
+     */
+    public static DeadLetter unread(String stage, FailureReason reason, String message, String originalTopic,
+            String recordId, String rawPayload) {
+        return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, reason, message, null, null, null,
                 originalTopic, recordId, null, asJson(rawPayload), Instant.now());
     }
 

@@ -62,6 +62,8 @@ public final class DeliveryAttempts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeliveryAttempts.class);
     /** The largest header value a stage takes (CloudEvents attributes are short). */
     public static final int MAX_HEADER_BYTES = 1024;
+    /** A stage's usual limit on a record value: events are claim checks of a few hundred bytes. */
+    public static final int MAX_EVENT_BYTES = 64 * 1024;
     private static final String RUNNING = "running";
     private static final int MAX_ERROR_CHARS = 500;
 
@@ -113,7 +115,7 @@ public final class DeliveryAttempts implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Creates the attempt log when it is missing (compacted), then follows it from the beginning.
+     * Starts following the attempt log from the beginning (creating it, compacted, when it is missing).
      *
      * @param kafka    the channels' Kafka settings ({@code @Identifier("default-kafka-broker")})
      * @param retry    the stage's outage retry, for writes to the log while the broker is down
@@ -124,7 +126,6 @@ public final class DeliveryAttempts implements AutoCloseable {
         this.retry = retry;
         this.stopping = stopping;
         this.by = host() + "/" + ProcessHandle.current().pid();
-        ensureTopic(kafka, settings.topic());
         Map<String, Object> p = new HashMap<>(KafkaClients.producer(kafka));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -138,7 +139,10 @@ public final class DeliveryAttempts implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         follower = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-        following = new Thread(this::follow, settings.stage() + "-attempt-log");
+        following = new Thread(() -> {
+            ensureTopic(kafka, settings.topic()); // here, not at construction: the broker may be down at start-up
+            follow();
+        }, settings.stage() + "-attempt-log");
         following.setDaemon(true);
         following.start();
     }
