@@ -16,7 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import javax.imageio.ImageIO;
@@ -29,36 +28,34 @@ import org.cxr.generator.GeneratorOptions;
 import org.cxr.generator.StudyGenerator;
 import org.cxr.generator.image.EncodedSyntax;
 import org.cxr.generator.upload.IngestUploader;
-import org.cxr.local.infra.FreePorts;
-import org.cxr.local.infra.LocalClasspath;
-import org.cxr.local.launcher.PlatformState;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 
 /**
- * The whole platform as it is shipped: {@code ./cxr up} starts a real Kafka broker, PostgreSQL and an
- * S3 server and the four packaged services as separate JVMs; studies go in through ingest's REST
- * API; we check what the catalog returns, what lies in the buckets, and the release; {@code ./cxr
- * down} must leave no process and no bound port.
+ * The whole platform as it is shipped, on the run's shared platform ({@link SharedPlatform}:
+ * {@code ./cxr up} started a real Kafka broker, PostgreSQL and an S3 server, each its own supervised
+ * process, and the four packaged services, all secured): studies go in through ingest's REST API with
+ * an uploader token; we check what the catalog returns (researcher token), what lies in the buckets,
+ * and the release ({@code ./cxr release}, which takes its token from the data directory).
  */
+@Order(100)
+@ExtendWith(SharedPlatform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformIT {
     static final int STUDIES = 200;
 
-    Path repo;
-    Path dataDir;
-    List<String> ports;
-    PlatformState state;
+    SharedPlatform platform;
     String ingest;
     String catalog;
     MinioClient s3;
@@ -68,42 +65,21 @@ class PlatformIT {
     int studiesWithoutImages;
 
     @BeforeAll
-    void up() throws Exception {
-        repo = LocalClasspath.repoRoot();
-        dataDir = Files.createTempDirectory("cxr-e2e-");
-        ports = new ArrayList<>();
-        for (String p : List.of("--kafka-port", "--postgres-port", "--s3-port", "--ingest-port", "--convert-port",
-                "--label-port", "--catalog-port")) {
-            ports.add(p);
-            ports.add(Integer.toString(FreePorts.pick(0)));
-        }
-        Cxr.Result r = cxr(Duration.ofMinutes(6), "up");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("platform ready");
-        state = PlatformState.read(dataDir.resolve("platform.json")).orElseThrow();
-        ingest = state.serviceUrls().get("ingest");
-        catalog = state.serviceUrls().get("catalog");
-        s3 = MinioClient.builder().endpoint(state.endpoints().s3Endpoint())
-                .credentials(state.endpoints().s3AccessKey(), state.endpoints().s3SecretKey()).build();
-        System.out.println("[e2e] platform up: Kafka " + state.endpoints().kafkaBootstrap() + ", PostgreSQL "
-                + state.endpoints().jdbcBaseUrl() + ", S3 " + state.endpoints().s3Endpoint() + ", services "
-                + state.serviceUrls());
+    void on(SharedPlatform shared) {
+        platform = shared;
+        ingest = platform.url("ingest");
+        catalog = platform.url("catalog");
+        s3 = platform.s3();
     }
 
-    @AfterAll
-    void down() throws Exception {
-        if (state == null) {
-            return;
-        }
-        Cxr.Result r = cxr(Duration.ofMinutes(3), "down");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("no process left, ports free");
-        for (long pid : state.servicePids().values()) {
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
-        }
-        try (Stream<Path> walk = Files.walk(dataDir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    /** A request to ingest as an uploader. */
+    private RequestSpecification upload() {
+        return given().baseUri(ingest).auth().oauth2(platform.token("uploader"));
+    }
+
+    /** A request to the catalog as a researcher. */
+    private RequestSpecification research() {
+        return given().baseUri(catalog).auth().oauth2(platform.token("researcher"));
     }
 
     @Test
@@ -112,7 +88,7 @@ class PlatformIT {
         GeneratedStudy study = new StudyGenerator(7, small(EnumSet.of(EncodedSyntax.EXPLICIT_VR_LE)))
                 .iterator().next();
         GeneratedInstance instance = study.instances().get(0);
-        JsonPath accepted = given().baseUri(ingest).contentType("application/dicom").body(instance.bytes())
+        JsonPath accepted = upload().contentType("application/dicom").body(instance.bytes())
                 .when().post("/studies/instances")
                 .then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"))
                 .extract().jsonPath();
@@ -120,10 +96,10 @@ class PlatformIT {
         String studyId = accepted.getString("results[0].studyId");
         String dicomId = accepted.getString("results[0].dicomId");
         for (GeneratedInstance other : study.instances().subList(1, study.instances().size())) {
-            given().baseUri(ingest).contentType("application/dicom").body(other.bytes())
+            upload().contentType("application/dicom").body(other.bytes())
                     .post("/studies/instances").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
         }
-        given().baseUri(ingest).contentType("text/plain; charset=utf-8").body(study.reportBytes())
+        upload().contentType("text/plain; charset=utf-8").body(study.reportBytes())
                 .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid())
                 .then().statusCode(200).body("status", equalTo("ACCEPTED")).body("studyId", equalTo(studyId));
@@ -162,15 +138,15 @@ class PlatformIT {
         // a well-formed header that declares twice the rows its pixel data holds: ingest stores it
         // (it is valid DICOM with all UIDs), convert must reject it with a reason
         doubleRows(bad);
-        JsonPath r = given().baseUri(ingest).contentType("application/dicom").body(bad)
+        JsonPath r = upload().contentType("application/dicom").body(bad)
                 .post("/studies/instances").then().statusCode(200).extract().jsonPath();
         String studyId = r.getString("results[0].studyId");
         assertThat(r.getString("results[0].status")).isEqualTo("ACCEPTED");
         for (GeneratedInstance other : study.instances().subList(1, study.instances().size())) {
-            given().baseUri(ingest).contentType("application/dicom").body(other.bytes()).post("/studies/instances")
+            upload().contentType("application/dicom").body(other.bytes()).post("/studies/instances")
                     .then().statusCode(200);
         }
-        given().baseUri(ingest).contentType("text/plain; charset=utf-8").body(study.reportBytes())
+        upload().contentType("text/plain; charset=utf-8").body(study.reportBytes())
                 .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid()).then().statusCode(200);
         JsonPath indexed = awaitStudy(studyId, study.instances().size() > 1 ? "COMPLETE" : "FAILED",
@@ -194,7 +170,8 @@ class PlatformIT {
         List<GeneratedStudy> batch = new StudyGenerator(2026, small(EnumSet.allOf(EncodedSyntax.class)))
                 .studies(STUDIES).toList();
         List<CompletableFuture<IngestUploader.StudyResult>> futures = new ArrayList<>();
-        try (IngestUploader uploader = new IngestUploader(java.net.URI.create(ingest), 4)) {
+        try (IngestUploader uploader = new IngestUploader(java.net.URI.create(ingest), 4)
+                .withBearerToken(() -> platform.token("uploader"))) {
             for (GeneratedStudy s : batch) {
                 futures.add(uploader.submit(s));
             }
@@ -210,12 +187,12 @@ class PlatformIT {
             awaitStudy(studyId, "COMPLETE", Duration.ofMinutes(5));
         }
 
-        Cxr.Result status = cxr(Duration.ofMinutes(1), "status");
+        Cxr.Result status = platform.cxr(Duration.ofMinutes(1), "status");
         assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("restarts").containsPattern("ingest +\\d+ +up");
 
-        Path out = dataDir.resolve("release-out");
-        Cxr.Result release = Cxr.run(repo, Duration.ofMinutes(5), List.of("release", out.toString(),
-                "--catalog-url", catalog));
+        Path out = platform.dataDir().resolve("release-out");
+        Cxr.Result release = platform.cxr(Duration.ofMinutes(5), "release", out.toString(), "--catalog-url", catalog);
         assertThat(release.exitCode()).as(release.output()).isZero();
 
         long instances = fed.stream().mapToLong(s -> s.instances().size()).sum() - failedInstances;
@@ -232,7 +209,7 @@ class PlatformIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            var r = given().baseUri(catalog).get("/studies/{id}", studyId);
+            var r = research().get("/studies/{id}", studyId);
             last = r.statusCode() + " " + r.asString();
             if (r.statusCode() == 200 && state.equals(r.jsonPath().getString("state"))) {
                 return r.jsonPath();
@@ -265,14 +242,5 @@ class PlatformIT {
 
     private static GeneratorOptions small(EnumSet<EncodedSyntax> syntaxes) {
         return GeneratorOptions.defaults().withMaxSize(256, 256).withSyntaxes(syntaxes);
-    }
-
-    private Cxr.Result cxr(Duration timeout, String command) throws Exception {
-        List<String> args = new ArrayList<>();
-        args.add(command);
-        args.add("--data-dir");
-        args.add(dataDir.toString());
-        args.addAll(ports);
-        return Cxr.run(repo, timeout, args);
     }
 }
