@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./cxr import PATH [--layout mimic|folder|auto] [--ingest-url URL]}: starts an import on the
+ * {@code ./cxr import PATH [--layout folder|mimic] [--ingest-url URL]}: starts an import on the
  * running ingest service (which reads PATH from its own filesystem), shows its progress until it
  * ends and prints a summary by reason. Exit code 0 when nothing was rejected or failed, 1 when
  * something was, 2 when the import could not run.
@@ -33,9 +33,10 @@ public class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "folder to import (read by the ingest service: same machine)")
     Path path;
 
-    @Option(names = "--layout", defaultValue = "auto",
-            description = "mimic (files/pXX/pSUBJECT/sSTUDY/...; ids kept), folder (any DICOMs + <StudyInstanceUID>.txt;"
-                    + " ids assigned), auto (mimic when PATH holds files/). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--layout", defaultValue = "folder",
+            description = "folder (any DICOMs + <StudyInstanceUID>.txt; de-identified, ids assigned; auto is the same) or"
+                    + " mimic (files/pXX/pSUBJECT/sSTUDY/...: only for a tree that is ALREADY de-identified, such as a"
+                    + " MIMIC-CXR release; stored byte for byte, ids and text kept). Default: ${DEFAULT-VALUE}")
     String layout;
 
     @Option(names = "--ingest-url", defaultValue = "${env:CXR_INGEST_URL:-http://localhost:8081}",
@@ -47,7 +48,16 @@ public class ImportCommand implements Callable<Integer> {
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    PrintStream out = System.out;
+    private final PrintStream out;
+
+    public ImportCommand() {
+        this(System.out);
+    }
+
+    /** @param out where progress and the summary go (tests read it) */
+    public ImportCommand(PrintStream out) {
+        this.out = out;
+    }
 
     public static void main(String[] args) {
         int code = new CommandLine(new ImportCommand()).execute(args);
@@ -57,6 +67,11 @@ public class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String base = ingestUrl.replaceAll("/+$", "");
+        if ("mimic".equalsIgnoreCase(layout)) {
+            out.println("--layout mimic: you state that " + path.toAbsolutePath().normalize() + " is already de-identified"
+                    + " (a MIMIC-CXR release). Its files are stored byte for byte: no header is de-identified, no report"
+                    + " is scrubbed, its ids are kept. For any other tree use --layout folder.");
+        }
         String body = json.writeValueAsString(Map.of("path", path.toAbsolutePath().normalize().toString(), "layout", layout));
         HttpResponse<String> started;
         try {

@@ -23,6 +23,39 @@ public interface IngestConfig {
     @WithDefault("1048576")
     long maxReportBytes();
 
+    /**
+     * Bodies up to this size are held in memory (the fast path); larger ones are spooled to a
+     * temporary file and streamed through de-identification to the object store.
+     */
+    @WithDefault("16777216")
+    long inMemoryBytes();
+
+    /**
+     * Bound on the bytes of request bodies being received or processed at once, in memory or
+     * spooled to disk; beyond it an upload is answered 503 + Retry-After.
+     */
+    @WithDefault("2147483648")
+    long maxBytesInFlight();
+
+    /**
+     * Bound on the memory uploads may take at once (held bodies, their de-identified copies,
+     * buffers); unset: a quarter of the JVM's maximum heap. Beyond it a small body is spooled to
+     * disk instead, and when even that does not fit the upload is answered 503 + Retry-After.
+     */
+    Optional<Long> maxMemoryBytes();
+
+    /** Largest header (everything before the pixel data) a DICOM may have. */
+    @WithDefault("33554432")
+    long maxHeaderBytes();
+
+    /** Largest size a deflated DICOM dataset may inflate to (deflate bombs end at this bound). */
+    @WithDefault("67108864")
+    long maxInflatedBytes();
+
+    /** Largest STOW-RS request body (several instances). */
+    @WithDefault("1073741824")
+    long maxStowBytes();
+
     /** How long an upload waits for the broker's ack before answering 503. */
     @WithDefault("10s")
     Duration announceTimeout();
@@ -47,6 +80,21 @@ public interface IngestConfig {
      * captures); from any other source they are refused {@code BURNED_IN_RISK}. Empty: none.
      */
     Optional<Set<String>> burnedInAllowedSources();
+
+    /**
+     * How long the identified originals of processed drop-folder files are kept in {@code processed/}:
+     * 0 deletes them as soon as they are stored de-identified.
+     */
+    @WithDefault("0s")
+    Duration dropFolderProcessedRetention();
+
+    /** Attempts of a drop-folder file that meets an outage before it is quarantined UNAVAILABLE. */
+    @WithDefault("20")
+    int dropFolderMaxAttempts();
+
+    /** Longest pause between those attempts (they back off exponentially from the scan interval, with jitter). */
+    @WithDefault("5m")
+    Duration dropFolderMaxBackoff();
 
     @WithName("import")
     Import imports();

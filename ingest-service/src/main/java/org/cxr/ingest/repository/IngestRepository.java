@@ -25,7 +25,10 @@ import jakarta.inject.Inject;
  * nothing} keeps the intake correct under concurrent uploads), and an ORM session per transaction
  * cost 12 % of the service's CPU at full upload rate (docs/benchmarks.md#ingest). Callers own the
  * transactions ({@code @Transactional}, JTA): inside one, every {@code getConnection()} returns the
- * transaction's enlisted connection. A database error surfaces as {@link DatabaseUnavailable}.
+ * transaction's enlisted connection. A database error surfaces as {@link DataRejected} when the
+ * database refused a value (SQLSTATE class 22 data exception, 23 integrity constraint violation: the
+ * same input fails the same way every time) and as {@link DatabaseUnavailable} otherwise (the
+ * database is down, timed out, or a transaction conflicted: worth retrying).
  */
 @ApplicationScoped
 public class IngestRepository {
@@ -37,6 +40,25 @@ public class IngestRepository {
         public DatabaseUnavailable(String message, Throwable cause) {
             super(message, cause);
         }
+    }
+
+    /**
+     * The database refused a value of this input (e.g. a SOPClassUID longer than its column): retrying
+     * cannot help. The message names the SQLSTATE, never the value.
+     */
+    public static class DataRejected extends RuntimeException {
+        public DataRejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Permanent (the input's fault) or transient, by SQLSTATE class. */
+    static RuntimeException failure(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return new DataRejected("the database refused a value of this input (SQLSTATE " + state + ")", e);
+        }
+        return new DatabaseUnavailable("database: " + e.getMessage(), e);
     }
 
     @FunctionalInterface
@@ -55,7 +77,7 @@ public class IngestRepository {
                 return rows;
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailable("database: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -69,7 +91,7 @@ public class IngestRepository {
             bind(ps, params);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new DatabaseUnavailable("database: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 

@@ -27,16 +27,21 @@ public class ImportResource {
     @Inject
     ImportService imports;
 
-    /** {@code layout}: mimic, folder, or auto/absent (mimic when the folder holds files/). */
+    /**
+     * {@code layout}: folder (also auto or absent) or mimic. mimic states that the tree is already
+     * de-identified (a MIMIC-CXR release): it is stored byte for byte, ids and text kept.
+     */
     public record ImportRequest(String path, String layout) {
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start importing a folder of the ingest service's filesystem",
-            description = "mimic: files/pXX/pSUBJECT/sSTUDY/*.dcm + sSTUDY.txt, ids kept; folder: any DICOM files and"
-                    + " <StudyInstanceUID>.txt reports, ids assigned and de-identified. Re-running an import is safe:"
-                    + " stored files answer DUPLICATE/UNCHANGED and nothing is announced again.")
+            description = "folder (default; auto means folder): any DICOM files and <StudyInstanceUID>.txt reports, ids"
+                    + " assigned and de-identified. mimic: files/pXX/pSUBJECT/sSTUDY/*.dcm + sSTUDY.txt, ids kept and"
+                    + " files stored byte for byte - only for a tree that is already de-identified (a MIMIC-CXR release):"
+                    + " asking for it is that statement. Re-running an import is safe: stored files answer"
+                    + " DUPLICATE/UNCHANGED and nothing is announced again.")
     @APIResponse(responseCode = "202", description = "started: {importId}")
     @APIResponse(responseCode = "400", description = "path missing, relative, not a directory, outside the allowed roots, or bad layout")
     public Response start(ImportRequest request) {

@@ -1,6 +1,7 @@
 package org.cxr.ingest.rest;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -8,9 +9,11 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,6 +22,7 @@ import org.cxr.ingest.config.IngestConfig;
 import org.cxr.ingest.domain.intake.InstanceResult;
 import org.cxr.ingest.domain.intake.IntakeRejected;
 import org.cxr.ingest.domain.intake.RejectReason;
+import org.cxr.ingest.service.IntakeBudget;
 import org.cxr.ingest.service.IntakeService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -36,25 +40,44 @@ public class InstanceResource {
     IntakeService intake;
     @Inject
     IngestConfig config;
+    @Inject
+    IntakeBudget budget;
 
     @POST
     @Consumes(APPLICATION_DICOM)
     @Operation(summary = "Upload one DICOM instance (the body)",
             description = "De-identified, given research ids, stored and announced. A re-sent identical instance is"
                     + " DUPLICATE (nothing announced); the same SOPInstanceUID with other bytes is CONFLICT (recorded,"
-                    + " original kept); bad input is REJECTED with a reason.")
+                    + " original kept); bad input is REJECTED with a reason. The body is streamed: held in memory when small,"
+                    + " else spooled to a temporary file, and checked against the size limit as it arrives.")
     @APIResponse(responseCode = "200", description = "results (one)")
     @APIResponse(responseCode = "413", description = "over cxr.ingest.max-object-bytes")
     @APIResponse(responseCode = "415", description = "not application/dicom or multipart/form-data")
-    @APIResponse(responseCode = "503", description = "object store or broker unavailable; nothing recorded; retry after Retry-After")
-    public Response single(byte[] body) {
-        if (body.length > config.maxObjectBytes()) {
-            InstanceResult r = InstanceResult.rejected(new IntakeRejected(RejectReason.TOO_LARGE,
-                    "object of " + body.length + " bytes is over the limit of " + config.maxObjectBytes() + " bytes"), null, null);
-            return Response.status(413).entity(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null)))).build();
+    @APIResponse(responseCode = "503", description = "object store, broker or database unavailable, or too many bytes in"
+            + " flight; nothing recorded; retry after Retry-After")
+    public Response single(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+        long declared = contentLength == null ? -1 : contentLength;
+        if (declared > config.maxObjectBytes()) {
+            return tooLarge("object of " + declared + " bytes is over the limit of " + config.maxObjectBytes() + " bytes");
         }
-        return Response.ok(new InstanceResponse(List.of(InstanceResponse.Item.of(
-                intake.receiveInstance(body, Source.REST, null), null)))).build();
+        IntakeBudget.Reservation room = budget.reserve(declared);
+        if (room == null) {
+            return UnavailableMapper.busy();
+        }
+        try (room; Spooled in = Spooled.read(body, declared, config.maxObjectBytes(), room)) {
+            InstanceResult r = in.bytes != null ? intake.receiveInstance(in.bytes, Source.REST, null)
+                    : intake.receiveInstance(in.file, Source.REST, null, null);
+            return Response.ok(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null)))).build();
+        } catch (Spooled.TooLarge e) {
+            return tooLarge(e.getMessage());
+        } catch (Spooled.NoRoom e) {
+            return UnavailableMapper.busy();
+        }
+    }
+
+    private static Response tooLarge(String message) {
+        InstanceResult r = InstanceResult.rejected(new IntakeRejected(RejectReason.TOO_LARGE, message), null, null);
+        return Response.status(413).entity(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null)))).build();
     }
 
     @POST
@@ -63,8 +86,9 @@ public class InstanceResource {
             description = "Each part is one instance with its own result; a part over the size limit is REJECTED"
                     + " TOO_LARGE. Each instance is atomic: after a 503, re-send all parts (stored ones answer DUPLICATE).")
     @APIResponse(responseCode = "200", description = "results, one per part in request order")
-    @APIResponse(responseCode = "503", description = "object store or broker unavailable; retry after Retry-After")
-    public InstanceResponse multipart(@RestForm(FileUpload.ALL) List<FileUpload> parts) {
+    @APIResponse(responseCode = "503", description = "object store or broker unavailable, or too many bytes in flight;"
+            + " retry after Retry-After")
+    public Response multipart(@RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {
         List<InstanceResponse.Item> out = new ArrayList<>();
         for (FileUpload part : parts) {
             InstanceResult r;
@@ -72,11 +96,19 @@ public class InstanceResource {
                 r = InstanceResult.rejected(new IntakeRejected(RejectReason.TOO_LARGE, "part of " + part.size()
                         + " bytes is over the limit of " + config.maxObjectBytes() + " bytes"), null, null);
             } else {
-                r = intake.receiveInstance(read(part), Source.REST, null);
+                // the part is already on disk (Quarkus writes file uploads there): small ones are read, large ones streamed
+                IntakeBudget.Reservation room = budget.reserve(part.size());
+                if (room == null) {
+                    return UnavailableMapper.busy();
+                }
+                try (room) {
+                    r = room.inMemory() ? intake.receiveInstance(read(part), Source.REST, null)
+                            : intake.receiveInstance(part.uploadedFile(), Source.REST, null, null);
+                }
             }
             out.add(InstanceResponse.Item.of(r, part.name()));
         }
-        return new InstanceResponse(out);
+        return Response.ok(new InstanceResponse(out)).build();
     }
 
     private static byte[] read(FileUpload part) {

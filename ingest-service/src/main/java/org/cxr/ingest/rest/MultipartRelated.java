@@ -1,5 +1,6 @@
 package org.cxr.ingest.rest;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,14 +9,26 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A multipart/related body (RFC 2387, as STOW-RS sends it) split into its parts. The body is held
- * in memory (bounded by the HTTP body limit); part bodies are copies of their byte ranges.
+ * A multipart/related body (RFC 2387, as STOW-RS sends it) split into its parts. The body is a
+ * buffer (a spooled request is memory-mapped, so it is not on the heap); part bodies are views of
+ * their byte ranges, copied only by their reader.
  */
 public final class MultipartRelated {
-    /** One part: its headers (lower-case names) and body. */
-    public record Part(Map<String, String> headers, byte[] body) {
+    /** One part: its headers (lower-case names) and body (a read-only view of the request's bytes). */
+    public record Part(Map<String, String> headers, ByteBuffer content) {
         public String contentType() {
             return headers.get("content-type");
+        }
+
+        public int size() {
+            return content.remaining();
+        }
+
+        /** A copy of the body. */
+        public byte[] body() {
+            byte[] b = new byte[content.remaining()];
+            content.duplicate().get(b);
+            return b;
         }
     }
 
@@ -47,6 +60,11 @@ public final class MultipartRelated {
 
     /** @throws IllegalArgumentException when the body is not multipart with this boundary */
     public static List<Part> parse(byte[] body, String boundary) {
+        return parse(ByteBuffer.wrap(body), boundary);
+    }
+
+    /** @throws IllegalArgumentException when the body is not multipart with this boundary */
+    public static List<Part> parse(ByteBuffer body, String boundary) {
         if (boundary == null || boundary.isEmpty()) {
             throw new IllegalArgumentException("no boundary in Content-Type");
         }
@@ -58,20 +76,22 @@ public final class MultipartRelated {
         List<Part> parts = new ArrayList<>();
         while (true) {
             int after = pos + delim.length;
-            if (after + 1 < body.length && body[after] == '-' && body[after + 1] == '-') {
+            if (after + 1 < body.limit() && body.get(after) == '-' && body.get(after + 1) == '-') {
                 return parts; // closing delimiter
             }
             int headersStart = skipLineEnd(body, after);
             Map<String, String> headers = new LinkedHashMap<>();
             int bodyStart;
-            if (headersStart + 1 < body.length && body[headersStart] == '\r' && body[headersStart + 1] == '\n') {
+            if (headersStart + 1 < body.limit() && body.get(headersStart) == '\r' && body.get(headersStart + 1) == '\n') {
                 bodyStart = headersStart + 2; // no headers
             } else {
                 int headersEnd = indexOf(body, new byte[] {'\r', '\n', '\r', '\n'}, headersStart);
                 if (headersEnd < 0) {
                     throw new IllegalArgumentException("part " + (parts.size() + 1) + " has no end of headers");
                 }
-                String head = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.ISO_8859_1);
+                byte[] headBytes = new byte[headersEnd - headersStart];
+                body.duplicate().position(headersStart).get(headBytes);
+                String head = new String(headBytes, StandardCharsets.ISO_8859_1);
                 for (String line : head.split("\r\n")) {
                     int colon = line.indexOf(':');
                     if (colon > 0) {
@@ -85,31 +105,30 @@ public final class MultipartRelated {
             if (end < 0) {
                 throw new IllegalArgumentException("part " + (parts.size() + 1) + " has no closing boundary");
             }
-            byte[] partBody = new byte[end - bodyStart];
-            System.arraycopy(body, bodyStart, partBody, 0, partBody.length);
-            parts.add(new Part(headers, partBody));
+            parts.add(new Part(headers, body.duplicate().position(bodyStart).limit(end).slice().asReadOnlyBuffer()));
             pos = end + 2;
         }
     }
 
-    private static int skipLineEnd(byte[] b, int p) {
-        while (p < b.length && (b[p] == ' ' || b[p] == '\t')) {
+    private static int skipLineEnd(ByteBuffer b, int p) {
+        while (p < b.limit() && (b.get(p) == ' ' || b.get(p) == '\t')) {
             p++; // transport padding after the delimiter
         }
-        if (p + 1 < b.length && b[p] == '\r' && b[p + 1] == '\n') {
+        if (p + 1 < b.limit() && b.get(p) == '\r' && b.get(p + 1) == '\n') {
             return p + 2;
         }
         throw new IllegalArgumentException("malformed delimiter line");
     }
 
-    static int indexOf(byte[] hay, byte[] needle, int from) {
+    static int indexOf(ByteBuffer hay, byte[] needle, int from) {
+        int last = hay.limit() - needle.length;
         outer:
-        for (int i = Math.max(0, from); i <= hay.length - needle.length; i++) {
-            if (hay[i] != needle[0]) {
+        for (int i = Math.max(0, from); i <= last; i++) {
+            if (hay.get(i) != needle[0]) {
                 continue;
             }
             for (int j = 1; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
+                if (hay.get(i + j) != needle[j]) {
                     continue outer;
                 }
             }

@@ -41,7 +41,7 @@ public class ReportResource {
     @APIResponse(responseCode = "409", description = "REJECTED ID_CLASH: the study belongs to another patient")
     @APIResponse(responseCode = "413", description = "REJECTED TOO_LARGE (cxr.ingest.max-report-bytes)")
     @APIResponse(responseCode = "415", description = "not text/plain, or an unknown charset")
-    @APIResponse(responseCode = "422", description = "REJECTED UNDECODABLE_REPORT (bytes invalid in the charset) or EMPTY_REPORT")
+    @APIResponse(responseCode = "422", description = "REJECTED UNDECODABLE_REPORT (bytes invalid in the charset), EMPTY_REPORT or INVALID_VALUE")
     @APIResponse(responseCode = "503", description = "object store or broker unavailable; nothing recorded")
     public Response put(@PathParam("studyInstanceUid") String studyInstanceUid,
                         @Parameter(description = "PatientID, to create an unknown study's subject") @QueryParam("patientId") String patientId,
@@ -57,7 +57,7 @@ public class ReportResource {
             case ACCEPTED, UNCHANGED -> 200;
             default -> switch (r.reason()) {
                 case TOO_LARGE -> 413;
-                case UNDECODABLE_REPORT, EMPTY_REPORT -> 422;
+                case UNDECODABLE_REPORT, EMPTY_REPORT, INVALID_VALUE -> 422;
                 case UNKNOWN_STUDY -> 404;
                 case ID_CLASH -> 409;
                 default -> 400;

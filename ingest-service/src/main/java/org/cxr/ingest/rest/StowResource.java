@@ -2,6 +2,9 @@ package org.cxr.ingest.rest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +26,7 @@ import org.cxr.ingest.domain.intake.InstanceResult;
 import org.cxr.ingest.domain.intake.IntakeRejected;
 import org.cxr.ingest.domain.intake.Outcome;
 import org.cxr.ingest.domain.intake.RejectReason;
+import org.cxr.ingest.service.IntakeBudget;
 import org.cxr.ingest.service.IntakeService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -59,6 +63,8 @@ public class StowResource {
     IntakeService intake;
     @Inject
     IngestConfig config;
+    @Inject
+    IntakeBudget budget;
 
     @POST
     @Consumes(MULTIPART_RELATED)
@@ -68,9 +74,12 @@ public class StowResource {
     @APIResponse(responseCode = "202", description = "some stored, some failed (FailedSOPSequence)")
     @APIResponse(responseCode = "409", description = "none stored")
     @APIResponse(responseCode = "415", description = "not multipart/related with type application/dicom")
-    @APIResponse(responseCode = "503", description = "object store or broker unavailable; retry after Retry-After")
-    public Response store(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
-        return stow(contentType, body, null);
+    @APIResponse(responseCode = "413", description = "body over cxr.ingest.max-stow-bytes")
+    @APIResponse(responseCode = "503", description = "object store or broker unavailable, or too many bytes in flight;"
+            + " retry after Retry-After")
+    public Response store(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                          @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+        return stow(contentType, contentLength, body, null);
     }
 
     @POST
@@ -79,19 +88,47 @@ public class StowResource {
     @Produces({DICOM_JSON, "application/json"})
     @Operation(summary = "STOW-RS: store instances of one study", description = "instances of another study fail (0xA900)")
     public Response storeToStudy(@PathParam("studyUid") String studyUid,
-                                 @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
-        return stow(contentType, body, studyUid);
+                                 @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                                 @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+        return stow(contentType, contentLength, body, studyUid);
     }
 
-    private Response stow(String contentType, InputStream body, String studyUid) throws IOException {
+    private Response stow(String contentType, Long contentLength, InputStream body, String studyUid) throws IOException {
         String type = MultipartRelated.parameter(contentType, "type");
         if (type != null && !type.toLowerCase(Locale.ROOT).equals(InstanceResource.APPLICATION_DICOM)) {
             return Response.status(415).type("application/json")
                     .entity(Map.of("error", "only type=\"application/dicom\" (binary instances) is supported")).build();
         }
+        long declared = contentLength == null ? -1 : contentLength;
+        if (declared > config.maxStowBytes()) {
+            return Response.status(413).type("application/json")
+                    .entity(Map.of("error", "body over cxr.ingest.max-stow-bytes (" + config.maxStowBytes() + ")")).build();
+        }
+        // the body is streamed in and checked against its limit; a spooled one is memory-mapped (off the heap)
+        IntakeBudget.Reservation room = budget.reserve(declared);
+        if (room == null) {
+            return UnavailableMapper.busy();
+        }
+        try (room; Spooled in = Spooled.read(body, declared, config.maxStowBytes(), room)) {
+            ByteBuffer bytes = in.bytes != null ? ByteBuffer.wrap(in.bytes) : map(in.file);
+            return stow(bytes, contentType, studyUid);
+        } catch (Spooled.TooLarge e) {
+            return Response.status(413).type("application/json").entity(Map.of("error", e.getMessage())).build();
+        } catch (Spooled.NoRoom e) {
+            return UnavailableMapper.busy();
+        }
+    }
+
+    private static ByteBuffer map(java.nio.file.Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+    }
+
+    private Response stow(ByteBuffer body, String contentType, String studyUid) throws IOException {
         List<MultipartRelated.Part> parts;
         try {
-            parts = MultipartRelated.parse(body.readAllBytes(), MultipartRelated.boundary(contentType));
+            parts = MultipartRelated.parse(body, MultipartRelated.boundary(contentType));
         } catch (IllegalArgumentException e) {
             return Response.status(400).type("application/json").entity(Map.of("error", e.getMessage())).build();
         }
@@ -126,16 +163,19 @@ public class StowResource {
         return Response.status(status).type(DICOM_JSON).entity(response).build();
     }
 
-    private InstanceResult storePart(MultipartRelated.Part part, String studyUid) {
+    private InstanceResult storePart(MultipartRelated.Part part, String studyUid) throws IOException {
         String ct = part.contentType();
         if (ct != null && !ct.toLowerCase(Locale.ROOT).startsWith(InstanceResource.APPLICATION_DICOM)) {
             return InstanceResult.rejected(new IntakeRejected(RejectReason.UNSUPPORTED_FILE,
                     "part of type " + ct + " is not application/dicom"), null, null);
         }
-        if (part.body().length > config.maxObjectBytes()) {
+        if (part.size() > config.maxObjectBytes()) {
             return InstanceResult.rejected(new IntakeRejected(RejectReason.TOO_LARGE, "part over the size limit"), null, null);
         }
-        return intake.receiveInstance(part.body(), Source.STOW_RS, null, studyUid);
+        try (Spooled p = Spooled.copyOf(part.content().duplicate(), config.inMemoryBytes())) {
+            return p.bytes != null ? intake.receiveInstance(p.bytes, Source.STOW_RS, null, studyUid)
+                    : intake.receiveInstance(p.file, Source.STOW_RS, null, studyUid);
+        }
     }
 
     private static int failureReason(InstanceResult r) {
@@ -145,7 +185,7 @@ public class StowResource {
         return switch (r.reason()) {
             case TOO_LARGE -> OUT_OF_RESOURCES;
             case ID_CLASH -> DOES_NOT_MATCH;
-            case NOT_DICOM, MALFORMED_DICOM, MISSING_UID, UNSUPPORTED_FILE -> CANNOT_UNDERSTAND;
+            case NOT_DICOM, MALFORMED_DICOM, MISSING_UID, UNSUPPORTED_FILE, INVALID_VALUE -> CANNOT_UNDERSTAND;
             default -> PROCESSING_FAILURE;
         };
     }

@@ -27,6 +27,11 @@ public class UnavailableMapper {
         return response("database unavailable");
     }
 
+    /** Too many bytes in flight right now (cxr.ingest.max-bytes-in-flight / max-memory-bytes): come back later. */
+    static Response busy() {
+        return response("too many uploads in flight; retry later");
+    }
+
     static Response response(String message) {
         return Response.status(503).header("Retry-After", RETRY_AFTER_SECONDS).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "unavailable", "message", String.valueOf(message))).build();

@@ -111,7 +111,7 @@ public class ImportService {
         if (!Files.isDirectory(root)) {
             throw new BadImport("not a directory on the ingest service's filesystem: " + path);
         }
-        Layout layout = layout(layoutName, root);
+        Layout layout = layout(layoutName);
         Optional<List<Path>> allowed = config.imports().allowedRoots();
         if (allowed.isPresent() && !allowed.get().isEmpty()) {
             Path real;
@@ -131,10 +131,15 @@ public class ImportService {
         return p.view();
     }
 
-    static Layout layout(String name, Path root) throws BadImport {
+    /**
+     * {@code mimic} only when asked for: it is the caller's statement that the tree is already
+     * de-identified (a MIMIC-CXR release), stored byte for byte. {@code auto} (or none) is always
+     * {@code folder}, whatever the tree looks like: a folder of identified files that happens to
+     * hold {@code files/} must not skip de-identification.
+     */
+    static Layout layout(String name) throws BadImport {
         if (name == null || name.isBlank() || name.equalsIgnoreCase("auto")) {
-            return Files.isDirectory(root.resolve("files")) || root.getFileName() != null
-                    && root.getFileName().toString().equals("files") ? Layout.MIMIC : Layout.FOLDER;
+            return Layout.FOLDER;
         }
         try {
             return Layout.valueOf(name.trim().toUpperCase());
@@ -249,8 +254,17 @@ public class ImportService {
                 p.reason(RejectReason.TOO_LARGE.name());
                 return;
             }
+            p.bytes.addAndGet(size);
+            if (item.kind() == Kind.DICOM && size > config.inMemoryBytes()) {
+                // a large file is streamed from where it lies, never read whole into memory
+                InstanceResult r = withRetry(() -> intake.receiveInstance(item.file(), Source.IMPORT, item.ids(), null));
+                p.instances.get(r.status()).incrementAndGet();
+                if (r.reason() != null) {
+                    p.reason(r.reason().name());
+                }
+                return;
+            }
             byte[] bytes = Files.readAllBytes(item.file());
-            p.bytes.addAndGet(bytes.length);
             if (item.kind() == Kind.REPORT) {
                 ReportResult r = withRetry(() -> item.ids() != null
                         ? intake.receiveMimicReport(item.ids(), bytes, Source.IMPORT)
@@ -296,8 +310,9 @@ public class ImportService {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
-                LOG.warnf("import: %s; retrying in %d ms (attempt %d of %d)", e.getMessage(), backoff, attempt, MAX_ATTEMPTS);
-                Thread.sleep(backoff);
+                long pause = (long) (backoff * java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.8, 1.2)); // jitter
+                LOG.warnf("import: %s; retrying in %d ms (attempt %d of %d)", e.getMessage(), pause, attempt, MAX_ATTEMPTS);
+                Thread.sleep(pause);
                 backoff = Math.min(backoff * 2, 30_000);
             }
         }

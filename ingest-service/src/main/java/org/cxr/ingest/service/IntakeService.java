@@ -1,6 +1,14 @@
 package org.cxr.ingest.service;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,6 +20,7 @@ import jakarta.inject.Inject;
 import org.cxr.dicom.DicomException;
 import org.cxr.dicom.DicomFile;
 import org.cxr.dicom.DicomReader;
+import org.cxr.dicom.ReadLimits;
 import org.cxr.dicom.Tag;
 import org.cxr.events.Source;
 import org.cxr.ingest.config.IngestConfig;
@@ -28,6 +37,7 @@ import org.cxr.ingest.domain.intake.Outcome;
 import org.cxr.ingest.domain.intake.RejectReason;
 import org.cxr.ingest.domain.intake.ReportResult;
 import org.cxr.ingest.hl7.Accessions;
+import org.cxr.ingest.repository.IngestRepository.DataRejected;
 import org.cxr.platform.logging.StudyLog;
 import org.jboss.logging.Logger;
 
@@ -71,24 +81,49 @@ public class IntakeService {
 
     /** @param expectedStudyUid the StudyInstanceUID the request names (STOW-RS to a study), or null */
     public InstanceResult receiveInstance(byte[] bytes, Source source, MimicPath mimic, String expectedStudyUid) {
+        return timed(new Received(bytes, null, bytes.length), source, mimic, expectedStudyUid);
+    }
+
+    /**
+     * One DICOM instance in a file (a spooled upload, a received C-STORE data set, a large import
+     * file): parsed from the file (only the header is read into memory), de-identified into a
+     * temporary file with the pixel data streamed, and streamed to the object store, so memory does
+     * not grow with the instance's size. The caller keeps and deletes {@code file}.
+     */
+    public InstanceResult receiveInstance(Path file, Source source, MimicPath mimic, String expectedStudyUid) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return timed(new Received(null, file, size), source, mimic, expectedStudyUid);
+    }
+
+    /** The instance's bytes: in memory, or ({@code bytes} null) in a file. */
+    private record Received(byte[] bytes, Path file, long size) {
+    }
+
+    private InstanceResult timed(Received in, Source source, MimicPath mimic, String expectedStudyUid) {
         Timer.Sample t = Timer.start(metrics);
-        InstanceResult r = instance(bytes, source, mimic, expectedStudyUid);
+        InstanceResult r = instance(in, source, mimic, expectedStudyUid);
         t.stop(metrics.timer("cxr.ingest.instance.duration", "source", source.name(), "outcome", r.status().name()));
         metrics.counter("cxr.ingest.instances", "source", source.name(), "outcome", r.status().name(),
                 "reason", r.reason() == null ? "" : r.reason().name()).increment();
         return r;
     }
 
-    private InstanceResult instance(byte[] bytes, Source source, MimicPath mimic, String expectedStudyUid) {
+    private InstanceResult instance(Received in, Source source, MimicPath mimic, String expectedStudyUid) {
         String sopClass = null;
         String sop = null;
+        Path copy = null;
         try {
-            if (bytes.length > config.maxObjectBytes()) {
-                throw new IntakeRejected(RejectReason.TOO_LARGE, "object of " + bytes.length + " bytes is over the limit of "
+            if (in.size() > config.maxObjectBytes()) {
+                throw new IntakeRejected(RejectReason.TOO_LARGE, "object of " + in.size() + " bytes is over the limit of "
                         + config.maxObjectBytes() + " bytes");
             }
-            String sourceSha = sha256(bytes);
-            DicomFile file = parse(bytes);
+            String sourceSha = in.bytes() != null ? sha256(in.bytes()) : sha256(in.file());
+            DicomFile file = parse(in);
             InstanceHeader h = InstanceHeader.of(file, mimic == null);
             sopClass = h.sopClassUid();
             sop = h.sopInstanceUid();
@@ -104,7 +139,7 @@ public class IntakeService {
             if (known.stored()) {
                 // already stored: a re-send or a changed copy; nothing is assigned or de-identified again
                 ResearchIdentity k = known.ids();
-                Outcome o = recorder.duplicateOrConflict(k.dicomId(), sourceSha, bytes.length, source);
+                Outcome o = recorder.duplicateOrConflict(k.dicomId(), sourceSha, in.size(), source);
                 return result(o, k, sopClass, sop);
             }
 
@@ -113,20 +148,49 @@ public class IntakeService {
                 accessions.remember(ids.studyId(), file.dataset().getString(Tag.AccessionNumber));
             }
             try (StudyLog ignored = StudyLog.of(ids.studyId(), ids.dicomId())) {
-                byte[] stored = mimic == null ? deidentify(file, h, ids) : bytes;
-                String storedSha = mimic == null ? sha256(stored) : sourceSha;
-                Outcome o = recorder.recordInstance(new Recorder.StoredInstance(ids, stored, storedSha, sourceSha,
-                        bytes.length, h.transferSyntaxUid(), sopClass, source));
+                Recorder.StoredInstance stored;
+                if (mimic != null) { // stored as received
+                    stored = new Recorder.StoredInstance(ids, in.bytes(), in.file(), in.size(), sourceSha, sourceSha,
+                            in.size(), h.transferSyntaxUid(), sopClass, source);
+                } else if (in.bytes() != null) {
+                    byte[] b = deidentify(file, h, ids);
+                    stored = new Recorder.StoredInstance(ids, b, null, b.length, sha256(b), sourceSha, in.size(),
+                            h.transferSyntaxUid(), sopClass, source);
+                } else {
+                    copy = Files.createTempFile(in.file().toAbsolutePath().getParent(), ".deid-", ".dcm");
+                    String sha = deidentify(file, h, ids, copy);
+                    stored = new Recorder.StoredInstance(ids, null, copy, Files.size(copy), sha, sourceSha, in.size(),
+                            h.transferSyntaxUid(), sopClass, source);
+                }
+                Outcome o = recorder.recordInstance(stored);
                 if (o == Outcome.ACCEPTED) {
                     LOG.debugf("instance %s stored and announced (%s)", ids.dicomId(), source);
                     return new InstanceResult(o, null, null, ids.subjectId(), ids.studyId(), ids.dicomId(), sopClass, sop);
                 }
                 return result(o, ids, sopClass, sop); // a concurrent upload of the same instance won
             }
+        } catch (DataRejected e) {
+            IntakeRejected r = invalidValue(e);
+            LOG.infof("instance rejected (%s): %s", r.reason(), r.getMessage());
+            return InstanceResult.rejected(r, sopClass, sop);
         } catch (IntakeRejected e) {
             LOG.infof("instance rejected (%s): %s", e.reason(), e.getMessage());
             return InstanceResult.rejected(e, sopClass, sop);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    LOG.warnf("cannot delete a temporary de-identified copy: %s", e.getMessage());
+                }
+            }
         }
+    }
+
+    private static IntakeRejected invalidValue(DataRejected e) {
+        return new IntakeRejected(RejectReason.INVALID_VALUE, e.getMessage());
     }
 
     private void checkBurnedIn(DicomFile file, InstanceHeader h, Source source) throws IntakeRejected {
@@ -147,10 +211,21 @@ public class IntakeService {
                 k.subjectId(), k.studyId(), k.dicomId(), sopClass, sop);
     }
 
-    private byte[] deidentify(DicomFile file, InstanceHeader h, ResearchIdentity ids) throws IntakeRejected {
+    private DicomDeidentifier.Context context(InstanceHeader h, ResearchIdentity ids) {
         Set<String> tokens = h.patientNameTokens();
-        var ctx = new DicomDeidentifier.Context(ids.subjectId(), ids.studyId(), ids.dateOffsetDays(), pseudonyms::uid,
+        return new DicomDeidentifier.Context(ids.subjectId(), ids.studyId(), ids.dateOffsetDays(), pseudonyms::uid,
                 w -> tokens.stream().anyMatch(w::equalsIgnoreCase));
+    }
+
+    /** Bounds on parsing untrusted DICOM: header size and inflated size (deflate bombs) well below the heap. */
+    private ReadLimits readLimits() {
+        ReadLimits d = ReadLimits.DEFAULT;
+        return new ReadLimits(d.maxDepth(), d.maxItems(), d.maxElements(), Math.min(d.maxElementLength(), config.maxHeaderBytes()),
+                d.maxFragments(), config.maxHeaderBytes(), config.maxInflatedBytes());
+    }
+
+    private byte[] deidentify(DicomFile file, InstanceHeader h, ResearchIdentity ids) throws IntakeRejected {
+        var ctx = context(h, ids);
         try {
             return deidentifier.deidentify(file, ctx);
         } catch (RuntimeException e) {
@@ -159,9 +234,22 @@ public class IntakeService {
         }
     }
 
-    private static DicomFile parse(byte[] bytes) throws IntakeRejected {
+    /** Streams the de-identified copy into {@code copy} (pixel data read in chunks); its SHA-256. */
+    private String deidentify(DicomFile file, InstanceHeader h, ResearchIdentity ids, Path copy) throws IntakeRejected, IOException {
+        MessageDigest sha = sha256();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(copy), 1 << 16), sha)) {
+            deidentifier.deidentify(file, context(h, ids), out);
+        } catch (RuntimeException e) {
+            throw new IntakeRejected(RejectReason.MALFORMED_DICOM, "cannot write the de-identified copy: "
+                    + e.getClass().getSimpleName());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private DicomFile parse(Received in) throws IntakeRejected {
+        ReadLimits limits = readLimits();
         try {
-            DicomFile file = DicomReader.read(bytes);
+            DicomFile file = in.bytes() != null ? DicomReader.read(in.bytes(), limits) : DicomReader.read(in.file(), limits);
             if (file.pixelData() != null && !file.pixelData().isComplete()) {
                 // the reader is lenient, but a cut-off upload must be re-sent, not stored
                 throw new IntakeRejected(RejectReason.MALFORMED_DICOM, "the pixel data is truncated");
@@ -193,6 +281,8 @@ public class IntakeService {
             Set<String> nameKeys = identities.nameTokenKeys(ids.subjectId());
             String scrubbed = ReportScrubber.scrub(text, w -> nameKeys.contains(pseudonyms.nameToken(w)));
             return report(ids, text, scrubbed, source);
+        } catch (DataRejected e) {
+            return rejectedReport(invalidValue(e), source);
         } catch (IntakeRejected e) {
             return rejectedReport(e, source);
         }
@@ -222,6 +312,8 @@ public class IntakeService {
             String text = ReportText.decode(body, null, config.maxReportBytes());
             ResearchIdentity ids = identities.mimicStudy(p);
             return report(ids, text, text, source);
+        } catch (DataRejected e) {
+            return rejectedReport(invalidValue(e), source);
         } catch (IntakeRejected e) {
             return rejectedReport(e, source);
         }
@@ -247,8 +339,23 @@ public class IntakeService {
     }
 
     static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(sha256().digest(b));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

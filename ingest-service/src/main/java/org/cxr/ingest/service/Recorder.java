@@ -39,9 +39,13 @@ public class Recorder {
     @Inject
     EventPublisher publisher;
 
-    /** A de-identified instance ready to be stored. */
-    public record StoredInstance(ResearchIdentity ids, byte[] bytes, String sha256, String sourceSha256,
-                                 long sourceSize, String transferSyntaxUid, String sopClassUid, Source source) {
+    /**
+     * A de-identified instance ready to be stored: its bytes in memory, or ({@code bytes} null) in
+     * {@code file}, streamed to the store.
+     */
+    public record StoredInstance(ResearchIdentity ids, byte[] bytes, java.nio.file.Path file, long size, String sha256,
+                                 String sourceSha256, long sourceSize, String transferSyntaxUid, String sopClassUid,
+                                 Source source) {
     }
 
     @Transactional
@@ -49,13 +53,17 @@ public class Recorder {
         ResearchIdentity ids = in.ids();
         String key = ObjectKeys.dicom(ids.subjectId(), ids.studyId(), ids.dicomId());
         Instant now = Instant.now();
-        if (!repo.insertInstance(ids.dicomId(), ids.studyId(), in.sourceSha256(), in.sha256(), in.bytes().length, key,
+        if (!repo.insertInstance(ids.dicomId(), ids.studyId(), in.sourceSha256(), in.sha256(), in.size(), key,
                 in.transferSyntaxUid(), in.sopClassUid(), in.source().name(), now)) {
             return duplicateOrConflict(ids.dicomId(), in.sourceSha256(), in.sourceSize(), in.source());
         }
-        put(buckets.raw(), key, in.bytes(), "application/dicom", in.sha256());
+        if (in.bytes() != null) {
+            put(buckets.raw(), key, in.bytes(), "application/dicom", in.sha256());
+        } else {
+            putFile(buckets.raw(), key, in.file(), in.size(), in.sha256());
+        }
         publisher.announce(new InstanceReceived(InstanceReceived.SCHEMA_VERSION, ids.subjectId(), ids.studyId(),
-                ids.dicomId(), buckets.raw(), key, in.sha256(), in.bytes().length, in.transferSyntaxUid(),
+                ids.dicomId(), buckets.raw(), key, in.sha256(), in.size(), in.transferSyntaxUid(),
                 in.sopClassUid(), in.source(), now));
         return Outcome.ACCEPTED;
     }
@@ -93,6 +101,17 @@ public class Recorder {
         publisher.announce(new ReportReceived(ReportReceived.SCHEMA_VERSION, ids.subjectId(), ids.studyId(),
                 buckets.reports(), key, sha256, bytes.length, revision, source, now));
         return new ReportResult(Outcome.ACCEPTED, null, null, revision, ids.subjectId(), ids.studyId());
+    }
+
+    /** A large object streamed from its file (the store verifies a CRC32 of the stream). */
+    private void putFile(String bucket, String key, java.nio.file.Path file, long size, String sha256) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            store.put(bucket, key, in, size, "application/dicom", Map.of("sha256", sha256));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (ObjectStoreException e) {
+            throw new Unavailable("object store: " + e.getMessage(), e);
+        }
     }
 
     private void put(String bucket, String key, byte[] bytes, String contentType, String sha256) {

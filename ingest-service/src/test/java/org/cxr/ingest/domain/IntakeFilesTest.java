@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.cxr.ingest.domain.intake.DropFolderFiles;
 import org.cxr.ingest.domain.intake.FileStability;
 import org.cxr.ingest.domain.intake.ImportWalker;
 import org.cxr.ingest.domain.intake.ImportWalker.Item;
@@ -66,5 +67,44 @@ class IntakeFilesTest {
         assertThat(s.complete(List.of(new FileStability.Seen(f, 20, t0.plusSeconds(3))), t0.plusSeconds(8))).containsExactly(f);
         assertThat(s.complete(List.of(), t0.plusSeconds(9))).isEmpty();
         assertThat(s.complete(List.of(new FileStability.Seen(f, 20, t0.plusSeconds(3))), t0.plusSeconds(10))).isEmpty();
+    }
+
+    /**
+     * The drop-folder race: a file is seen complete as a regular file, then the writer swaps it for a
+     * link to a file outside (or for a FIFO) before the service reads it. The rename into staging
+     * takes whatever is there without following or opening it; its type then refuses it.
+     */
+    @Test
+    void stagingNeverFollowsASwappedInLinkOrOpensAFifo() throws Exception {
+        Path drop = Files.createDirectories(tmp.resolve("drop"));
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "outside");
+        Path file = Files.writeString(drop.resolve("x.dcm"), "complete");
+        Files.delete(file); // the swap, after the file was seen
+        Files.createSymbolicLink(file, secret);
+        var staged = DropFolderFiles.stage(file, drop.resolve(".staging/x.dcm")).orElseThrow();
+        assertThat(staged.type()).isEqualTo(DropFolderFiles.Type.SYMBOLIC_LINK);
+        assertThat(Files.readString(secret)).isEqualTo("outside");
+
+        Path pipe = drop.resolve("p.dcm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0,
+                "mkfifo unavailable");
+        assertThat(DropFolderFiles.stage(pipe, drop.resolve(".staging/p.dcm")).orElseThrow().type())
+                .isEqualTo(DropFolderFiles.Type.OTHER); // returned at once: nothing opened the FIFO
+        assertThat(DropFolderFiles.stage(drop.resolve("gone.dcm"), drop.resolve(".staging/gone.dcm"))).isEmpty();
+        // a name taken in staging gets a suffix instead of replacing the earlier file
+        Files.writeString(drop.resolve("x.dcm"), "again");
+        assertThat(DropFolderFiles.stage(drop.resolve("x.dcm"), drop.resolve(".staging/x.dcm")).orElseThrow().path())
+                .hasFileName("x.dcm.1");
+    }
+
+    @Test
+    void processedOriginalsArePurgedAfterTheirRetention() throws Exception {
+        Path processed = Files.createDirectories(tmp.resolve("processed/sub"));
+        Instant now = Instant.parse("2030-01-02T00:00:00Z");
+        Path old = DropFolderFiles.moveStamped(Files.writeString(tmp.resolve("a"), "a"), processed.resolve("a"), now.minusSeconds(7200));
+        Path fresh = DropFolderFiles.moveStamped(Files.writeString(tmp.resolve("b"), "b"), processed.resolve("b"), now);
+        assertThat(DropFolderFiles.purge(tmp.resolve("processed"), now.minusSeconds(3600))).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(fresh).exists();
     }
 }

@@ -121,7 +121,13 @@ class ImportAndDropFolderTest {
         Path clean = tmp.resolve("clean");
         MimicTrees.write(clean, 1, 1, 2, RUN + 30_000);
         String url = base.toString();
-        assertThat(new CommandLine(new ImportCommand()).execute(clean.toString(), "--ingest-url", url)).isZero();
+        var printed = new java.io.ByteArrayOutputStream();
+        ImportCommand mimic = new ImportCommand(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new CommandLine(mimic).execute(clean.toString(), "--layout", "mimic", "--ingest-url", url)).isZero();
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("--layout mimic: you state that")
+                .contains("already de-identified");
+        // without --layout mimic a tree holding files/ is a plain folder: de-identified, never stored as received
+        assertThat(runImport(clean, "auto").getString("layout")).isEqualTo("folder");
         Files.writeString(clean.resolve("files/bad.dcm"), "x"); // not in the MIMIC layout: BAD_ID
         assertThat(new CommandLine(new ImportCommand()).execute(clean.toString(), "--layout", "mimic", "--ingest-url", url))
                 .isEqualTo(1);
@@ -138,10 +144,11 @@ class ImportAndDropFolderTest {
         }
         TestDicoms.Spec a = TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 1);
         String reportName = a.studyUid() + ".txt";
-        // the report comes first: it waits for its study
+        // the report comes first: it waits for its study (staged, neither processed nor quarantined)
         Files.writeString(drop.resolve(reportName), "IMPRESSION: Normal.");
-        Thread.sleep(2500);
-        assertThat(drop.resolve(reportName)).exists();
+        awaitExists(drop.resolve(".staging/" + reportName));
+        Thread.sleep(1500);
+        assertThat(drop.resolve(".staging/" + reportName)).exists();
         // an atomic rename, and a slow writer
         Path part = drop.resolve("a.dcm.part");
         Files.write(part, TestDicoms.bytes(a));
@@ -154,20 +161,55 @@ class ImportAndDropFolderTest {
         Files.write(slow, b);
         Files.writeString(drop.resolve("junk.bin"), "not a dicom");
         Files.write(drop.resolve("screen.dcm"), TestDicoms.screenCapture(TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 3)));
+        // a value the database refuses is a permanent error: quarantined at once, not retried
+        var longClass = TestDicoms.dataset(TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_000, 4));
+        longClass.putString(org.cxr.dicom.Tag.SOPClassUID, org.cxr.dicom.VR.UI, LONG_UID);
+        Files.write(drop.resolve("long.dcm"), org.cxr.dicom.DicomWriter.toBytes(longClass, "1.2.840.10008.1.2.1"));
+        // a FIFO would block a reader forever; a symbolic link would make the service read outside the folder
+        Path outside = Files.write(tmp.resolve("outside.dcm"), TestDicoms.bytes(TestDicoms.spec("MRN-DF-" + RUN, RUN + 40_001, 1)));
+        Files.createSymbolicLink(drop.resolve("link.dcm"), outside);
+        boolean fifo = new ProcessBuilder("mkfifo", drop.resolve("pipe.dcm").toString()).start().waitFor() == 0;
 
-        awaitExists(drop.resolve("processed/a.dcm"));
-        awaitExists(drop.resolve("processed/nested/b.dcm"));
+        awaitGone(drop.resolve("a.dcm"));
+        awaitGone(drop.resolve("nested/b.dcm"));
         awaitExists(drop.resolve("quarantine/junk.bin.reason.txt"));
         assertThat(Files.readString(drop.resolve("quarantine/junk.bin.reason.txt"))).startsWith("NOT_DICOM");
         assertThat(drop.resolve("junk.bin")).doesNotExist();
         awaitExists(drop.resolve("quarantine/screen.dcm.reason.txt"));
         assertThat(Files.readString(drop.resolve("quarantine/screen.dcm.reason.txt"))).startsWith("BURNED_IN_RISK");
+        awaitExists(drop.resolve("quarantine/long.dcm.reason.txt"));
+        assertThat(Files.readString(drop.resolve("quarantine/long.dcm.reason.txt"))).startsWith("INVALID_VALUE");
+        awaitExists(drop.resolve("quarantine/link.dcm.reason.txt"));
+        assertThat(Files.readString(drop.resolve("quarantine/link.dcm.reason.txt"))).contains("symbolic link");
+        assertThat(outside).exists();
+        if (fifo) {
+            awaitExists(drop.resolve("quarantine/pipe.dcm.reason.txt"));
+            assertThat(Files.readString(drop.resolve("quarantine/pipe.dcm.reason.txt"))).contains("not a regular file");
+        }
         // the waiting report is retried (every tenth of its wait) and taken once the study exists
-        awaitExists(drop.resolve("processed/" + reportName));
+        awaitGone(drop.resolve(".staging/" + reportName));
+        assertThat(drop.resolve("quarantine/" + reportName)).doesNotExist();
+        // processed originals are identified: deleted at once by default (no retention configured)
+        assertThat(drop.resolve("processed/a.dcm")).doesNotExist();
+        assertThat(drop.resolve("processed/" + reportName)).doesNotExist();
         String studyId = given().contentType("application/dicom").body(TestDicoms.bytes(a)).post("/studies/instances").then()
                 .body("results[0].status", equalTo("DUPLICATE")).extract().path("results[0].studyId");
         assertThat(EventTap.get().await(EventTap.study(Topics.INSTANCE_RECEIVED, studyId), 2)).hasSize(2);
         assertThat(EventTap.get().matching(EventTap.study(Topics.REPORT_RECEIVED, studyId))).hasSize(1);
+        // the outside file behind the link was never ingested
+        given().contentType("application/dicom").body(Files.readAllBytes(outside)).post("/studies/instances").then()
+                .body("results[0].status", equalTo("ACCEPTED"));
+    }
+
+    /** A SOPClassUID longer than the 64 characters a UI may have (and the database column holds). */
+    static final String LONG_UID = "1.2.840.10008.5.1.4.1.1.1.1." + "1234567890".repeat(5);
+
+    static void awaitGone(Path p) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(p).doesNotExist();
     }
 
     static void awaitExists(Path p) throws InterruptedException {

@@ -170,6 +170,11 @@ class InstanceUploadTest {
         upload(java.util.Arrays.copyOf(whole, whole.length / 2)).statusCode(200)
                 .body("results[0].reason", equalTo("MALFORMED_DICOM"));
         given().contentType("image/png").body(new byte[] {1, 2}).post("/studies/instances").then().statusCode(415);
+        // a value the database refuses (SQLSTATE 22001) is the input's fault: a rejection, not a 503 forever
+        var longClass = TestDicoms.dataset(TestDicoms.spec("MRN-LONG-" + RUN, RUN + 7, 1));
+        longClass.putString(Tag.SOPClassUID, org.cxr.dicom.VR.UI, ImportAndDropFolderTest.LONG_UID);
+        upload(org.cxr.dicom.DicomWriter.toBytes(longClass, "1.2.840.10008.1.2.1")).statusCode(200)
+                .body("results[0].status", equalTo("REJECTED")).body("results[0].reason", equalTo("INVALID_VALUE"));
         upload(new byte[9 * 1024 * 1024]).statusCode(413).body("results[0].reason", equalTo("TOO_LARGE"));
     }
 

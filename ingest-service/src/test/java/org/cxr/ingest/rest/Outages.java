@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /** With the object store or the broker down, uploads answer 503 + Retry-After and nothing is recorded or announced. */
 public final class Outages {
+    static final String DROP_FOLDER = "target/drop-folder-store-down";
+
     private Outages() {
     }
 
@@ -22,6 +24,13 @@ public final class Outages {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(OutageResource.class, Map.of("down", "s3")));
+        }
+
+        /** A drop folder of its own whose retries end soon. */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("cxr.ingest.drop-folder", DROP_FOLDER, "cxr.ingest.drop-folder-max-attempts", "3",
+                    "cxr.ingest.drop-folder-max-backoff", "1s");
         }
 
         @Override

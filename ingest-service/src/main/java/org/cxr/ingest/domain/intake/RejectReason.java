@@ -31,5 +31,7 @@ public enum RejectReason {
      * The pixels may carry identifying text (BurnedInAnnotation not NO, a secondary capture, a screen
      * capture) and the source is not allowed to send such images ({@code cxr.ingest.burned-in-allowed-sources}).
      */
-    BURNED_IN_RISK
+    BURNED_IN_RISK,
+    /** A value the database refuses (SQLSTATE class 22/23), e.g. a SOPClassUID longer than 64 characters. */
+    INVALID_VALUE
 }
