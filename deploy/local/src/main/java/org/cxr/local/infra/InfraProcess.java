@@ -55,8 +55,8 @@ public final class InfraProcess implements AutoCloseable {
 
     public static InfraProcess start(Path dataDir, boolean deleteDataDir) {
         Path log = dataDir.resolve("infra.log"); // its servers' log lines; shown when it fails
-        Process p = ServerJvm.launch(InfraMain.class, "768m", "test-infra", List.of(dataDir.toString()),
-                ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = ServerJvm.launch(InfraMain.class, "768m", ServerJvm.QUICK_START, "test-infra",
+                List.of(dataDir.toString()), ProcessBuilder.Redirect.appendTo(log.toFile()));
         String json;
         try {
             json = ServerJvm.awaitReady(p, InfraMain.READY, Duration.ofSeconds(300),

@@ -24,12 +24,22 @@ public final class ServerJvm {
     private ServerJvm() {
     }
 
+    /** Short-lived test servers start faster with the client compiler only and the serial collector. */
+    public static final List<String> QUICK_START = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     /** Starts {@code mainClass args} with the given heap; stdout is read by {@link #awaitReady}. */
     public static Process launch(Class<?> mainClass, String maxHeap, String label, List<String> args,
             ProcessBuilder.Redirect stderr) {
+        return launch(mainClass, maxHeap, List.of(), label, args, stderr);
+    }
+
+    /** The same with more JVM options (e.g. {@link #QUICK_START}). */
+    public static Process launch(Class<?> mainClass, String maxHeap, List<String> jvmOptions, String label,
+            List<String> args, ProcessBuilder.Redirect stderr) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + maxHeap);
+        cmd.addAll(jvmOptions);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Dcxr.launcher.service=" + label); // lets `ps` and `./cxr down` recognise our JVMs
         cmd.add("-cp");

@@ -44,7 +44,7 @@ public final class SecuredBroker implements AutoCloseable {
         }
         Secrets secrets = new Secrets(dir);
         secrets.kafkaAdmin(); // created before the broker reads it
-        Process p = ServerJvm.launch(ServerMain.class, "512m", "test-infra",
+        Process p = ServerJvm.launch(ServerMain.class, "512m", ServerJvm.QUICK_START, "test-infra",
                 List.of("kafka", dir.toString(), "" + FreePorts.pick(0), "" + FreePorts.pick(0)),
                 ProcessBuilder.Redirect.INHERIT);
         String bootstrap = ServerJvm.awaitReady(p, ServerMain.READY, Duration.ofMinutes(3),
