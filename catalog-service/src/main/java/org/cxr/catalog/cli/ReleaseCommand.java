@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,9 +62,9 @@ public class ReleaseCommand implements Callable<Integer> {
             description = "catalog service (default ${DEFAULT-VALUE})")
     String catalogUrl;
 
-    @Option(names = "--requested-by", paramLabel = "NAME", defaultValue = "${sys:user.name}",
-            description = "recorded with the release (default ${DEFAULT-VALUE})")
-    String requestedBy;
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:CXR_TOKEN}", hidden = true,
+            description = "bearer token with the operator and researcher roles (default: $CXR_TOKEN)")
+    String token;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "parallel JPG downloads (default ${DEFAULT-VALUE})")
     int parallel;
@@ -76,8 +75,8 @@ public class ReleaseCommand implements Callable<Integer> {
 
     private PrintWriter stdout = new PrintWriter(System.out, true);
     private PrintWriter stderr = new PrintWriter(System.err, true);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private CatalogClient catalog;
+    private HttpClient http;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -90,17 +89,18 @@ public class ReleaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String base = catalogUrl.endsWith("/") ? catalogUrl.substring(0, catalogUrl.length() - 1) : catalogUrl;
+        catalog = new CatalogClient(catalogUrl, token);
+        http = catalog.http;
+        String base = catalog.base();
         ObjectNode body = JSON.createObjectNode();
         if (since != null) {
             body.put("since", since);
         }
         body.put("withImages", false);
-        body.put("requestedBy", requestedBy);
         HttpResponse<String> created;
         try {
-            created = http.send(HttpRequest.newBuilder(URI.create(base + "/releases"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+            created = http.send(catalog.request("/releases", Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -109,7 +109,8 @@ public class ReleaseCommand implements Callable<Integer> {
             return 1;
         }
         if (created.statusCode() != 202) {
-            stderr.println("the catalog refused the release (HTTP " + created.statusCode() + "): " + detail(created.body()));
+            stderr.println("the catalog refused the release (HTTP " + created.statusCode() + "): "
+                    + CatalogClient.detail(created.statusCode(), created.body()));
             return 1;
         }
         int id = JSON.readTree(created.body()).get("releaseId").asInt();
@@ -146,10 +147,11 @@ public class ReleaseCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         long delay = 100;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/releases/" + id))
-                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(catalog.request("/releases/" + id, Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                stderr.println("cannot read release " + id + " (HTTP " + r.statusCode() + "): " + detail(r.body()));
+                stderr.println("cannot read release " + id + " (HTTP " + r.statusCode() + "): "
+                        + CatalogClient.detail(r.statusCode(), r.body()));
                 return null;
             }
             JsonNode n = JSON.readTree(r.body());
@@ -200,12 +202,12 @@ public class ReleaseCommand implements Callable<Integer> {
 
     /** Streams a URL into a file (written aside, then renamed); returns its sha256. */
     private String download(String url, Path target) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(catalog.request(url, Duration.ofMinutes(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             String detail;
             try (InputStream in = r.body()) {
-                detail = detail(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                detail = CatalogClient.detail(r.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             throw new IOException("GET " + url + ": HTTP " + r.statusCode() + " " + detail);
         }
@@ -222,17 +224,5 @@ public class ReleaseCommand implements Callable<Integer> {
         }
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static String detail(String body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n.hasNonNull("detail")) {
-                return n.get("detail").asText();
-            }
-        } catch (IOException e) {
-            // not JSON
-        }
-        return body.length() > 500 ? body.substring(0, 500) : body;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/images")
+@RolesAllowed("researcher")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "images", description = "Images (DICOM instances and their JPGs) with the metadata columns")
 public class ImageResource {

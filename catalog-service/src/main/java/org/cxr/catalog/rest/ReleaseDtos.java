@@ -18,8 +18,8 @@ public final class ReleaseDtos {
     @Schema(description = "What to release")
     public record ReleaseRequest(
             @Schema(description = "incremental: only studies completed or changed after this release") Integer since,
-            @Schema(description = "also copy the JPGs under files/ in the release bucket (default false)") Boolean withImages,
-            @Schema(description = "who asks (recorded)") String requestedBy) {
+            @Schema(description = "also copy the JPGs under files/ in the release bucket (default false);"
+                    + " the release records the token's principal as requestedBy") Boolean withImages) {
     }
 
     public record ReleaseFile(String name, long bytes, String sha256, String url) {

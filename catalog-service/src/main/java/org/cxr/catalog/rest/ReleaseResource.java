@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -34,6 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.quarkus.security.identity.SecurityIdentity;
+
 @Path("/releases")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "releases", description = "Dataset releases in the MIMIC-CXR-JPG layout")
@@ -46,8 +49,11 @@ public class ReleaseResource {
     ObjectStore store;
     @Inject
     BucketNames buckets;
+    @Inject
+    SecurityIdentity identity;
 
     @POST
+    @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Write a release",
             description = "Starts writing release N+1 into the releases bucket (releases/N+1/): the metadata, chexpert,"
@@ -66,15 +72,12 @@ public class ReleaseResource {
             throw CatalogException.badParameter("since", "since must be a release id (>= 1), got " + since);
         }
         boolean withImages = body != null && Boolean.TRUE.equals(body.withImages());
-        String by = body == null ? null : body.requestedBy();
-        if (by != null && by.length() > 200) {
-            throw CatalogException.badParameter("requestedBy", "requestedBy must be at most 200 characters");
-        }
-        ReleaseEntity r = releases.start(since, withImages, by);
+        ReleaseEntity r = releases.start(since, withImages, Principals.name(identity));
         return Response.accepted(ReleaseDtos.Release.of(r, List.of())).location(URI.create("/releases/" + r.releaseId)).build();
     }
 
     @GET
+    @RolesAllowed({"researcher", "operator"})
     @Operation(summary = "All releases, newest first")
     public List<ReleaseDtos.Release> list() {
         return releases.list().stream().map(r -> ReleaseDtos.Release.of(r, releases.files(r.releaseId))).toList();
@@ -82,6 +85,7 @@ public class ReleaseResource {
 
     @GET
     @Path("/{releaseId}")
+    @RolesAllowed({"researcher", "operator"})
     @Operation(summary = "One release: status, high-water mark, counts, files with sha256")
     @APIResponse(responseCode = "200", description = "the release")
     @APIResponse(responseCode = "400", description = "not a release id",
@@ -95,6 +99,7 @@ public class ReleaseResource {
 
     @GET
     @Path("/{releaseId}/files/{path: .+}")
+    @RolesAllowed("researcher")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "Download a file of a DONE release",
             description = "A release file by name (mimic-cxr-2.0.0-metadata.csv.gz, ..., SHA256SUMS.txt), or a JPG by its"

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/stats")
+@RolesAllowed({"researcher", "operator"})
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "stats", description = "Counts: label prevalence, pipeline states")
 public class StatsResource {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -43,6 +44,7 @@ public class StudyResource {
     CatalogConfig config;
 
     @GET
+    @RolesAllowed({"researcher", "operator"})
     @Operation(summary = "Find studies",
             description = "Studies matching every given filter, in dataset order (subject_id, study_id), one page at a"
                     + " time with the exact total. Label filters are named label.<chexpert|negbio>.<observation>"
@@ -76,6 +78,7 @@ public class StudyResource {
 
     @GET
     @Path("/{studyId}")
+    @RolesAllowed("researcher")
     @Operation(summary = "One study with its images, labels (both labelers) and report section")
     @APIResponse(responseCode = "200", description = "the study")
     @APIResponse(responseCode = "400", description = "not a study_id",

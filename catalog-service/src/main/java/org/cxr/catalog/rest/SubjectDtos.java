@@ -28,8 +28,7 @@ public final class SubjectDtos {
 
     @Schema(description = "Pin a subject to a split")
     public record PinRequest(@Schema(required = true, enumeration = {"train", "validate", "test"}) String split,
-            @Schema(description = "why (recorded)") String reason,
-            @Schema(required = true, description = "who pins (recorded)") String operator) {
+            @Schema(description = "why (recorded with the token's principal)") String reason) {
     }
 
     public record PinResponse(String subjectId, String oldSplit, String split, boolean subjectCreated,

@@ -3,6 +3,7 @@ package org.cxr.catalog.rest;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.quarkus.security.identity.SecurityIdentity;
+
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "subjects", description = "Subjects and their (stable) splits")
@@ -44,9 +47,12 @@ public class SubjectResource {
     SplitService splits;
     @Inject
     SplitPolicy policy;
+    @Inject
+    SecurityIdentity identity;
 
     @GET
     @Path("subjects/{subjectId}")
+    @RolesAllowed({"researcher", "operator"})
     @Operation(summary = "One subject: its split (and how it was decided), studies and pin history")
     @APIResponse(responseCode = "200", description = "the subject")
     @APIResponse(responseCode = "400", description = "not a subject_id",
@@ -73,10 +79,11 @@ public class SubjectResource {
 
     @PUT
     @Path("subjects/{subjectId}/split")
+    @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Pin a subject to a split",
             description = "Puts the subject (known or not yet seen) in the given split for good; recorded with the"
-                    + " operator, reason and time. Its studies move with it and are re-announced (StudyIndexed) and"
+                    + " operator (the token's principal), reason and time. Its studies move with it and are re-announced (StudyIndexed) and"
                     + " included in the next incremental release. Later studies never change it.")
     @APIResponse(responseCode = "200", description = "pinned")
     @APIResponse(responseCode = "400", description = "invalid subject_id, split or operator; the body names it",
@@ -85,8 +92,7 @@ public class SubjectResource {
             @PathParam("subjectId") String subjectId, SubjectDtos.PinRequest body) {
         int id = subjectId(subjectId);
         if (body == null) {
-            throw CatalogException.badParameter("body", "a JSON body {\"split\": ..., \"operator\": ..., \"reason\": ...}"
-                    + " is required");
+            throw CatalogException.badParameter("body", "a JSON body {\"split\": ..., \"reason\": ...} is required");
         }
         if (body.split() == null || body.split().isBlank()) {
             throw CatalogException.badParameter("split", "split is required: train, validate or test");
@@ -97,19 +103,17 @@ public class SubjectResource {
         } catch (IllegalArgumentException e) {
             throw CatalogException.badParameter("split", e.getMessage());
         }
-        if (body.operator() == null || body.operator().isBlank() || body.operator().length() > 200) {
-            throw CatalogException.badParameter("operator", "operator (who pins, 1..200 characters) is required");
-        }
         if (body.reason() != null && body.reason().length() > 1000) {
             throw CatalogException.badParameter("reason", "reason must be at most 1000 characters");
         }
-        SplitService.PinResult r = splits.pin(id, split, body.operator().strip(), body.reason());
+        SplitService.PinResult r = splits.pin(id, split, Principals.name(identity), body.reason());
         feed.markDirty(); // committed: the next query sees the new split
         return new SubjectDtos.PinResponse(subjectId, r.oldSplit(), r.newSplit(), r.subjectCreated(), r.studiesMoved());
     }
 
     @GET
     @Path("splits")
+    @RolesAllowed({"researcher", "operator"})
     @Operation(summary = "Split summary",
             description = "The rule applied to subjects seen from now on, subjects per split and method, and every"
                     + " pinned subject (keep this list to re-apply pins after rebuilding the catalog).")

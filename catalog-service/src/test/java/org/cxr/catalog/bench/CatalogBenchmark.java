@@ -95,6 +95,7 @@ class CatalogBenchmark {
     URL base;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String TOKEN = org.cxr.testing.auth.TestTokens.token("researcher", "operator");
 
     @Test
     @Order(1)
@@ -185,7 +186,7 @@ class CatalogBenchmark {
 
     private String get(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
         return r.body();
     }
@@ -197,7 +198,7 @@ class CatalogBenchmark {
         // through the API: written to the releases bucket (S3), as POST /releases does
         long t0 = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "releases"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).isEqualTo(202);
         int id = JSON.readTree(created.body()).get("releaseId").asInt();

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.cxr.catalog.testing.SmallDataset;
 import org.cxr.catalog.testing.CatalogDb;
 import org.cxr.catalog.cli.ReleaseCommand;
+import org.cxr.testing.auth.TestTokens;
 import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.events.ObjectKeys;
 import org.cxr.local.testing.LocalInfraTestResource;
@@ -70,7 +71,7 @@ class MimicCompatibilityTest {
 
         Path out = tmp.resolve("mimic-cxr-jpg");
         int exit = ReleaseCommand.run(out.toString(), "--with-images", "--catalog-url", "http://localhost:" + port,
-                "--requested-by", "compat-test");
+                "--token", TestTokens.token("operator", "researcher"));
         assertThat(exit).isZero();
         assertThat(out.resolve("files")).isDirectory();
 

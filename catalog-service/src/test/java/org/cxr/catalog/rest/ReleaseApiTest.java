@@ -1,6 +1,6 @@
 package org.cxr.catalog.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.catalog.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cxr.catalog.testing.TestEvents.T0;
 import static org.hamcrest.Matchers.containsString;
@@ -93,7 +93,7 @@ class ReleaseApiTest {
                 + " WHERE s.state = 'COMPLETE' AND l.labeler = 'chexpert'");
         done.then().body("images", equalTo((int) images)).body("studies", equalTo((int) studies))
                 .body("chexpertRows", equalTo((int) chexpert)).body("highWaterMark", notNullValue())
-                .body("requestedBy", equalTo("test")).body("location", equalTo("s3://cxr-releases/releases/" + r1 + "/"))
+                .body("requestedBy", equalTo("test-researcher")).body("location", equalTo("s3://cxr-releases/releases/" + r1 + "/"))
                 .body("files", hasSize(7)).body("files.name", equalTo(List.of("IMAGE_FILENAMES", "README.md",
                         "SHA256SUMS.txt", "mimic-cxr-2.0.0-chexpert.csv.gz", "mimic-cxr-2.0.0-metadata.csv.gz",
                         "mimic-cxr-2.0.0-negbio.csv.gz", "mimic-cxr-2.0.0-split.csv.gz")));

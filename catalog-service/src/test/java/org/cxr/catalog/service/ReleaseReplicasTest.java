@@ -1,6 +1,6 @@
 package org.cxr.catalog.service;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.catalog.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package org.cxr.catalog.service;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.catalog.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cxr.catalog.testing.TestEvents.T0;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,6 +14,7 @@ import java.util.Random;
 import jakarta.inject.Inject;
 
 import org.cxr.catalog.testing.TestEvents;
+import org.cxr.catalog.testing.Api;
 import org.cxr.catalog.testing.CatalogDb;
 import org.cxr.catalog.domain.indexing.RawEvent;
 import org.cxr.catalog.domain.split.SplitAssigner;
@@ -103,8 +104,9 @@ class SplitStabilityTest {
         // find a study whose seed-C split (train) differs from test
         indexer.index(List.of(newStudy(77, 7700)), C);
         assertThat(splits().get(subject)).isEqualTo("train");
-        given().contentType(ContentType.JSON)
-                .body("{\"split\":\"test\",\"operator\":\"ana@example.org\",\"reason\":\"radiologist-reviewed report\"}")
+        // the principal of the token is recorded, not a name in the body
+        Api.as("ana@example.org", "operator").contentType(ContentType.JSON)
+                .body("{\"split\":\"test\",\"operator\":\"mallory\",\"reason\":\"radiologist-reviewed report\"}")
                 .put("/subjects/" + subject + "/split").then().statusCode(200)
                 .body("oldSplit", equalTo("train")).body("split", equalTo("test")).body("studiesMoved", equalTo(1));
         indexer.index(List.of(newStudy(77, 7701), newStudy(77, 7702)), C);
@@ -122,7 +124,7 @@ class SplitStabilityTest {
 
         // pinned before it is ever seen: the first study does not override the pin
         String future = TestEvents.subject(78);
-        given().contentType(ContentType.JSON).body("{\"split\":\"validate\",\"operator\":\"bob\"}")
+        Api.as("bob", "operator").contentType(ContentType.JSON).body("{\"split\":\"validate\"}")
                 .put("/subjects/" + future + "/split").then().statusCode(200)
                 .body("subjectCreated", equalTo(true)).body("studiesMoved", equalTo(0));
         indexer.index(List.of(newStudy(78, 7800)), C);

@@ -1,0 +1,69 @@
+package org.cxr.catalog.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.time.Duration;
+
+import org.cxr.catalog.rest.DashboardAccess;
+import org.cxr.catalog.testing.Chromium;
+import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.auth.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The dashboard login in a real browser (issue 12 item 2): without a login the dashboard sends the
+ * browser to the login page and the API refuses the page's requests; a link with a forged token is
+ * refused; the link {@code ./cxr up} prints logs in (the token leaves the address bar, the session
+ * cookie is HttpOnly) and the dashboard loads its data; logging out ends it. Screenshots:
+ * {@code target/screenshots/dashboard-*.png}.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "catalog"))
+class DashboardLoginBrowserTest {
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void refusedWithoutLoginWorksWithIt() {
+        try (Chromium browser = Chromium.start()) {
+            var d = browser.driver;
+            WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30));
+            d.get(base + "dashboard/");
+            wait.until(ExpectedConditions.urlMatches("/dashboard/login$"));
+            wait.until(ExpectedConditions.textToBe(By.id("state"), "Not logged in."));
+            Object status = d.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + " fetch('/stats/states').then(r => done(r.status));");
+            assertThat(status).isEqualTo(401L);
+            browser.screenshot("dashboard-refused");
+
+            d.get(base + "dashboard/login#token=" + TestTokens.forged("operator"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "not valid"));
+            assertThat(d.manage().getCookieNamed(DashboardAccess.COOKIE)).isNull();
+
+            d.get(base + "dashboard/login#token=" + TestTokens.tokenFor("dr-ops", "operator"));
+            wait.until(ExpectedConditions.urlMatches("/dashboard/$"));
+            wait.until(ExpectedConditions.textMatches(By.id("status"), java.util.regex.Pattern.compile("^updated")));
+            assertThat(d.getCurrentUrl()).doesNotContain("token");
+            Cookie session = d.manage().getCookieNamed(DashboardAccess.COOKIE);
+            assertThat(session.isHttpOnly()).isTrue();
+            assertThat(session.getSameSite()).isEqualTo("Strict");
+            assertThat((String) d.executeScript("return document.cookie")).doesNotContain(DashboardAccess.COOKIE);
+            wait.until(ExpectedConditions.textToBe(By.id("who"), "dr-ops"));
+            browser.screenshot("dashboard-logged-in");
+
+            d.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.urlMatches("/dashboard/login$"));
+            assertThat(d.manage().getCookieNamed(DashboardAccess.COOKIE)).isNull();
+        }
+    }
+}
