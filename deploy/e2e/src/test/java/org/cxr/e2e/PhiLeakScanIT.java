@@ -33,13 +33,13 @@ import org.cxr.generator.phi.PhiFolder;
 import org.cxr.generator.phi.PhiKind;
 import org.cxr.generator.phi.PhiReport;
 import org.cxr.generator.phi.PlantedIdentifiers;
-import org.cxr.local.infra.FreePorts;
 import org.cxr.local.infra.LocalClasspath;
-import org.cxr.local.launcher.PlatformState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -54,8 +54,12 @@ import io.restassured.specification.RequestSpecification;
  * take: DICOM PN, JSON escapes, digits without separators, dates as DA and ISO): the S3 server's
  * files, both databases (every table dumped), the broker's log segments, PostgreSQL's own files,
  * every log, the release, and the HTTP error bodies. The test passes when 0 of N needles are found;
- * the full table of what leaked where is printed and written to target/phi-leak-scan.txt.
+ * the full table of what leaked where is printed and written to target/phi-leak-scan.txt. Runs on
+ * the run's shared platform after the flows ({@code @Order(500)}), so the scan also covers what they
+ * wrote (their identities are the study generator's, disjoint from the corpus's).
  */
+@Order(500)
+@ExtendWith(SharedPlatform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PhiLeakScanIT {
     static final long SEED = 13;
@@ -63,11 +67,8 @@ class PhiLeakScanIT {
     static final int REST = 4;
     static final int STOW = 4;
 
-    Path repo;
-    Path dataDir;
+    SharedPlatform platform;
     Path work;
-    List<String> ports;
-    PlatformState state;
     String ingest;
     String catalog;
     final Map<String, String> tokens = new LinkedHashMap<>();
@@ -76,35 +77,17 @@ class PhiLeakScanIT {
     final Map<String, Integer> statusOf = new LinkedHashMap<>();
 
     @BeforeAll
-    void up() throws Exception {
-        repo = LocalClasspath.repoRoot();
-        dataDir = Files.createTempDirectory("cxr-phi-scan-");
+    void setUp(SharedPlatform shared) throws Exception {
+        platform = shared;
+        ingest = platform.url("ingest");
+        catalog = platform.url("catalog");
         work = Files.createTempDirectory("cxr-phi-input-");
-        ports = new ArrayList<>();
-        for (String p : List.of("--kafka-port", "--postgres-port", "--s3-port", "--ingest-port", "--convert-port",
-                "--label-port", "--catalog-port")) {
-            ports.add(p);
-            ports.add(Integer.toString(FreePorts.pick(0)));
-        }
-        Cxr.Result r = cxr(Duration.ofMinutes(6), "up");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        state = PlatformState.read(dataDir.resolve("platform.json")).orElseThrow();
-        ingest = state.serviceUrls().get("ingest");
-        catalog = state.serviceUrls().get("catalog");
     }
 
     @AfterAll
-    void down() throws Exception {
-        if (state != null) {
-            Cxr.Result r = cxr(Duration.ofMinutes(3), "down");
-            assertThat(r.exitCode()).as(r.output()).isZero();
-        }
-        for (Path p : new Path[]{dataDir, work}) {
-            if (p != null) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+    void cleanUp() throws Exception {
+        try (Stream<Path> walk = Files.walk(work)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -124,8 +107,7 @@ class PhiLeakScanIT {
                 + (corpus.realDicoms() ? "real public chest radiographs" : "synthetic") + ")");
 
         long t0 = System.nanoTime();
-        Cxr.Result imported = Cxr.run(repo, Duration.ofMinutes(5), List.of("import", export.toString(),
-                "--ingest-url", ingest), Map.of("CXR_DATA_DIR", dataDir.toString()));
+        Cxr.Result imported = platform.cxr(Duration.ofMinutes(5), "import", export.toString());
         System.out.println("[phi-scan] import exit " + imported.exitCode());
         assertThat(imported.output()).as("the default import ran").containsIgnoringCase("accepted");
 
@@ -144,9 +126,8 @@ class PhiLeakScanIT {
 
         long t1 = System.nanoTime();
         awaitQuiet(Duration.ofMinutes(4));
-        Path release = dataDir.resolve("release-out");
-        Cxr.Result rel = Cxr.run(repo, Duration.ofMinutes(5), List.of("release", release.toString(), "--catalog-url",
-                catalog), Map.of("CXR_DATA_DIR", dataDir.toString()));
+        Path release = platform.dataDir().resolve("phi-scan-release");
+        Cxr.Result rel = platform.cxr(Duration.ofMinutes(5), "release", release.toString());
         System.out.println("[phi-scan] release exit " + rel.exitCode());
 
         // the needles: what the corpus planted, plus the error paths' extra report (index = total)
@@ -156,9 +137,11 @@ class PhiLeakScanIT {
         long t2 = System.nanoTime();
         List<PlantedIdentifiers.Needle> needles = PlantedIdentifiers.of(planted);
         PlatformBytes scan = new PlatformBytes(new LeakScanner(needles));
-        scan.files(dataDir, "data");
+        scan.files(platform.dataDir(), "data");
         for (String db : List.of("ingest", "catalog")) {
-            scan.database(state.endpoints().jdbcUrl(db), dbUser(), dbPassword(), db);
+            try (var c = platform.database(db)) {
+                scan.database(c, db);
+            }
         }
         for (Map.Entry<String, byte[]> e : responses.entrySet()) {
             scan.bytes(e.getValue(), "http:" + e.getKey(), e.getKey());
@@ -167,7 +150,7 @@ class PhiLeakScanIT {
                 (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         String table = report(needles, scan);
         System.out.println(table);
-        Path out = repo.resolve("deploy/e2e/target/phi-leak-scan.txt");
+        Path out = platform.repo().resolve("deploy/e2e/target/phi-leak-scan.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
         long leaked = scan.hits().stream().map(h -> h.hit().needle()).distinct().count();
@@ -292,36 +275,9 @@ class PhiLeakScanIT {
         return out;
     }
 
-    /** A request with a bearer token of {@code role} when the platform hands them out. */
+    /** A request with a bearer token of {@code role}. */
     private RequestSpecification api(String base, String role) {
-        RequestSpecification spec = given().baseUri(base);
-        String token = tokens.computeIfAbsent(role, this::token);
-        return token.isEmpty() ? spec : spec.header("Authorization", "Bearer " + token);
-    }
-
-    private String token(String role) {
-        try {
-            Cxr.Result r = Cxr.run(repo, Duration.ofMinutes(1), List.of("token", "--role", role),
-                    Map.of("CXR_DATA_DIR", dataDir.toString()));
-            if (r.exitCode() != 0) {
-                return "";
-            }
-            List<String> lines = r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    private String dbUser() {
-        return state.endpoints().dbUser() != null ? state.endpoints().dbUser() : "postgres";
-    }
-
-    private String dbPassword() throws Exception {
-        if (state.endpoints().dbPassword() != null) {
-            return state.endpoints().dbPassword();
-        }
-        return Files.readString(dataDir.resolve("secrets/postgres-superuser")).strip();
+        return given().baseUri(base).header("Authorization", "Bearer " + tokens.computeIfAbsent(role, platform::token));
     }
 
     private static Path sharedChest() {
@@ -359,14 +315,5 @@ class PhiLeakScanIT {
                 .append(' ').append(h.hit().needle().kind()).append(" '").append(h.hit().needle().value()).append("' ... ")
                 .append(h.hit().context()).append('\n'));
         return s.toString();
-    }
-
-    private Cxr.Result cxr(Duration timeout, String command) throws Exception {
-        List<String> args = new ArrayList<>();
-        args.add(command);
-        args.add("--data-dir");
-        args.add(dataDir.toString());
-        args.addAll(ports);
-        return Cxr.run(repo, timeout, args);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,24 +81,22 @@ final class PlatformBytes {
         scanStream(new java.io.ByteArrayInputStream(data), location, where);
     }
 
-    /** Dumps every table of {@code database} and scans the dump. */
-    void database(String jdbcUrl, String user, String password, String database) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.createStatement().executeQuery("select table_schema, table_name from "
-                    + "information_schema.tables where table_type = 'BASE TABLE' and table_schema not in "
-                    + "('pg_catalog', 'information_schema') order by 1, 2")) {
-                while (rs.next()) {
-                    tables.add('"' + rs.getString(1) + "\".\"" + rs.getString(2) + '"');
-                }
+    /** Dumps every table of {@code database} (a superuser connection to it) and scans the dump. */
+    void database(Connection c, String database) throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery("select table_schema, table_name from "
+                + "information_schema.tables where table_type = 'BASE TABLE' and table_schema not in "
+                + "('pg_catalog', 'information_schema') order by 1, 2")) {
+            while (rs.next()) {
+                tables.add('"' + rs.getString(1) + "\".\"" + rs.getString(2) + '"');
             }
-            PGConnection pg = c.unwrap(PGConnection.class);
-            for (String table : tables) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                pg.getCopyAPI().copyOut("COPY " + table + " TO STDOUT WITH (FORMAT binary)", out);
-                bytes(out.toByteArray(), "db:" + database + "." + table.replace("\"", "").replaceFirst("^public\\.", ""),
-                        database + " " + table);
-            }
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        for (String table : tables) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            pg.getCopyAPI().copyOut("COPY " + table + " TO STDOUT WITH (FORMAT binary)", out);
+            bytes(out.toByteArray(), "db:" + database + "." + table.replace("\"", "").replaceFirst("^public\\.", ""),
+                    database + " " + table);
         }
     }
 
