@@ -249,15 +249,18 @@ public final class PlatformMain {
     }
 
     /**
-     * Processes a launcher that is gone (e.g. killed with SIGKILL) left behind: our JVMs (services,
-     * broker, S3 server) and the PostgreSQL server of this data directory.
+     * Processes a launcher that is gone (e.g. killed with SIGKILL) left behind for this data
+     * directory: its JVMs (services, broker, S3 server: their command line names the data directory)
+     * and its PostgreSQL server. Another platform's processes (another data directory) are left alone.
      */
     static List<Long> strays(PlatformConfig config) {
+        String dir = config.dataDir().toString();
         String cluster = config.dataDir().resolve("postgres").toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a))
-                        .map(a -> a.contains("-Dcxr.launcher.service=") && !a.contains("=test-infra")
-                                || a.contains("-D " + cluster + " "))
+                .filter(p -> p.info().arguments().map(a -> " " + String.join(" ", a) + " ")
+                        .map(a -> a.contains(" -Dcxr.launcher.service=") && !a.contains("=test-infra ")
+                                && (a.contains(" -Dcxr.launcher.data=" + dir + " ") || a.contains(" " + dir + " "))
+                                || a.contains(" -D " + cluster + " "))
                         .orElse(false))
                 .map(ProcessHandle::pid).toList();
     }

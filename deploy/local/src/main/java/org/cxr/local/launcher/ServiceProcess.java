@@ -98,6 +98,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
         cmd.add("-Xmx" + spec.maxHeap());
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Dcxr.launcher.service=" + spec.name()); // lets `ps` and `./cxr down` recognise our JVMs
+        cmd.add("-Dcxr.launcher.data=" + log.getParent().getParent()); // ... and the platform they belong to
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {
