@@ -2,6 +2,7 @@ package org.cxr.convert.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +15,17 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.cxr.convert.domain.ConversionResult;
@@ -37,57 +42,48 @@ import org.cxr.convert.natives.NativeConverter;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./cxr convert IN OUT}: the converter of the service, on files. See docs/convert.md.
+ * Options are read with Apache Commons CLI: a short run is mostly start-up, and a reflective
+ * parser (annotations, generated accessors) cost more of it than any other step but loading the
+ * native libraries.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true, version = Converter.VERSION,
-        description = {"Converts DICOM to JPG with the MIMIC-CXR-JPG recipe.",
-                "IN a DICOM file: OUT is the JPG. IN a folder: every *.dcm (and extension-less file) under it;"
-                        + " MIMIC-CXR layout files/pXX/pSUBJECT/sSTUDY/DICOM_ID.dcm gives"
-                        + " OUT/files/pXX/pSUBJECT/sSTUDY/DICOM_ID.jpg, any other path is mirrored under OUT;"
-                        + " OUT/metadata.csv gets the 12 published metadata columns of the converted images and"
-                        + " OUT/failures.csv the files that failed, with their reason.",
-                "Exit code: 0 all converted, 1 some failed, 2 usage error."})
-public final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN", description = "DICOM file or folder")
+public final class ConvertCommand {
+    static final String USAGE = "convert IN OUT [options]";
+    static final String DESCRIPTION = "Converts DICOM to JPG with the MIMIC-CXR-JPG recipe. IN a DICOM file: OUT is"
+            + " the JPG. IN a folder: every *.dcm (and extension-less file) under it; MIMIC-CXR layout"
+            + " files/pXX/pSUBJECT/sSTUDY/DICOM_ID.dcm gives OUT/files/pXX/pSUBJECT/sSTUDY/DICOM_ID.jpg, any other"
+            + " path is mirrored under OUT; OUT/metadata.csv gets the 12 published metadata columns of the converted"
+            + " images and OUT/failures.csv the files that failed, with their reason.";
+    static final String EXIT_CODES = "Exit code: 0 all converted, 1 some failed, 2 usage error.";
+
+    private static final Option WORKERS = valued("workers", "N", "parallel conversions (default: number of cores)");
+    private static final Option PNG = flag("png", "write the 8-bit image just before JPEG encoding as PNG instead of the JPG");
+    private static final Option FAIL_FAST = flag("fail-fast", "stop at the first file that fails");
+    private static final Option MEMORY_MB = valued("memory-mb", "MB",
+            "cap on decoded pixel memory held at once by all workers (default: half the heap)");
+    private static final Option MAX_PIXELS = valued("max-pixels", "N",
+            "largest Rows x Columns converted (default " + Converter.Options.DEFAULT.maxPixels() + ")");
+    private static final Option TIMINGS = valued("timings", "CSV", "write per-file timings (ms) to this CSV");
+    private static final Option QUIET = flag("quiet", "no progress bar");
+    private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").get();
+    private static final Option VERSION = Option.builder("V").longOpt("version").desc("print the version and exit").get();
+    /** Benchmarks (not in the help): convert everything K times before the measured pass. */
+    private static final Option WARMUP_PASSES = valued("warmup-passes", "K", "");
+    /** Benchmarks (not in the help): convert everything M times; --timings gets each file's median. */
+    private static final Option MEASURE_PASSES = valued("measure-passes", "M", "");
+
     Path in;
-
-    @Parameters(index = "1", paramLabel = "OUT", description = "JPG file (IN a file) or folder (IN a folder)")
     Path out;
-
-    @Option(names = "--workers", paramLabel = "N", description = "parallel conversions (default: number of cores)")
     int workers = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--png", description = "write the 8-bit image just before JPEG encoding as PNG instead of the JPG")
     boolean png;
-
-    @Option(names = "--fail-fast", description = "stop at the first file that fails")
     boolean failFast;
-
-    @Option(names = "--memory-mb", paramLabel = "MB",
-            description = "cap on decoded pixel memory held at once by all workers (default: half the heap)")
     long memoryMb = Runtime.getRuntime().maxMemory() / 2 / (1 << 20);
-
-    @Option(names = "--max-pixels", paramLabel = "N", description = "largest Rows x Columns converted (default ${DEFAULT-VALUE})")
     long maxPixels = Converter.Options.DEFAULT.maxPixels();
-
-    @Option(names = "--timings", paramLabel = "CSV", description = "write per-file timings (ms) to this CSV")
     Path timingsFile;
-
-    @Option(names = "--warmup-passes", paramLabel = "K", hidden = true,
-            description = "benchmarks: convert everything K times before the measured pass")
     int warmupPasses;
-
-    @Option(names = "--measure-passes", paramLabel = "M", hidden = true,
-            description = "benchmarks: convert everything M times; --timings gets each file's median")
     int measurePasses = 1;
-
-    @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
     private final PrintStream err = System.err;
@@ -101,19 +97,103 @@ public final class ConvertCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new ConvertCommand()).execute(args);
-        System.exit(code);
+        System.exit(run(args));
     }
 
-    @Override
-    public Integer call() throws Exception {
-        if (workers < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--workers must be at least 1");
+    /** Parses the arguments and converts; the exit code. */
+    static int run(String... args) {
+        ConvertCommand command = new ConvertCommand();
+        try {
+            org.apache.commons.cli.CommandLine line = new DefaultParser().parse(options(true), args);
+            if (line.hasOption(HELP)) {
+                printHelp();
+                return 0;
+            }
+            if (line.hasOption(VERSION)) {
+                System.out.println(Converter.VERSION);
+                return 0;
+            }
+            command.read(line);
+        } catch (ParseException e) {
+            System.err.println("convert: " + e.getMessage());
+            System.err.println("usage: " + USAGE + " (--help for the options)");
+            return 2;
         }
+        try {
+            return command.call();
+        } catch (Exception e) {
+            System.err.println("convert: " + e);
+            return 1;
+        }
+    }
+
+    private void read(org.apache.commons.cli.CommandLine line) throws ParseException {
+        List<String> positional = line.getArgList();
+        if (positional.size() != 2) {
+            throw new ParseException("expected IN and OUT, got " + positional.size() + " argument(s)");
+        }
+        in = Path.of(positional.get(0));
+        out = Path.of(positional.get(1));
+        workers = (int) number(line, WORKERS, workers, 1, Integer.MAX_VALUE);
+        memoryMb = number(line, MEMORY_MB, memoryMb, 1, Long.MAX_VALUE >> 20);
+        maxPixels = number(line, MAX_PIXELS, maxPixels, 1, Long.MAX_VALUE);
+        warmupPasses = (int) number(line, WARMUP_PASSES, warmupPasses, 0, Integer.MAX_VALUE);
+        measurePasses = (int) number(line, MEASURE_PASSES, measurePasses, 1, Integer.MAX_VALUE);
+        png = line.hasOption(PNG);
+        failFast = line.hasOption(FAIL_FAST);
+        quiet = line.hasOption(QUIET);
+        timingsFile = line.hasOption(TIMINGS) ? Path.of(line.getOptionValue(TIMINGS)) : null;
+    }
+
+    private static long number(org.apache.commons.cli.CommandLine line, Option option, long otherwise, long min,
+                               long max) throws ParseException {
+        String v = line.getOptionValue(option);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParseException("--" + option.getLongOpt() + " must be a whole number from " + min + " to " + max
+                + ", not '" + v + "'");
+    }
+
+    private static Options options(boolean withBenchmarkOptions) {
+        Options o = new Options();
+        for (Option opt : new Option[]{WORKERS, PNG, FAIL_FAST, MEMORY_MB, MAX_PIXELS, TIMINGS, QUIET, HELP, VERSION}) {
+            o.addOption(opt);
+        }
+        if (withBenchmarkOptions) {
+            o.addOption(WARMUP_PASSES).addOption(MEASURE_PASSES);
+        }
+        return o;
+    }
+
+    private static Option flag(String name, String description) {
+        return Option.builder().longOpt(name).desc(description).get();
+    }
+
+    private static Option valued(String name, String argName, String description) {
+        return Option.builder().longOpt(name).hasArg().argName(argName).desc(description).get();
+    }
+
+    private static void printHelp() {
+        PrintWriter w = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        new HelpFormatter().printHelp(w, 100, USAGE, DESCRIPTION, options(false), 2, 2, EXIT_CODES);
+        w.flush();
+    }
+
+    int call() throws Exception {
         if (!Files.exists(in)) {
             err.println("convert: " + in + " does not exist");
             return 2;
         }
+        preloadNatives();
         Converter converter = NativeConverter.create(new MemoryBudget(memoryMb << 20),
                 new Converter.Options(maxPixels, !png, png, false));
         String ext = png ? "png" : "jpg";
@@ -134,6 +214,23 @@ public final class ConvertCommand implements Callable<Integer> {
             repeats.add(run(converter, jobs, false));
         }
         return report(outcomes, jobs.size(), repeats);
+    }
+
+    /**
+     * Loads OpenCV and OpenJPEG on another thread while this one lists and reads the first files:
+     * a few hundred milliseconds of a short run. The first encode waits for it (class
+     * initialisation is once, for every thread); a load failure shows there, so it is dropped here.
+     */
+    private static void preloadNatives() {
+        Thread t = new Thread(() -> {
+            try {
+                NativeConverter.preload();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the conversions that need the library
+            }
+        }, "native-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     private int convertOne(Converter converter, String ext) throws IOException {
@@ -311,13 +408,18 @@ public final class ConvertCommand implements Callable<Integer> {
 
     private static final java.util.Set<Path> CREATED_DIRS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * Writes to a hidden sibling, then renames: a crash never leaves a half-written image under
+     * the target's name. The sibling's name is fixed (no random temp-file name: its SecureRandom
+     * costs a cold start tens of milliseconds); one run writes each target once.
+     */
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (!CREATED_DIRS.contains(dir)) {
             Files.createDirectories(dir);
             CREATED_DIRS.add(dir);
         }
-        Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
+        Path tmp = dir.resolve("." + target.getFileName() + ".part");
         try {
             Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -6,9 +6,7 @@ import jakarta.inject.Singleton;
 
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.MemoryBudget;
-import org.cxr.convert.domain.recipe.EightBitImage;
 import org.cxr.convert.natives.NativeConverter;
-import org.cxr.convert.natives.OpenCvEncoder;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
@@ -23,8 +21,8 @@ public class ConvertBeans {
     @Startup
     Converter converter(ConvertConfig config) {
         long budget = config.memoryBudgetMb().map(mb -> mb << 20).orElse(Runtime.getRuntime().maxMemory() / 2);
-        // loads the OpenCV natives now: a broken native setup fails the start, not every event
-        new OpenCvEncoder().jpeg(new EightBitImage(2, 2, new byte[4]), Converter.JPEG_QUALITY);
+        // a broken native setup fails the start, not every event
+        NativeConverter.preload();
         LOG.infof("%s: %d workers, decoded-pixel budget %d MB, max %d pixels, max object %d MB", Converter.VERSION,
                 config.workers(), budget >> 20, config.maxPixels(), config.maxObjectBytes() >> 20);
         return NativeConverter.create(new MemoryBudget(budget), new Converter.Options(config.maxPixels(), true, false, false));

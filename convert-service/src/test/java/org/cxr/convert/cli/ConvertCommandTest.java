@@ -2,27 +2,34 @@ package org.cxr.convert.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
+import javax.imageio.ImageIO;
+
+import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.InstanceIds;
 import org.cxr.convert.domain.TestDicom;
 import org.cxr.dicom.Dataset;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
 import org.cxr.dicom.VR;
+import org.cxr.local.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
 
 class ConvertCommandTest {
     @TempDir
     Path tmp;
 
     private static int run(String... args) {
-        return new CommandLine(new ConvertCommand()).execute(args);
+        return ConvertCommand.run(args);
     }
 
     private static byte[] image(String sopInstanceUid) {
@@ -99,5 +106,67 @@ class ConvertCommandTest {
     void usageErrors() {
         assertThat(run()).isEqualTo(2);
         assertThat(run(tmp.resolve("missing").toString(), tmp.resolve("o").toString())).isEqualTo(2);
+        String in = tmp.toString();
+        String out = tmp.resolve("o").toString();
+        assertThat(run(in, out, "--workers", "0")).isEqualTo(2);
+        assertThat(run(in, out, "--workers", "two")).isEqualTo(2);
+        assertThat(run(in, out, "--no-such-option")).isEqualTo(2);
+        assertThat(run(in)).isEqualTo(2);
+        assertThat(tmp.resolve("o")).doesNotExist();
+    }
+
+    /**
+     * bin/cxr-convert runs the CLI on target/cli-classpath.txt, the CLI's own libraries only: every
+     * codec must find its classes there (a generated 8-bit JPEG for the ImageIO path, and the real
+     * files of every other syntax when ../shared is there).
+     */
+    @Test
+    void runsOnTheCliClasspathAlone() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.write(in.resolve("native.dcm"), image("1.2.3.1"));
+        BufferedImage gray = new BufferedImage(50, 40, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 50; x++) {
+                gray.getRaster().setSample(x, y, 0, (x * 5 + y * 3) & 0xFF);
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(gray, "jpeg", jpeg);
+        Files.write(in.resolve("baseline.dcm"), TestDicom.encapsulated(TestDicom.header(40, 50, 8, 8, false,
+                "MONOCHROME2"), TransferSyntax.JPEG_BASELINE, List.of(jpeg.toByteArray())));
+        int expected = 2;
+        Path shared = SharedData.root() == null ? null : SharedData.root().resolve("data/dicom/cr-wg04");
+        if (shared != null && Files.isDirectory(shared)) {
+            try (Stream<Path> files = Files.list(shared)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, in.resolve(f.getFileName()));
+                    expected++;
+                }
+            }
+        }
+        String classpath = Path.of("target/classes").toAbsolutePath() + ":"
+                + Files.readString(Path.of("target/cli-classpath.txt")).strip();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, ConvertCommand.class.getName(), in.toString(), tmp.resolve("out").toString(),
+                "--quiet").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("converted " + expected + " of " + expected);
+    }
+
+    @Test
+    void helpAndVersion() {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("--version")).isZero();
+            assertThat(run("--help")).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith(Converter.VERSION + "\n")
+                .contains("usage: convert IN OUT").contains("--workers <N>").contains("--fail-fast")
+                .doesNotContain("--warmup-passes");
     }
 }

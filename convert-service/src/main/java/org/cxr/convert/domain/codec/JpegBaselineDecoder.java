@@ -28,17 +28,21 @@ import org.cxr.convert.domain.pixels.PixelDecodeException;
  */
 public final class JpegBaselineDecoder extends GuardedDecoder {
     static final String CODEC = "JPEG Baseline";
-    private static final ImageReaderSpi SPI = twelveMonkeysSpi();
 
-    /** The registered TwelveMonkeys provider (registration wires its JDK delegate for DCT decoding). */
-    private static ImageReaderSpi twelveMonkeysSpi() {
-        IIORegistry registry = IIORegistry.getDefaultInstance();
-        JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
-        if (spi == null) {
-            registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
-            spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+    /** Found on the first 8-bit JPEG, not at start-up: the ImageIO registry scans the classpath. */
+    private static final class Provider {
+        /** The registered TwelveMonkeys provider (registration wires its JDK delegate for DCT decoding). */
+        static final ImageReaderSpi SPI = twelveMonkeysSpi();
+
+        private static ImageReaderSpi twelveMonkeysSpi() {
+            IIORegistry registry = IIORegistry.getDefaultInstance();
+            JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+            if (spi == null) {
+                registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
+                spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+            }
+            return spi;
         }
-        return spi;
     }
 
     public JpegBaselineDecoder() {
@@ -64,7 +68,7 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
         }
         ImageReader reader;
         try {
-            reader = SPI.createReaderInstance();
+            reader = Provider.SPI.createReaderInstance();
         } catch (IOException e) {
             throw new PixelDecodeException(CODEC + ": cannot create the JPEG reader", e);
         }

@@ -38,7 +38,7 @@ final class JpegCodestream extends EntropyBits {
     int al;
 
     private JpegCodestream(String codec, byte[] src) throws PixelDecodeException {
-        super(src, 0);
+        super(src, 0, false);
         this.markers = new JpegMarkers(codec, src);
     }
 
@@ -285,33 +285,6 @@ final class JpegCodestream extends EntropyBits {
     /** Starts reading entropy-coded data at the current position. */
     void startEntropy() {
         restartAt(pos);
-    }
-
-    /** T.81 B.1.1.5: 0xFF 0x00 is a data byte 0xFF (fill bytes 0xFF may precede it); any other 0xFF starts a marker. */
-    @Override
-    void appendByte() {
-        int v = src[pos] & 0xFF;
-        if (v != 0xFF) {
-            pos++;
-            append(v, 8);
-            return;
-        }
-        int q = afterFillBytes(pos);
-        if (q < src.length && src[q] == 0) {
-            pos = q + 1;
-            append(0xFF, 8);
-        } else {
-            markerPos = pos;
-        }
-    }
-
-    /** The position of the first byte after the 0xFF at {@code p} and any 0xFF fill bytes after it. */
-    private int afterFillBytes(int p) {
-        int q = p + 1;
-        while (q < src.length && (src[q] & 0xFF) == 0xFF) {
-            q++;
-        }
-        return q;
     }
 
     /** Throws when the decoder consumed bits past the end of the entropy-coded segment. */

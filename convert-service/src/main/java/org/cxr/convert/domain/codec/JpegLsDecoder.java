@@ -219,7 +219,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
         ScanDecoder(byte[] src, int start, int width, int height, int precision, int near,
                 int presetMaxVal, int presetT1, int presetT2, int presetT3, int presetReset)
                 throws PixelDecodeException {
-            super(src, start);
+            super(src, start, true);
             this.width = width;
             this.height = height;
             int maxv = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
@@ -324,35 +324,6 @@ public final class JpegLsDecoder extends GuardedDecoder {
         }
 
         // ---------------------------------------------------------------- bit reader
-
-        /** T.87 A.1: after a 0xFF data byte the next byte carries 7 bits; 0xFF then a byte of 0x80 or more is a marker. */
-        @Override
-        void appendByte() {
-            int v = src[pos] & 0xFF;
-            if (afterFF) {
-                afterFF = false;
-                pos++;
-                append(v, 7);
-            } else if (v == 0xFF) {
-                if (pos + 1 >= src.length || (src[pos + 1] & 0xFF) >= 0x80) {
-                    markerPos = pos; // a marker ends the scan
-                    return;
-                }
-                afterFF = true;
-                pos++;
-                append(0xFF, 8);
-            } else {
-                pos++;
-                append(v, 8);
-            }
-        }
-
-        @Override
-        boolean plainBytes() {
-            return !afterFF;
-        }
-
-        private boolean afterFF;
 
         private boolean readBit() {
             if (bits < 1) {
