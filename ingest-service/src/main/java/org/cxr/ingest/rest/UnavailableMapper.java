@@ -29,7 +29,8 @@ public class UnavailableMapper {
 
     /** Too many bytes in flight right now (cxr.ingest.max-bytes-in-flight / max-memory-bytes): come back later. */
     static Response busy() {
-        return response("too many uploads in flight; retry later");
+        // the body was not read: close the connection so the client stops sending it
+        return Response.fromResponse(response("too many uploads in flight; retry later")).header("Connection", "close").build();
     }
 
     static Response response(String message) {

@@ -23,7 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class IntakeBudget {
     /** Memory a body streamed from a file takes while it is processed. */
-    static final long STREAMED_COST = 16L << 20;
+    static final long STREAMED_COST = 32L << 20;
 
     @Inject
     IngestConfig config;
