@@ -13,12 +13,14 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.cxr.events.CxrEvent;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
 import org.cxr.events.LabelVector;
 import org.cxr.events.MentionSpan;
+import org.cxr.events.ObjectKeys;
 import org.cxr.events.Observation;
 import org.cxr.events.ReportLabelled;
 import org.cxr.events.ReportReceived;
@@ -52,6 +54,25 @@ final class ReportLabelling {
             throw new EventJson.InvalidEventException("empty record value", null);
         }
         return EventJson.read(payload, ReportReceived.class);
+    }
+
+    /**
+     * Why the event may not be followed, or null: an event names the report of its own study, in the
+     * reports bucket; one that points elsewhere (another study's report, an image, a release) would
+     * make label read and publish an object it has no business with.
+     */
+    static String misdirected(ReportReceived event, String reportsBucket) {
+        String key = ObjectKeys.report(event.subjectId(), event.studyId());
+        if (Objects.equals(event.bucket(), reportsBucket) && Objects.equals(event.objectKey(), key)) {
+            return null;
+        }
+        return "the event names " + quoted(event.bucket()) + "/" + quoted(event.objectKey()) + "; its ids imply "
+                + reportsBucket + "/" + key;
+    }
+
+    /** A value from the event, cut short: the message must not carry a whole forged payload. */
+    private static String quoted(String s) {
+        return s == null ? "(none)" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     static Outcome label(ReportPipeline pipeline, ReportReceived event, byte[] bytes, Instant now) {

@@ -2,43 +2,29 @@ package org.cxr.label.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cxr.label.messaging.Broker.newStudy;
+import static org.cxr.label.messaging.Broker.newSubject;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.cxr.events.Buckets;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.EventHeaders;
 import org.cxr.events.EventJson;
 import org.cxr.events.FailureReason;
-import org.cxr.events.ObjectKeys;
 import org.cxr.events.Observation;
 import org.cxr.events.ReportLabelled;
 import org.cxr.events.ReportReceived;
 import org.cxr.events.ReportSection;
-import org.cxr.events.Source;
 import org.cxr.events.Topics;
 import org.cxr.label.domain.labeler.ReportPipeline;
+import org.cxr.label.messaging.Broker.Out;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.platform.storage.ObjectStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -63,13 +49,7 @@ class LabelServiceTest {
              Left lower lobe pneumonia. No pleural effusion.
             """;
 
-    /** Everything label-service emits, read from the broker by the test. */
-    record Out(String topic, String key, String value, Map<String, String> headers) {
-    }
-
-    private static final List<Out> OUT = new ArrayList<>();
-    private static volatile boolean tapping = true;
-    private static KafkaProducer<String, String> producer;
+    private final Broker broker = Broker.get();
 
     @Inject
     ObjectStore store;
@@ -77,82 +57,20 @@ class LabelServiceTest {
     @Inject
     ReportPipeline pipeline;
 
-    @BeforeAll
-    static void connect() {
-        String bootstrap = LocalInfraTestResource.endpoints().kafkaBootstrap();
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-        Thread tap = new Thread(() -> {
-            Properties c = new Properties();
-            c.put("bootstrap.servers", bootstrap);
-            c.put("group.id", "label-test-tap-" + UUID.randomUUID());
-            c.put("auto.offset.reset", "earliest");
-            c.put("metadata.max.age.ms", "1000");
-            try (var consumer = new KafkaConsumer<String, String>(c, new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(Topics.REPORT_LABELLED, Topics.LABEL_DLQ));
-                while (tapping) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        Map<String, String> h = new java.util.LinkedHashMap<>();
-                        r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
-                        synchronized (OUT) {
-                            OUT.add(new Out(r.topic(), r.key(), r.value(), h));
-                        }
-                    }
-                }
-            }
-        }, "label-test-tap");
-        tap.setDaemon(true);
-        tap.start();
-    }
-
-    @AfterAll
-    static void close() {
-        tapping = false;
-        producer.close();
-    }
-
-    private static List<Out> await(Predicate<Out> p, int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            synchronized (OUT) {
-                if (OUT.stream().filter(p).count() >= n) {
-                    break;
-                }
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(500);
-        synchronized (OUT) {
-            return OUT.stream().filter(p).toList();
-        }
-    }
-
-    private static String newStudy() {
-        return String.valueOf(50_000_000 + ThreadLocalRandom.current().nextInt(10_000_000));
-    }
-
-    private static String newSubject() {
-        return String.valueOf(10_000_000 + ThreadLocalRandom.current().nextInt(10_000_000));
+    private List<Out> await(Predicate<Out> p, int n) throws InterruptedException {
+        return broker.await(p, n);
     }
 
     private ReportReceived stored(String subject, String study, byte[] report) {
-        String key = ObjectKeys.report(subject, study);
-        if (report != null) {
-            store.put(Buckets.REPORTS, key, report, "text/plain", Map.of());
-        }
-        return new ReportReceived(ReportReceived.SCHEMA_VERSION, subject, study, Buckets.REPORTS, key,
-                ReportLabelling.sha256(report == null ? new byte[0] : report), report == null ? 0 : report.length, 1,
-                Source.IMPORT, Instant.now());
+        return Broker.stored(store, subject, study, report);
     }
 
-    private static void send(String key, String value) {
-        producer.send(new ProducerRecord<>(Topics.REPORT_RECEIVED, key, value));
-        producer.flush();
+    private void send(String key, String value) {
+        broker.send(key, value);
     }
 
-    private static void send(ReportReceived e) {
-        send(e.studyId(), EventJson.write(e));
+    private void send(ReportReceived e) {
+        broker.send(e);
     }
 
     @Test
@@ -241,7 +159,7 @@ class LabelServiceTest {
                 || o.key().equals(binary.studyId()) || o.key().equals(missing.studyId())), 0)).isEmpty();
     }
 
-    private static DeadLetter deadLetter(String key) throws InterruptedException {
+    private DeadLetter deadLetter(String key) throws InterruptedException {
         List<Out> out = await(o -> o.topic().equals(Topics.LABEL_DLQ) && key.equals(o.key()), 1);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).headers()).containsEntry(EventHeaders.TYPE, DeadLetter.TYPE);

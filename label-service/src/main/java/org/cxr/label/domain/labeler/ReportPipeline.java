@@ -6,8 +6,11 @@ import org.cxr.label.domain.section.SectionKind;
 import org.cxr.label.domain.section.SectionNames;
 import org.cxr.label.domain.section.Sectioner;
 
-/** Section extraction followed by both labelers: what the CLI and the service run per report. */
-public final class ReportPipeline {
+/**
+ * Section extraction followed by both labelers: what the CLI and the service run per report. Not
+ * final so that the service's tests can make it fail for a marker text (a poison record).
+ */
+public class ReportPipeline {
     private final Sectioner sectioner;
     private final ReportLabeler labeler;
 
