@@ -5,13 +5,15 @@ package org.cxr.events;
  * keys (claim checks), never pixel data. The Kafka record key is {@link #studyId()}.
  */
 public sealed interface CxrEvent
-        permits InstanceReceived, ReportReceived, InstanceConverted, ReportLabelled, StudyIndexed, DeadLetter {
+        permits InstanceReceived, ReportReceived, InstanceConverted, ReportLabelled, StudyIndexed, DeadLetter,
+        ImportProgress {
 
     int schemaVersion();
 
+    /** The study the event is about (null in a dead letter of an unreadable event and in {@link ImportProgress}). */
     String studyId();
 
-    /** The research subject id (null only in a dead letter of an unreadable event). */
+    /** The research subject id (null only in a dead letter of an unreadable event, and in {@link ImportProgress}). */
     String subjectId();
 
     /** CloudEvents {@code type}, e.g. {@code org.cxr.instance-received.v1}. */

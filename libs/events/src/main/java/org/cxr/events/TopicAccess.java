@@ -10,12 +10,12 @@ import java.util.List;
  * service that does not write that topic).
  *
  * @param describesGroups groups whose committed offsets the service may read (catalog reports the
- *                        pipeline's consumer lag)
+ *                        pipeline's consumer lag, its own group's included)
  */
 public record TopicAccess(String principal, List<String> reads, List<String> writes, List<String> describesGroups) {
 
     public static final TopicAccess INGEST = new TopicAccess("ingest-service", List.of(),
-            List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED), List.of());
+            List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.IMPORT_PROGRESS), List.of());
 
     public static final TopicAccess CONVERT = new TopicAccess("convert-service",
             List.of(Topics.INSTANCE_RECEIVED, Topics.CONVERT_REDRIVE, Topics.CONVERT_ATTEMPTS),
@@ -27,9 +27,9 @@ public record TopicAccess(String principal, List<String> reads, List<String> wri
 
     public static final TopicAccess CATALOG = new TopicAccess("catalog-service",
             List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.INSTANCE_CONVERTED,
-                    Topics.REPORT_LABELLED, Topics.CONVERT_DLQ, Topics.LABEL_DLQ),
+                    Topics.REPORT_LABELLED, Topics.CONVERT_DLQ, Topics.LABEL_DLQ, Topics.IMPORT_PROGRESS),
             List.of(Topics.STUDY_INDEXED, Topics.CATALOG_DLQ, Topics.CONVERT_REDRIVE, Topics.LABEL_REDRIVE),
-            List.of("convert-service", "label-service"));
+            List.of("convert-service", "label-service", "catalog-service"));
 
     public static final List<TopicAccess> ALL = List.of(INGEST, CONVERT, LABEL, CATALOG);
 

@@ -21,6 +21,12 @@ public final class Topics {
     /** catalog → anyone: a study's indexed state changed (e.g. it became complete). */
     public static final String STUDY_INDEXED = "cxr.study-indexed";
 
+    /**
+     * ingest → catalog: where each import stands ({@link ImportProgress}, keyed by import id), for the
+     * catalog's pipeline page.
+     */
+    public static final String IMPORT_PROGRESS = "cxr.import-progress";
+
     /** Events convert-service could not process, with the reason. */
     public static final String CONVERT_DLQ = "cxr.convert.dlq";
     /** Events label-service could not process, with the reason. */
@@ -46,7 +52,8 @@ public final class Topics {
 
     /** The topics events travel on (not the attempt logs, which are a stage's private bookkeeping). */
     public static final List<String> ALL = List.of(INSTANCE_RECEIVED, REPORT_RECEIVED, INSTANCE_CONVERTED,
-            REPORT_LABELLED, STUDY_INDEXED, CONVERT_DLQ, LABEL_DLQ, CATALOG_DLQ, CONVERT_REDRIVE, LABEL_REDRIVE);
+            REPORT_LABELLED, STUDY_INDEXED, CONVERT_DLQ, LABEL_DLQ, CATALOG_DLQ, CONVERT_REDRIVE, LABEL_REDRIVE,
+            IMPORT_PROGRESS);
 
     /** Compacted topics (the attempt logs). */
     public static final List<String> COMPACTED = List.of(CONVERT_ATTEMPTS, LABEL_ATTEMPTS);

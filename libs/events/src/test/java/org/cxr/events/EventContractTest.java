@@ -69,6 +69,11 @@ class EventContractTest {
                         "cxr-label/1.0", T, null)),
                 Arguments.of("study-indexed", new StudyIndexed(1, "10000032", "50414267", StudyState.COMPLETE,
                         2, 2, 0, true, "train", T)),
+                Arguments.of("import-progress", new ImportProgress(1, "3f2c9a1e-6a53-4b8e-9a57-0c1d2e3f4a5b",
+                        "mimic-cxr", "RUNNING", 7, 1200, 480, 450, 12, 0, 18, 0, 3,
+                        Map.of("NOT_DICOM", 11L, "UNSUPPORTED_TRANSFER_SYNTAX", 7L), 123_456_789, T, T, null)),
+                Arguments.of("import-progress", new ImportProgress(1, "3f2c9a1e-6a53-4b8e-9a57-0c1d2e3f4a5b",
+                        "drop-folder", "DONE", 9, 1200, 1200, 1170, 12, 0, 18, 0, 0, Map.of(), 1, T, T, T)),
                 Arguments.of("dead-letter", new DeadLetter(1, "convert", FailureReason.MULTI_FRAME,
                         "96 frames; only single-frame images are converted", "10000032", "50414267", DICOM,
                         Topics.INSTANCE_RECEIVED, received.eventId(), received.eventType(),
@@ -90,6 +95,18 @@ class EventContractTest {
         List<com.networknt.schema.Error> errors = schema.validate(json, InputFormat.JSON);
         assertThat(errors).as(json).isEmpty();
         assertThat(EventJson.write(EventJson.read(json, event.getClass()))).isEqualTo(json);
+    }
+
+    @Test
+    void importProgressNeedsItsIdStateAndSequence() {
+        String ok = EventJson.write(new ImportProgress(1, "imp-1", "dicom-folder", "RUNNING", 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                null, 0, T, T, null));
+        assertThat(EventJson.read(ok, ImportProgress.class).rejectedByReason()).isEmpty();
+        for (String broken : List.of(ok.replace("\"imp-1\"", "null"), ok.replace("\"imp-1\"", "\"\""),
+                ok.replace("\"RUNNING\"", "null"), ok.replace("\"sequence\":1", "\"sequence\":0"))) {
+            assertThatThrownBy(() -> EventJson.read(broken, ImportProgress.class)).as(broken)
+                    .isInstanceOf(EventJson.InvalidEventException.class);
+        }
     }
 
     @Test
@@ -136,6 +153,10 @@ class EventContractTest {
                 .containsExactly(TopicAccess.CONVERT);
         assertThat(TopicAccess.CONVERT.groupTopics()).containsExactly(Topics.INSTANCE_RECEIVED, Topics.CONVERT_REDRIVE);
         assertThat(TopicAccess.INGEST.consumes()).isFalse();
+        // catalog reads import progress and reports the lag of every consuming group, its own included
+        assertThat(TopicAccess.CATALOG.groupTopics()).contains(Topics.IMPORT_PROGRESS);
+        assertThat(TopicAccess.CATALOG.describesGroups()).containsExactlyInAnyOrderElementsOf(TopicAccess.ALL.stream()
+                .filter(TopicAccess::consumes).map(TopicAccess::group).toList());
     }
 
     @Test
