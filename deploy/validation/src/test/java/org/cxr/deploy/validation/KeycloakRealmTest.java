@@ -56,7 +56,7 @@ class KeycloakRealmTest {
                     Matcher m = ROLES_ALLOWED.matcher(Files.readString(f));
                     while (m.find()) {
                         for (String literal : m.group(1).split(",")) {
-                            String role = literal.strip().replace("\"", "");
+                            String role = literal.strip().replace("\"", "").replace("}", "");
                             if (!role.isEmpty() && !role.contains(".")) {
                                 used.add(role);
                             }
