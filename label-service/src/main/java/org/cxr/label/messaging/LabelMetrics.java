@@ -1,5 +1,7 @@
 package org.cxr.label.messaging;
 
+import java.time.Duration;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,8 +11,13 @@ import org.cxr.events.FailureReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
-/** label-service's meters, all named {@code cxr_label_*}. */
+/**
+ * label-service's meters, all named {@code cxr_label_*}; created at start-up, so that the duration
+ * histogram is scraped (at zero) before the first report.
+ */
+@Startup
 @ApplicationScoped
 public class LabelMetrics {
     @Inject
@@ -20,9 +27,12 @@ public class LabelMetrics {
 
     @PostConstruct
     void init() {
+        // a histogram (cxr_label_report_duration_seconds_bucket), so that percentiles can be taken
+        // across replicas; from a labelled report (milliseconds) to one whose send waited out an outage
         reportDuration = Timer.builder("cxr_label_report_duration")
                 .description("one delivery of a report-received event until its report-labelled event was acknowledged")
-                .register(registry);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
     }
 
     Timer.Sample start() {

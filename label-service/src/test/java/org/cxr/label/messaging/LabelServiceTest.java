@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cxr.label.messaging.Broker.newStudy;
 import static org.cxr.label.messaging.Broker.newSubject;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +29,7 @@ import org.cxr.platform.storage.ObjectStore;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The service against a real Kafka broker and S3 server (LocalInfraTestResource). */
@@ -57,6 +59,9 @@ class LabelServiceTest {
     @Inject
     ReportPipeline pipeline;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
     private List<Out> await(Predicate<Out> p, int n) throws InterruptedException {
         return broker.await(p, n);
     }
@@ -76,6 +81,7 @@ class LabelServiceTest {
     @Test
     void labelsTheReportOfAReceivedEvent() throws InterruptedException {
         ReportReceived e = stored(newSubject(), newStudy(), REPORT.getBytes(StandardCharsets.UTF_8));
+        double timed = Metrics.value(metrics, "cxr_label_report_duration_seconds_count");
         send(e);
         List<Out> out = await(o -> e.studyId().equals(o.key()), 1);
         assertThat(out).singleElement().satisfies(o -> {
@@ -98,6 +104,12 @@ class LabelServiceTest {
                     + m.value()).containsExactly("Pneumonia 'pneumonia' 1.0", "Pleural Effusion 'effusion' 0.0");
             assertThat(l.labelerVersion()).isEqualTo(pipeline.version()).startsWith("cxr-label/1.0 rules v1 sha256:");
         });
+        // its duration went into a histogram with buckets (percentiles across replicas), 1 ms to a minute
+        double count = Metrics.value(metrics, "cxr_label_report_duration_seconds_count");
+        assertThat(count).isGreaterThanOrEqualTo(timed + 1);
+        assertThat(Metrics.value(metrics, "cxr_label_report_duration_seconds_bucket{le=\"+Inf\"}")).isEqualTo(count);
+        assertThat(Metrics.scrape(metrics).lines().filter(x -> x.startsWith("cxr_label_report_duration_seconds_bucket{")))
+                .hasSizeGreaterThan(10).anyMatch(x -> x.startsWith("cxr_label_report_duration_seconds_bucket{le=\"0.001\"}"));
     }
 
     @Test
@@ -151,7 +163,7 @@ class LabelServiceTest {
         assertThat(junk.originalEventId()).startsWith(Topics.REPORT_RECEIVED + "-").contains("@");
         assertThat(junk.eventId()).doesNotEndWith(":null");
         // both outcomes are exported under one metric name (same tag keys)
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(metrics.toString()).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("cxr_label_reports_total{outcome=\"dead_letter\",reason=\"INVALID_EVENT\""))
                 .body(org.hamcrest.Matchers.containsString("cxr_label_reports_total{outcome=\"dead_letter\",reason=\"EMPTY_REPORT\""));
         // nothing was labelled for them
@@ -164,10 +176,5 @@ class LabelServiceTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).headers()).containsEntry(EventHeaders.TYPE, DeadLetter.TYPE);
         return EventJson.read(out.get(0).value(), DeadLetter.class);
-    }
-
-    @Test
-    void isReadyWithBrokerAndObjectStore() {
-        given().when().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -53,7 +53,7 @@ class PoisonRecordsTest {
     @Inject
     ObjectStore store;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
     /** The outcomes of these events, each awaited, then {@link #QUIET} for any second one. */
