@@ -31,11 +31,19 @@ import org.cxr.events.StudyState;
 /**
  * Parses and validates query parameters into filters. Lists are comma-separated and/or repeated
  * ({@code split=train,validate} = {@code split=train&split=validate}). Unknown parameters are
- * refused (a typo must not silently widen a query). Every refusal names the parameter.
+ * refused (a typo must not silently widen a query). Every refusal names the parameter by our own
+ * name for it and says what is expected, but never repeats what was sent: a value (or an unknown
+ * name) may be a patient's name or MRN typed into the wrong box, and error bodies get logged.
  */
 final class FilterParams {
     static final String LABEL_PREFIX = "label.";
     static final Set<String> STUDY_PARAMS = Set.of("view", "split", "state", "from", "to", "subject", "page", "size");
+    /** Every query parameter name the catalog's API uses: a refusal may repeat these. */
+    private static final Set<String> OUR_NAMES = Set.of("view", "split", "state", "from", "to", "subject", "page",
+            "size", "status", "labeler", "window");
+    /** The parameter a refusal names when the name sent is not one of ours. */
+    static final String UNKNOWN = "(unknown)";
+    static final String LABEL_FILTER = "label.<labeler>.<observation>";
     private static final Pattern VIEW = Pattern.compile("[A-Za-z0-9 _\\-]{1,64}");
 
     private final MultivaluedMap<String, String> q;
@@ -50,9 +58,12 @@ final class FilterParams {
             if (allowed.contains(name) || labels && name.startsWith(LABEL_PREFIX)) {
                 continue;
             }
-            throw CatalogException.badParameter(name, "unknown parameter '" + name + "'; known: "
-                    + String.join(", ", new TreeSet<>(allowed))
-                    + (labels ? ", label.<chexpert|negbio>.<observation>" : ""));
+            boolean ours = OUR_NAMES.contains(name);
+            String known = new TreeSet<>(allowed).stream().reduce((a, b) -> a + ", " + b).orElse("")
+                    + (labels ? ", label.<chexpert|negbio>.<observation>" : "");
+            throw CatalogException.badParameter(ours ? name : UNKNOWN,
+                    (ours ? name + " is not a parameter of this operation" : "unknown parameter (its name is not repeated)")
+                    + (known.isEmpty() ? "; this operation takes none" : "; known here: " + known));
         }
         return this;
     }
@@ -80,7 +91,7 @@ final class FilterParams {
         }
         int p = integer("page", v);
         if (p < 0) {
-            throw CatalogException.badParameter("page", "page must be >= 0, got " + p);
+            throw CatalogException.badParameter("page", "page must be >= 0");
         }
         return p;
     }
@@ -92,7 +103,7 @@ final class FilterParams {
         }
         int s = integer("size", v);
         if (s < 1 || s > max) {
-            throw CatalogException.badParameter("size", "size must be between 1 and " + max + ", got " + s);
+            throw CatalogException.badParameter("size", "size must be between 1 and " + max);
         }
         return s;
     }
@@ -112,7 +123,7 @@ final class FilterParams {
         try {
             return Labeler.of(v.strip());
         } catch (IllegalArgumentException e) {
-            throw CatalogException.badParameter(name, e.getMessage());
+            throw CatalogException.badParameter(name, name + " must be chexpert or negbio");
         }
     }
 
@@ -126,7 +137,7 @@ final class FilterParams {
             String rest = name.substring(LABEL_PREFIX.length());
             int dot = rest.indexOf('.');
             if (dot < 0) {
-                throw CatalogException.badParameter(name,
+                throw CatalogException.badParameter(LABEL_FILTER,
                         "label filters are named label.<labeler>.<observation>, e.g. label.chexpert.Edema=1");
             }
             Labeler labeler;
@@ -134,24 +145,28 @@ final class FilterParams {
             try {
                 labeler = Labeler.of(rest.substring(0, dot));
             } catch (IllegalArgumentException x) {
-                throw CatalogException.badParameter(name, x.getMessage());
+                throw CatalogException.badParameter(LABEL_FILTER, "a label filter names an unknown labeler;"
+                        + " labelers: chexpert, negbio");
             }
             try {
                 observation = LabelCondition.observation(rest.substring(dot + 1));
             } catch (IllegalArgumentException x) {
-                throw CatalogException.badParameter(name, x.getMessage() + "; observations: "
+                throw CatalogException.badParameter(LABEL_FILTER, "a label filter names an unknown observation;"
+                        + " observations: "
                         + String.join(", ", Arrays.stream(Observation.values()).map(Observation::column).toList()));
             }
+            // from here on the refusals name the filter in its canonical spelling, never as sent
+            String canonical = LABEL_PREFIX + labeler.value() + "." + observation.column();
             Set<StudyLabelValue> values = EnumSet.noneOf(StudyLabelValue.class);
-            for (String item : items(name)) {
+            for (String item : items(name, canonical)) {
                 try {
                     values.add(StudyLabelValue.parse(item));
                 } catch (IllegalArgumentException x) {
-                    throw CatalogException.badParameter(name, x.getMessage());
+                    throw CatalogException.badParameter(canonical, canonical + " must be 1, 0, -1 or empty");
                 }
             }
             if (values.isEmpty()) {
-                throw CatalogException.badParameter(name, name + " needs a value: 1, 0, -1 or empty");
+                throw CatalogException.badParameter(canonical, canonical + " needs a value: 1, 0, -1 or empty");
             }
             out.add(new LabelCondition(labeler, observation, values));
         }
@@ -162,8 +177,7 @@ final class FilterParams {
         Set<String> out = new LinkedHashSet<>();
         for (String v : items("view")) {
             if (!VIEW.matcher(v).matches()) {
-                throw CatalogException.badParameter("view", "view must be a ViewPosition such as PA, AP, LATERAL or LL,"
-                        + " got '" + v + "'");
+                throw CatalogException.badParameter("view", "view must be a ViewPosition such as PA, AP, LATERAL or LL");
             }
             out.add(v.toUpperCase(Locale.ROOT));
         }
@@ -176,8 +190,7 @@ final class FilterParams {
             return null;
         }
         if (!Ids.isSubjectId(v.strip())) {
-            throw CatalogException.badParameter("subject", "subject must be a subject_id (8 digits, 1xxxxxxx), got '"
-                    + v + "'");
+            throw CatalogException.badParameter("subject", "subject must be a subject_id (8 digits, 1xxxxxxx)");
         }
         return Integer.parseInt(v.strip());
     }
@@ -190,7 +203,7 @@ final class FilterParams {
         try {
             return LocalDate.parse(v.strip());
         } catch (DateTimeParseException e) {
-            throw CatalogException.badParameter(name, name + " must be a date yyyy-MM-dd, got '" + v + "'");
+            throw CatalogException.badParameter(name, name + " must be a date yyyy-MM-dd");
         }
     }
 
@@ -200,13 +213,18 @@ final class FilterParams {
             try {
                 out.add(parse.apply(v));
             } catch (IllegalArgumentException e) {
-                throw CatalogException.badParameter(name, name + " must be " + expected + ", got '" + v + "'");
+                throw CatalogException.badParameter(name, name + " must be " + expected);
             }
         }
         return out;
     }
 
     private List<String> items(String name) {
+        return items(name, name);
+    }
+
+    /** The values of parameter {@code name}; refusals call it {@code shown}. */
+    private List<String> items(String name, String shown) {
         List<String> out = new ArrayList<>();
         List<String> values = q.get(name);
         if (values == null) {
@@ -216,7 +234,7 @@ final class FilterParams {
             for (String part : v.split(",", -1)) {
                 String p = part.strip();
                 if (p.isEmpty()) {
-                    throw CatalogException.badParameter(name, name + " has an empty value");
+                    throw CatalogException.badParameter(shown, shown + " has an empty value");
                 }
                 out.add(p);
             }
@@ -242,7 +260,7 @@ final class FilterParams {
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw CatalogException.badParameter(name, name + " must be an integer, got '" + v + "'");
+            throw CatalogException.badParameter(name, name + " must be an integer");
         }
     }
 }

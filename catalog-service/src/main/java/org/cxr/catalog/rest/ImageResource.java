@@ -123,11 +123,11 @@ public class ImageResource {
             example = "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014") @PathParam("dicomId") String dicomId) {
         if (!Ids.isDicomId(dicomId)) {
             throw CatalogException.badParameter("dicomId",
-                    "dicomId must be 40 lowercase hex digits in 5 dash-separated groups of 8, got '" + dicomId + "'");
+                    "dicomId must be 40 lowercase hex digits in 5 dash-separated groups of 8");
         }
         ImageEntity i = queries.image(dicomId);
         if (i == null) {
-            throw CatalogException.notFound("image " + dicomId + " is not in the catalog");
+            throw CatalogException.notFound("no such image in the catalog");
         }
         return ImageDtos.Image.of(i);
     }

@@ -69,7 +69,7 @@ public class ReleaseResource {
     public Response create(ReleaseDtos.ReleaseRequest body) {
         Integer since = body == null ? null : body.since();
         if (since != null && since < 1) {
-            throw CatalogException.badParameter("since", "since must be a release id (>= 1), got " + since);
+            throw CatalogException.badParameter("since", "since must be a release id (>= 1)");
         }
         boolean withImages = body != null && Boolean.TRUE.equals(body.withImages());
         ReleaseEntity r = releases.start(since, withImages, Principals.name(identity));
@@ -113,7 +113,7 @@ public class ReleaseResource {
             @Parameter(in = ParameterIn.PATH, example = "mimic-cxr-2.0.0-metadata.csv.gz") @PathParam("path") String path) {
         ReleaseEntity r = release(releaseId);
         if (!ReleaseEntity.DONE.equals(r.status)) {
-            throw CatalogException.conflict("release " + r.releaseId + " is " + r.status);
+            throw CatalogException.conflict("the release is " + r.status + "; files are served once it is DONE");
         }
         String bucket;
         String key;
@@ -125,25 +125,25 @@ public class ReleaseResource {
             ImageEntity i = queries.image(dicomId);
             if (i == null || !"CONVERTED".equals(i.status) || !path.equals(ObjectKeys.jpg(
                     Integer.toString(i.subjectId), Integer.toString(i.studyId), dicomId))) {
-                throw CatalogException.notFound("no converted image at " + path);
+                throw CatalogException.notFound("no converted image at that path");
             }
             if (!listsImage(r, dicomId)) {
-                throw CatalogException.notFound("release " + r.releaseId + " does not list " + path
-                        + " in IMAGE_FILENAMES (it arrived or changed after the release)");
+                throw CatalogException.notFound("the release does not list that image in IMAGE_FILENAMES (it arrived or"
+                        + " changed after the release)");
             }
             bucket = i.jpgBucket;
             key = i.jpgKey;
         } else {
-            throw CatalogException.notFound("release " + r.releaseId + " has no file " + path);
+            throw CatalogException.notFound("the release has no such file");
         }
         InputStream in;
         try {
             in = store.open(bucket, key);
         } catch (ObjectStoreException e) {
             if (e.notFound()) {
-                throw CatalogException.notFound("object " + bucket + "/" + key + " is missing");
+                throw CatalogException.notFound("the file's object is missing from the store");
             }
-            throw new CatalogException(503, "object store unavailable: " + e.getMessage(), null);
+            throw new CatalogException(503, "object store unavailable; retry later", null);
         }
         StreamingOutput body = out -> {
             try (in) {
@@ -158,9 +158,9 @@ public class ReleaseResource {
             return releases.listsImage(r, dicomId);
         } catch (ObjectStoreException e) {
             if (e.notFound()) {
-                throw CatalogException.notFound("IMAGE_FILENAMES of release " + r.releaseId + " is missing");
+                throw CatalogException.notFound("IMAGE_FILENAMES of the release is missing");
             }
-            throw new CatalogException(503, "object store unavailable: " + e.getMessage(), null);
+            throw new CatalogException(503, "object store unavailable; retry later", null);
         }
     }
 
@@ -169,11 +169,11 @@ public class ReleaseResource {
         try {
             id = Integer.parseInt(releaseId);
         } catch (NumberFormatException e) {
-            throw CatalogException.badParameter("releaseId", "releaseId must be an integer, got '" + releaseId + "'");
+            throw CatalogException.badParameter("releaseId", "releaseId must be an integer");
         }
         ReleaseEntity r = releases.find(id);
         if (r == null) {
-            throw CatalogException.notFound("release " + id + " does not exist");
+            throw CatalogException.notFound("no such release");
         }
         return r;
     }

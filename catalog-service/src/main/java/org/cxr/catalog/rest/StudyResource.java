@@ -88,13 +88,12 @@ public class StudyResource {
     public StudyDtos.StudyDetail get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 5xxxxxxx",
             example = "50414267") @PathParam("studyId") String studyId) {
         if (!Ids.isStudyId(studyId)) {
-            throw CatalogException.badParameter("studyId", "studyId must be a study_id (8 digits, 5xxxxxxx), got '"
-                    + studyId + "'");
+            throw CatalogException.badParameter("studyId", "studyId must be a study_id (8 digits, 5xxxxxxx)");
         }
         int id = Integer.parseInt(studyId);
         StudyEntity s = queries.study(id);
         if (s == null) {
-            throw CatalogException.notFound("study " + studyId + " is not in the catalog");
+            throw CatalogException.notFound("no such study in the catalog");
         }
         Map<String, StudyDtos.Labels> labels = new TreeMap<>();
         for (Map.Entry<String, StudyLabelEntity> e : queries.labels(id).entrySet()) {

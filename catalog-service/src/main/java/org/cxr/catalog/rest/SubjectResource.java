@@ -64,7 +64,7 @@ public class SubjectResource {
         int id = subjectId(subjectId);
         SubjectEntity s = queries.subject(id);
         if (s == null) {
-            throw CatalogException.notFound("subject " + subjectId + " is not in the catalog");
+            throw CatalogException.notFound("no such subject in the catalog");
         }
         SubjectSplitEntity sp = queries.split(id);
         var studies = feed.current().studies(new StudyFilter(Set.of(), Set.of(), null, null, Set.of(), id, List.of()),
@@ -101,7 +101,7 @@ public class SubjectResource {
         try {
             split = Split.of(body.split().strip());
         } catch (IllegalArgumentException e) {
-            throw CatalogException.badParameter("split", e.getMessage());
+            throw CatalogException.badParameter("split", "split must be train, validate or test");
         }
         if (body.reason() != null && body.reason().length() > 1000) {
             throw CatalogException.badParameter("reason", "reason must be at most 1000 characters");
@@ -128,8 +128,7 @@ public class SubjectResource {
 
     private static int subjectId(String s) {
         if (!Ids.isSubjectId(s)) {
-            throw CatalogException.badParameter("subjectId", "subjectId must be a subject_id (8 digits, 1xxxxxxx), got '"
-                    + s + "'");
+            throw CatalogException.badParameter("subjectId", "subjectId must be a subject_id (8 digits, 1xxxxxxx)");
         }
         return Integer.parseInt(s);
     }

@@ -113,10 +113,10 @@ public class ReleaseService {
         if (sinceReleaseId != null) {
             ReleaseEntity since = em.find(ReleaseEntity.class, sinceReleaseId);
             if (since == null) {
-                throw CatalogException.badParameter("since", "release " + sinceReleaseId + " does not exist");
+                throw CatalogException.badParameter("since", "since names no release");
             }
             if (!ReleaseEntity.DONE.equals(since.status)) {
-                throw CatalogException.badParameter("since", "release " + sinceReleaseId + " is " + since.status
+                throw CatalogException.badParameter("since", "since names a release that is " + since.status
                         + "; only a DONE release can be the base of an incremental release");
             }
             sinceSeq = since.highWaterMark;

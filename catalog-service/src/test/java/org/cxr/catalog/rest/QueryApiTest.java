@@ -171,18 +171,19 @@ class QueryApiTest {
         given().queryParam("state", "FAILED").get("/studies").then().statusCode(200)
                 .body("items.failureReason", org.hamcrest.Matchers.everyItem(notNullValue()));
         given().get("/studies/59999999").then().statusCode(404).contentType("application/problem+json")
-                .body("status", equalTo(404)).body("detail", containsString("59999999"));
+                .body("status", equalTo(404)).body("detail", equalTo("no such study in the catalog"));
         given().get("/studies/abc").then().statusCode(400).body("parameter", equalTo("studyId"));
         given().get("/studies/40000000").then().statusCode(400).body("parameter", equalTo("studyId"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "lable.chexpert.Edema=1|lable.chexpert.Edema",
-            "label.chexpert=1|label.chexpert",
-            "label.chexbert.Edema=1|label.chexbert.Edema",
-            "label.chexpert.Oedema=1|label.chexpert.Oedema",
+            "lable.chexpert.Edema=1|(unknown)",
+            "label.chexpert=1|label.<labeler>.<observation>",
+            "label.chexbert.Edema=1|label.<labeler>.<observation>",
+            "label.chexpert.Oedema=1|label.<labeler>.<observation>",
             "label.chexpert.Edema=2|label.chexpert.Edema",
+            "label.CheXpert.pleural_effusion=2|label.chexpert.Pleural Effusion",
             "label.chexpert.Edema=|label.chexpert.Edema",
             "label.negbio.Edema=1,,0|label.negbio.Edema",
             "size=0|size",
@@ -205,6 +206,76 @@ class QueryApiTest {
                 .body("title", equalTo("Bad Request"))
                 .body("parameter", equalTo(parameter))
                 .body("detail", notNullValue());
+    }
+
+    /** What a user might type into the wrong box: a patient's name and an MRN (8 digits, like a study_id). */
+    private static final String NAME = "Doe^Jane";
+    private static final String MRN = "51234567";
+    private static final String TYPED = NAME + " " + MRN;
+    /** An MRN that happens to look like a subject_id. */
+    private static final String SUBJECT = "12345678";
+
+    /**
+     * No refusal repeats what was sent (the e2e leak scan's finding): every way of getting a 400 or
+     * 404 out of the query, pin and release endpoints, with a name and an MRN in the value, the
+     * parameter name, the path or the body.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "GET|/studies|subject|TYPED",
+            "GET|/studies|view|TYPED",
+            "GET|/studies|split|TYPED",
+            "GET|/studies|state|TYPED",
+            "GET|/studies|from|TYPED",
+            "GET|/studies|to|TYPED",
+            "GET|/studies|page|TYPED",
+            "GET|/studies|size|TYPED",
+            "GET|/studies|TYPED|1",
+            "GET|/studies|label.chexpert.TYPED|1",
+            "GET|/studies|label.TYPED.Edema|1",
+            "GET|/studies|label.TYPED|1",
+            "GET|/studies|label.chexpert.Edema|TYPED",
+            "GET|/images|status|TYPED",
+            "GET|/images|TYPED|1",
+            "GET|/stats/labels|labeler|TYPED",
+            "GET|/stats/states|TYPED|1",
+            "GET|/studies/MRN||",
+            "GET|/studies/TYPED||",
+            "GET|/images/TYPED||",
+            "GET|/subjects/TYPED||",
+            "GET|/subjects/SUBJECT||",
+            "GET|/releases/TYPED||",
+            "GET|/releases/MRN||",
+            "GET|/releases/MRN/files/TYPED||",
+            "GET|/TYPED||",
+            "PUT|/subjects/MRN/split|{\"split\": \"train\"}|",
+            "PUT|/subjects/SUBJECT/split|{\"split\": \"TYPED\"}|",
+            "PUT|/subjects/SUBJECT/split|{\"split\": \"TYPED\", |",
+            "PUT|/subjects/SUBJECT/split|{\"split\": {\"TYPED\": 1}}|",
+            "PUT|/subjects/SUBJECT/split|{\"TYPED\": \"train\"}|",
+            "PUT|/subjects/SUBJECT/split|{\"split\": \"train\", \"reason\": TYPED}|",
+            "POST|/releases|{\"since\": MRN}|",
+            "POST|/releases|{\"since\": \"TYPED\"}|",
+    })
+    void refusalsNeverRepeatWhatWasSent(String method, String path, String nameOrBody, String value) {
+        var request = given().urlEncodingEnabled(true);
+        String p = path.replace("TYPED", "Doe_Jane_" + MRN).replace("MRN", MRN).replace("SUBJECT", SUBJECT);
+        if (method.equals("GET")) {
+            if (nameOrBody != null) {
+                request.queryParam(typed(nameOrBody), typed(value));
+            }
+        } else {
+            request.contentType(ContentType.JSON).body(typed(nameOrBody));
+        }
+        Response r = request.request(method, p);
+        assertThat(r.statusCode()).as(r.asString()).isBetween(400, 499);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.asString()).as(method + " " + p).doesNotContainIgnoringCase("Doe").doesNotContainIgnoringCase("Jane")
+                .doesNotContain(MRN).doesNotContain(SUBJECT);
+    }
+
+    private static String typed(String s) {
+        return s.replace("TYPED", TYPED).replace("MRN", MRN);
     }
 
     // ---- /images ----------------------------------------------------------------------------------
@@ -288,7 +359,7 @@ class QueryApiTest {
         }
         assertThat(r.jsonPath().getLong("subjectsBySplit.train")).isEqualTo(
                 CatalogDb.count(ds, "SELECT count(*) FROM subject_split WHERE split = 'train'"));
-        given().queryParam("x", "1").get("/stats/states").then().statusCode(400).body("parameter", equalTo("x"));
+        given().queryParam("x", "1").get("/stats/states").then().statusCode(400).body("parameter", equalTo("(unknown)"));
     }
 
     // ---- /subjects, /splits ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ public record LabelCondition(Labeler labeler, Observation observation, Set<Study
                 return o;
             }
         }
-        throw new IllegalArgumentException("not a label column: '" + name + "'");
+        throw new IllegalArgumentException("not a label column"); // input not repeated: it may be anything
     }
 
     private static String normalise(String s) {

@@ -20,6 +20,6 @@ public enum Labeler {
                 return l;
             }
         }
-        throw new IllegalArgumentException("labeler must be chexpert or negbio, got " + s);
+        throw new IllegalArgumentException("labeler must be chexpert or negbio"); // input not repeated: it may be anything
     }
 }

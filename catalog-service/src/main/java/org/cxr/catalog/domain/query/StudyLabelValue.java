@@ -53,7 +53,7 @@ public enum StudyLabelValue {
             case "-1", "-1.0", "uncertain" -> UNCERTAIN;
             case "empty", "blank", "null", "none", "nan" -> EMPTY;
             default -> throw new IllegalArgumentException(
-                    "label value must be one of 1, 0, -1 (or 1.0, 0.0, -1.0) or empty, got '" + s + "'");
+                    "label value must be one of 1, 0, -1 (or 1.0, 0.0, -1.0) or empty"); // input not repeated
         };
     }
 }

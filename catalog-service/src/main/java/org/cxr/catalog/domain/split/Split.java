@@ -21,6 +21,6 @@ public enum Split {
                 return s;
             }
         }
-        throw new IllegalArgumentException("split must be train, validate or test, got " + value);
+        throw new IllegalArgumentException("split must be train, validate or test"); // input not repeated
     }
 }
