@@ -40,8 +40,11 @@ class CodeMapTest {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern CXR_REFERENCE = Pattern.compile("(?<![\\w.])org\\.cxr((?:\\.[a-z_][\\w]*)*)");
 
+    /** A type name in backticks: `Converter`, `StudyStateRule`. */
+    private static final Pattern TYPE_NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)`");
+
     /** One line of the map. */
-    record Entry(String module, String pkg, String kind) {
+    record Entry(String module, String pkg, String kind, String line) {
     }
 
     private static final List<Entry> MAP = readMap();
@@ -92,6 +95,26 @@ class CodeMapTest {
             }
         }
         assertThat(notThere).as("packages the code map names that the module does not have").isEmpty();
+    }
+
+    /** A class renamed or removed leaves no stale name behind. */
+    @Test
+    void everyClassTheMapNamesExists() throws IOException {
+        Set<String> classes = new TreeSet<>();
+        for (String module : modules()) {
+            packages(module).values().forEach(files -> files.forEach(
+                    f -> classes.add(f.getFileName().toString().replaceFirst("\\.java$", ""))));
+        }
+        Map<String, Set<String>> unknown = new TreeMap<>();
+        for (Entry e : MAP) {
+            Matcher m = TYPE_NAME.matcher(e.line());
+            while (m.find()) {
+                if (!classes.contains(m.group(1))) {
+                    unknown.computeIfAbsent(e.pkg(), k -> new TreeSet<>()).add(m.group(1));
+                }
+            }
+        }
+        assertThat(unknown).as("class names in the code map that no source file of the mapped code has").isEmpty();
     }
 
     /** "domain" means a service's domain core, so the rule below covers all of them. */
@@ -161,7 +184,7 @@ class CodeMapTest {
             Matcher row = ROW.matcher(line);
             assertThat(row.matches()).as("a code map row is | `package` | kind | what lives there |: %s", line).isTrue();
             assertThat(module).as("a module heading above %s", line).isNotNull();
-            entries.add(new Entry(module, row.group(1), row.group(2)));
+            entries.add(new Entry(module, row.group(1), row.group(2), line));
         }
         assertThat(entries).as("rows of the code map").isNotEmpty();
         return List.copyOf(entries);
