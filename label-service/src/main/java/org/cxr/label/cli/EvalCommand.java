@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.labeler.Mention;
 import org.cxr.label.domain.labeler.ReportPipeline;
@@ -291,10 +291,10 @@ public final class EvalCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
-            Map<String, LabelRow> goldById = new LinkedHashMap<>();
+            Map<String, LabelledRow> goldById = new LinkedHashMap<>();
             goldRows.forEach(r -> goldById.put(r.id(), r.labels()));
             if (predictions != null) {
-                Map<String, LabelRow> predicted = new HashMap<>();
+                Map<String, LabelledRow> predicted = new HashMap<>();
                 try {
                     GoldCsv.read(predictions, idColumn, null).forEach(r -> predicted.put(r.id(), r.labels()));
                 } catch (IllegalArgumentException e) {
@@ -319,7 +319,7 @@ public final class EvalCommand implements Runnable {
             System.out.println("Labeler " + p.version() + "; gold " + goldFile.getFileName() + ", " + goldById.size() + " reports, "
                     + goldById.keySet().stream().filter(id -> !texts.containsKey(id)).count() + " without text"
                     + (sections ? "; section of each report labelled" : "; texts labelled as they are"));
-            Map<Style, Map<String, LabelRow>> predicted = new EnumMap<>(Style.class);
+            Map<Style, Map<String, LabelledRow>> predicted = new EnumMap<>(Style.class);
             for (Style s : Style.values()) {
                 predicted.put(s, new HashMap<>());
             }
@@ -338,11 +338,11 @@ public final class EvalCommand implements Runnable {
         }
     }
 
-    static void printGold(String title, Map<String, LabelRow> gold, Map<String, LabelRow> predicted) {
+    static void printGold(String title, Map<String, LabelledRow> gold, Map<String, LabelledRow> predicted) {
         GoldTask task = new GoldTask();
         LabelCell[] blank = new LabelCell[Observation.all().size()];
         Arrays.fill(blank, LabelCell.BLANK);
-        LabelRow none = LabelRow.of(blank);
+        LabelledRow none = LabelledRow.of(blank);
         gold.forEach((id, g) -> task.add(g, predicted.getOrDefault(id, none)));
         System.out.println();
         System.out.println("### " + title + " (" + task.reports() + " reports)");

@@ -14,7 +14,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 
 /**
  * A labels CSV in CheXpert format: an id column, optionally a text column, and the 14 label
@@ -25,7 +25,7 @@ import org.cxr.label.domain.LabelRow;
  */
 public final class GoldCsv {
     /** One row: its id, its text (null when no text column was asked for) and its labels. */
-    public record Row(String id, String text, LabelRow labels) {
+    public record Row(String id, String text, LabelledRow labels) {
     }
 
     private static final Map<String, Observation> ALIASES = Map.of("airspaceopacity", Observation.LUNG_OPACITY);
@@ -55,7 +55,7 @@ public final class GoldCsv {
                         throw new IllegalArgumentException(csv + " line " + rec.getRecordNumber() + ", " + columns.get(o) + ": " + e.getMessage(), e);
                     }
                 }
-                out.add(new Row(rec.get(idColumn), textColumn == null ? null : rec.get(textColumn), LabelRow.of(cells)));
+                out.add(new Row(rec.get(idColumn), textColumn == null ? null : rec.get(textColumn), LabelledRow.of(cells)));
             }
             return out;
         } catch (IOException e) {

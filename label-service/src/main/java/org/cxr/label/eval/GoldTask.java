@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 
 /**
  * Scoring against a gold file with 1/0/-1/blank labels, with the protocol of the MIMIC-CXR
@@ -34,7 +34,7 @@ public final class GoldTask {
         }
     }
 
-    public void add(LabelRow gold, LabelRow predicted) {
+    public void add(LabelledRow gold, LabelledRow predicted) {
         reports++;
         for (Observation o : Observation.all()) {
             LabelCell g = gold.get(o);

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.cxr.events.Observation;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.section.ExtractedSection;
@@ -86,7 +86,7 @@ public final class OpenI {
     }
 
     /** Labels of one report for the chosen text (null when the text is empty). */
-    public static LabelRow labels(ReportPipeline p, OpenIReport r, Text text, Style style) {
+    public static LabelledRow labels(ReportPipeline p, OpenIReport r, Text text, Style style) {
         ReportPipeline.Result res = text == Text.SECTION ? p.process(r.fullText()) : p.processText(r.findingsAndImpression());
         return res.labels() == null ? null : res.labels().labels(style);
     }
@@ -96,7 +96,7 @@ public final class OpenI {
         PresentTask task = new PresentTask(EnumSet.allOf(Observation.class));
         for (OpenIReport r : reports) {
             if (scored(r) && half.includes(r)) {
-                LabelRow v = labels(p, r, text, style);
+                LabelledRow v = labels(p, r, text, style);
                 if (v != null) {
                     task.add(id(r), map.present(r.mesh()), map.uncertainCounts(r.mesh()), v);
                 }
@@ -123,7 +123,7 @@ public final class OpenI {
                     present.add(o);
                 }
             });
-            LabelRow v = labels(p, r, text, style);
+            LabelledRow v = labels(p, r, text, style);
             if (v != null) {
                 task.add(id(r), present, v);
             }

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 
 /**
  * The "present" task against positive-only gold (Open-i MeSH, NegBio's 14-class file): an
@@ -38,12 +38,12 @@ public final class PresentTask {
         }
     }
 
-    public void add(String id, Set<Observation> gold, LabelRow predicted) {
+    public void add(String id, Set<Observation> gold, LabelledRow predicted) {
         add(id, gold, Set.of(), predicted);
     }
 
     /** uncertainCounts: gold observations for which -1.0 counts as present in the strict task. */
-    public void add(String id, Set<Observation> gold, Set<Observation> uncertainCounts, LabelRow predicted) {
+    public void add(String id, Set<Observation> gold, Set<Observation> uncertainCounts, LabelledRow predicted) {
         reports++;
         for (Observation o : classes) {
             LabelCell v = predicted.get(o);

@@ -27,7 +27,7 @@ import org.cxr.events.ReportReceived;
 import org.cxr.events.ReportSection;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.labeler.Mention;
 import org.cxr.label.domain.labeler.ReportPipeline;
 import org.cxr.label.domain.section.SectionKind;
@@ -136,7 +136,7 @@ final class ReportLabelling {
         };
     }
 
-    static LabelVector vector(LabelRow labels) {
+    static LabelVector vector(LabelledRow labels) {
         Map<Observation, Double> m = new EnumMap<>(Observation.class);
         for (Observation o : Observation.all()) {
             LabelCell v = labels.get(o);

@@ -8,15 +8,15 @@ import java.util.Set;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.junit.jupiter.api.Test;
 
 class ScoringTest {
-    private static LabelRow vector(Observation o, LabelCell v) {
+    private static LabelledRow vector(Observation o, LabelCell v) {
         LabelCell[] a = new LabelCell[14];
         Arrays.fill(a, LabelCell.BLANK);
         a[o.ordinal()] = v;
-        return LabelRow.of(a);
+        return LabelledRow.of(a);
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.List;
 import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.match.Lexicon;
 import org.cxr.label.domain.match.TokenizedText;
@@ -96,7 +96,7 @@ public final class ReportLabeler {
      * observation other than Support Devices ends positive or uncertain (CheXpert style: or an
      * other abnormal finding is positive/uncertain); otherwise blank.
      */
-    static LabelRow combine(List<Mention> mentions, Style style) {
+    static LabelledRow combine(List<Mention> mentions, Style style) {
         boolean[] pos = new boolean[OBSERVATIONS];
         boolean[] neg = new boolean[OBSERVATIONS];
         boolean[] unc = new boolean[OBSERVATIONS];
@@ -134,6 +134,6 @@ public final class ReportLabeler {
             }
         }
         v[Observation.NO_FINDING.ordinal()] = abnormal ? LabelCell.BLANK : LabelCell.POSITIVE;
-        return LabelRow.of(v);
+        return LabelledRow.of(v);
     }
 }

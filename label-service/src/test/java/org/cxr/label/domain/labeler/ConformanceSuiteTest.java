@@ -14,7 +14,7 @@ import java.util.Map;
 
 import org.cxr.events.Observation;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.rules.RuleSet;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,8 @@ class ConformanceSuiteTest {
     private static final ReportLabeler LABELER = new ReportLabeler(RuleSet.bundled());
 
     /** One line of the suite: the text and the expected row of each style. */
-    record Case(int line, String group, String text, LabelRow chexpert, LabelRow negbio) {
-        LabelRow expected(Style style) {
+    record Case(int line, String group, String text, LabelledRow chexpert, LabelledRow negbio) {
+        LabelledRow expected(Style style) {
             return style == Style.CHEXPERT ? chexpert : negbio;
         }
     }
@@ -71,14 +71,14 @@ class ConformanceSuiteTest {
                 negbioLabels = rest.substring("negbio:".length());
                 labels = labels.substring(0, split);
             }
-            LabelRow chexpert = row(where, labels);
+            LabelledRow chexpert = row(where, labels);
             cases.add(new Case(i + 1, group, text, chexpert, negbioLabels == null ? chexpert : row(where, negbioLabels)));
         }
         return cases;
     }
 
     /** "Column value, Column value" or "(blank)" into a row; unlisted columns are blank. */
-    private static LabelRow row(String where, String labels) {
+    private static LabelledRow row(String where, String labels) {
         LabelCell[] cells = new LabelCell[Observation.all().size()];
         Arrays.fill(cells, LabelCell.BLANK);
         String s = labels.strip();
@@ -102,7 +102,7 @@ class ConformanceSuiteTest {
                 cells[o.ordinal()] = v;
             }
         }
-        return LabelRow.of(cells);
+        return LabelledRow.of(cells);
     }
 
     @Test
@@ -117,7 +117,7 @@ class ConformanceSuiteTest {
             counts[0]++;
             boolean failed = false;
             for (Style style : Style.values()) {
-                LabelRow got = out.labels(style);
+                LabelledRow got = out.labels(style);
                 if (!got.equals(c.expected(style))) {
                     failed = true;
                     failures.add(String.format(Locale.ROOT, "%s:%d [%s] %s style%n    text:     %s%n    expected: %s%n    got:      %s%n%s",

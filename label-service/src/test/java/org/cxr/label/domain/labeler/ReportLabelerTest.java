@@ -18,7 +18,7 @@ import static org.cxr.events.Observation.SUPPORT_DEVICES;
 import org.cxr.events.Observation;
 import org.cxr.label.domain.Assertion;
 import org.cxr.label.domain.LabelCell;
-import org.cxr.label.domain.LabelRow;
+import org.cxr.label.domain.LabelledRow;
 import org.cxr.label.domain.Style;
 import org.cxr.label.domain.rules.RuleSet;
 import org.junit.jupiter.api.Test;
@@ -27,25 +27,25 @@ import org.junit.jupiter.api.Test;
 class ReportLabelerTest {
     private static final ReportLabeler LABELER = new ReportLabeler(RuleSet.bundled());
 
-    private static LabelRow chexpert(String text) {
+    private static LabelledRow chexpert(String text) {
         return LABELER.label(text).chexpert();
     }
 
-    private static LabelRow negbio(String text) {
+    private static LabelledRow negbio(String text) {
         return LABELER.label(text).negbio();
     }
 
-    private static String cell(LabelRow v, Observation o) {
+    private static String cell(LabelledRow v, Observation o) {
         return v.get(o).cell();
     }
 
     @Test
     void negationCoversAListAndStopsAtATerminator() {
-        LabelRow v = chexpert("No focal consolidation, pleural effusion, or pneumothorax.");
+        LabelledRow v = chexpert("No focal consolidation, pleural effusion, or pneumothorax.");
         assertThat(cell(v, CONSOLIDATION)).isEqualTo("0.0");
         assertThat(cell(v, PLEURAL_EFFUSION)).isEqualTo("0.0");
         assertThat(cell(v, PNEUMOTHORAX)).isEqualTo("0.0");
-        LabelRow w = chexpert("No pneumothorax, but there is a small right pleural effusion.");
+        LabelledRow w = chexpert("No pneumothorax, but there is a small right pleural effusion.");
         assertThat(cell(w, PNEUMOTHORAX)).isEqualTo("0.0");
         assertThat(cell(w, PLEURAL_EFFUSION)).isEqualTo("1.0");
     }
@@ -53,10 +53,10 @@ class ReportLabelerTest {
     @Test
     void aListOfFindingsSharesItsTrigger() {
         // the list is longer than the trigger's window in plain words
-        LabelRow v = chexpert("Consolidation, atelectasis, and costophrenic angle blunting in the left lower lobe have cleared.");
+        LabelledRow v = chexpert("Consolidation, atelectasis, and costophrenic angle blunting in the left lower lobe have cleared.");
         assertThat(cell(v, CONSOLIDATION)).isEqualTo("0.0");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("0.0");
-        LabelRow w = chexpert("Findings could represent resolving histoplasmosis infection, sarcoidosis, or malignancy such as lymphoma "
+        LabelledRow w = chexpert("Findings could represent resolving histoplasmosis infection, sarcoidosis, or malignancy such as lymphoma "
                 + "or primary lung cancer.");
         assertThat(cell(w, LUNG_LESION)).isEqualTo("-1.0");
         assertThat(cell(w, PNEUMONIA)).isEqualTo("-1.0");
@@ -100,7 +100,7 @@ class ReportLabelerTest {
                 .isEqualTo("-1.0");
         assertThat(cell(chexpert("Right middle lobe opacity, pneumonia in the appropriate clinical setting."), PNEUMONIA))
                 .isEqualTo("-1.0");
-        LabelRow v = chexpert("Left basilar opacity, atelectasis favored over pneumonia.");
+        LabelledRow v = chexpert("Left basilar opacity, atelectasis favored over pneumonia.");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(v, PNEUMONIA)).isEqualTo("-1.0");
         assertThat(cell(negbio("Small left effusion, if any."), PLEURAL_EFFUSION)).isEqualTo("-1.0");
@@ -114,10 +114,10 @@ class ReportLabelerTest {
 
     @Test
     void twoObservationsJoinedByOrAreBothUncertain() {
-        LabelRow v = chexpert("Left basilar atelectasis or pneumonia.");
+        LabelledRow v = chexpert("Left basilar atelectasis or pneumonia.");
         assertThat(cell(v, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(v, PNEUMONIA)).isEqualTo("-1.0");
-        LabelRow w = chexpert("Atelectasis versus consolidation in the right lower lobe.");
+        LabelledRow w = chexpert("Atelectasis versus consolidation in the right lower lobe.");
         assertThat(cell(w, ATELECTASIS)).isEqualTo("-1.0");
         assertThat(cell(w, CONSOLIDATION)).isEqualTo("-1.0");
         // one observation named twice is not an alternative
@@ -144,10 +144,10 @@ class ReportLabelerTest {
 
     @Test
     void heartFailureMakesCardiomegalyUncertain() {
-        LabelRow v = chexpert("Mild congestive heart failure.");
+        LabelledRow v = chexpert("Mild congestive heart failure.");
         assertThat(cell(v, EDEMA)).isEqualTo("1.0");
         assertThat(cell(v, CARDIOMEGALY)).isEqualTo("-1.0");
-        LabelRow w = chexpert("No evidence of CHF.");
+        LabelledRow w = chexpert("No evidence of CHF.");
         assertThat(cell(w, EDEMA)).isEqualTo("0.0");
         assertThat(cell(w, CARDIOMEGALY)).isEmpty();
         assertThat(cell(chexpert("Cardiomegaly with mild CHF."), CARDIOMEGALY)).isEqualTo("1.0");

@@ -7,18 +7,18 @@ import java.util.List;
 import org.cxr.events.Observation;
 
 /** The 14 label values of one study, in column order. Immutable. */
-public final class LabelRow {
+public final class LabelledRow {
     private final LabelCell[] values;
 
-    private LabelRow(LabelCell[] values) {
+    private LabelledRow(LabelCell[] values) {
         this.values = values;
     }
 
-    public static LabelRow of(LabelCell[] values) {
+    public static LabelledRow of(LabelCell[] values) {
         if (values.length != Observation.all().size()) {
             throw new IllegalArgumentException("expected 14 values, got " + values.length);
         }
-        return new LabelRow(values.clone());
+        return new LabelledRow(values.clone());
     }
 
     public LabelCell get(Observation o) {
@@ -36,7 +36,7 @@ public final class LabelRow {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelRow other && Arrays.equals(values, other.values);
+        return o instanceof LabelledRow other && Arrays.equals(values, other.values);
     }
 
     @Override
