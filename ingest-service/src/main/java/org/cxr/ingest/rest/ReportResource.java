@@ -48,9 +48,10 @@ public class ReportResource {
                         @Parameter(description = "Issuer of PatientID") @QueryParam("issuer") String issuer,
                         @HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType contentType, byte[] body) {
         String charset = contentType == null ? null : contentType.getParameters().get("charset");
-        if (charset != null && !Charset.isSupported(charset)) {
+        if (charset != null && !supported(charset)) {
+            // the value is the client's and may be anything (an identifier pasted in the wrong field): never repeated
             return Response.status(415).entity(new ReportResponse("REJECTED", 0, null, null, "UNDECODABLE_REPORT",
-                    "unsupported charset " + charset)).build();
+                    "unsupported or malformed charset")).build();
         }
         ReportResult r = intake.receiveReport(studyInstanceUid, body, charset, patientId, issuer, Source.REST);
         int status = switch (r.status()) {
@@ -64,5 +65,14 @@ public class ReportResource {
             };
         };
         return Response.status(status).entity(ReportResponse.of(r)).build();
+    }
+
+    /** An illegal name ({@code 'x}) is as unsupported as an unknown one; Charset.isSupported throws for it. */
+    private static boolean supported(String charset) {
+        try {
+            return Charset.isSupported(charset);
+        } catch (IllegalArgumentException e) { // IllegalCharsetNameException
+            return false;
+        }
     }
 }

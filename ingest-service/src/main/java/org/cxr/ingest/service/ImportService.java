@@ -109,7 +109,7 @@ public class ImportService {
             throw new BadImport("path must be absolute and normalised (no . or .. segments)");
         }
         if (!Files.isDirectory(root)) {
-            throw new BadImport("not a directory on the ingest service's filesystem: " + path);
+            throw new BadImport("not a directory on the ingest service's filesystem");
         }
         Layout layout = layout(layoutName);
         Optional<List<Path>> allowed = config.imports().allowedRoots();
@@ -118,7 +118,7 @@ public class ImportService {
             try {
                 real = root.toRealPath();
             } catch (IOException e) {
-                throw new BadImport("cannot resolve " + path);
+                throw new BadImport("path cannot be resolved");
             }
             if (allowed.get().stream().noneMatch(real::startsWith)) {
                 throw new BadImport("path is outside cxr.ingest.import.allowed-roots");

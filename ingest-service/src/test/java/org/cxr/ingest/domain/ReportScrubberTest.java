@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import org.cxr.ingest.domain.deid.ReportScrubber;
@@ -40,6 +42,10 @@ class ReportScrubberTest {
         masked("FINDINGS DISCUSSED WITH DR. O'BRIEN-SMITH AT 10:45.", "O'BRIEN", "SMITH");
         masked("D/W DR. VAN DER BERG.", "VAN DER BERG");
         masked("Dr. O'Brien (pager 617-555-0199) agreed.", "O'Brien", "617", "0199");
+        // an O' surname with no cue, not in the census lists with its apostrophe (the patient's name unknown)
+        masked("INDICATION:  Pt O'Donoghue, Anastasia (51 year old F) with worsening cough.", "Donoghue", "Anastasia");
+        masked("PT O'DONOGHUE WITH COUGH", "DONOGHUE");
+        kept("Obtained at 3 o'clock.");
         masked("Results called to Mary Ann McDonald, NP by the radiology resident.", "Mary", "Ann", "McDonald");
         masked("Signed by: SMITH, JOHN A., MD", "SMITH", "JOHN", "A.,");
         masked("Dictated by: Jane Doe, MD", "Jane", "Doe");
@@ -63,6 +69,32 @@ class ReportScrubberTest {
         // a patient called May: the word stays in ordinary text, the name does not
         assertThat(scrub("Left lower lobe opacity may represent atelectasis.")).contains("may represent");
         masked("PATIENT: QUACKENBUSH, MAY", "MAY");
+    }
+
+    /** The e2e leak scan's case ("Pt O'Donoghue, ___"): the tokens come from the DICOM PatientName as ingest takes them. */
+    @Test
+    void thePatientsOwnPrefixedOrHyphenatedSurnameInEveryWriting() {
+        String[][] cases = {
+                {"O'Donoghue^Anastasia", "INDICATION:  Pt O'Donoghue, Anastasia (51 year old F) with wor",
+                        "Pt ODonoghue.", "PT O'DONOGHUE", "pt o’donoghue", "Pt O Donoghue", "Mrs. Donoghue", "O'Donoghue-Smith"},
+                {"ODonoghue^Anastasia", "Pt O'Donoghue, Anastasia", "Pt O'DONOGHUE", "Pt ODonoghue"},
+                {"McCormack^Anastasia", "Pt McCormack, Anastasia", "PT MCCORMACK", "Pt Mc Cormack", "Pt Mc'Cormack"},
+                {"Hill-McCormack^Anastasia", "Pt Hill-McCormack", "Pt Hill McCormack", "Pt HILL-MCCORMACK"},
+        };
+        for (String[] c : cases) {
+            Set<String> tokens = org.cxr.ingest.domain.deid.InstanceHeader.nameTokens(c[0]);
+            List<String> needles = new ArrayList<>();
+            for (String t : tokens) {
+                needles.add(t);
+                needles.add(t.replaceFirst("^(?i)(o|mc|mac)", "")); // "Donoghue" of ODonoghue, "Cormack" of McCormack
+            }
+            for (int i = 1; i < c.length; i++) {
+                String out = ReportScrubber.scrub(c[i], w -> tokens.stream().anyMatch(w::equalsIgnoreCase));
+                for (String needle : needles) {
+                    assertThat(out).as(c[0] + ": " + c[i] + " -> " + out).doesNotContainIgnoringCase(needle);
+                }
+            }
+        }
     }
 
     @Test

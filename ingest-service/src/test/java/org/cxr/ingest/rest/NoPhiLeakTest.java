@@ -125,4 +125,38 @@ class NoPhiLeakTest {
         // ingest's own tables hold digests, never the identifiers
         assertThat(Infra.count("select count(*) from subject where patient_key like ?", "%" + patientId + "%")).isZero();
     }
+
+    /**
+     * Malformed requests carrying identifiers (in the charset, the boundary, the query, the body)
+     * are refused with fixed messages; neither the answer nor any log line repeats them, and no
+     * request ends in Quarkus's own unmapped-exception log line (which logs the URI with its query).
+     */
+    @Test
+    void malformedRequestsRepeatNothing() throws Exception {
+        String mrn = "53049" + (RUN % 1000);
+        String name = "McQuackenbush";
+        TestDicoms.Spec a = TestDicoms.spec("MRN-E-" + RUN, RUN + 7, 1);
+        String path = "/studies/" + a.studyUid() + "/report";
+        List<String> bodies = new ArrayList<>();
+        bodies.add(given().contentType("text/plain; charset='" + name + "-" + mrn).queryParam("patientId", mrn)
+                .body(("FINDINGS: " + name).getBytes(StandardCharsets.UTF_8)).put(path).then().statusCode(415).extract().asString());
+        bodies.add(given().contentType("text/plain; charset=" + mrn).body(("FINDINGS: " + name).getBytes(StandardCharsets.UTF_8)).put(path)
+                .then().statusCode(415).extract().asString());
+        bodies.add(given().contentType("multipart/form-data; boundary=").queryParam("patientId", mrn)
+                .body((name + " " + mrn).getBytes(StandardCharsets.UTF_8)).post("/studies/instances")
+                .then().statusCode(400).extract().asString());
+        bodies.add(given().contentType("multipart/related; type=\"application/dicom\"")
+                .body(("--x\r\nContent-Type: application/dicom\r\n\r\n" + name + " " + mrn + "\r\n--x--")
+                        .getBytes(StandardCharsets.UTF_8)).post("/dicomweb/studies").then().statusCode(400).extract().asString());
+        for (String body : bodies) {
+            assertThat(body).doesNotContain(mrn).doesNotContain(name);
+        }
+        List<String> lines;
+        synchronized (LOG) {
+            lines = List.copyOf(LOG);
+        }
+        for (String line : lines) {
+            assertThat(line).as("log line").doesNotContain(mrn).doesNotContain(name).doesNotContain("HTTP Request to");
+        }
+    }
 }

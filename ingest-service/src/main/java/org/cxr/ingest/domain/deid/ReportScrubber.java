@@ -604,7 +604,7 @@ public final class ReportScrubber {
         for (int k = 0; k <= w.length(); k++) { // the parts of "doe-smith", "o'brien"
             if (k == w.length() || w.charAt(k) == '-' || w.charAt(k) == '\'' || w.charAt(k) == '\u2019') {
                 if (from > 0 || k < w.length()) {
-                    if (k - from >= 2 && patient(w.substring(from, k))) {
+                    if (k - from >= 2 && patientSurname(i, w.substring(from, k))) {
                         mark(i, i);
                         nameTokens.set(i);
                         return;
@@ -613,6 +613,41 @@ public final class ReportScrubber {
                 from = k + 1;
             }
         }
+        if (from == 0 && patientSurname(i, w)) {
+            mark(i, i);
+            nameTokens.set(i);
+        }
+    }
+
+    /**
+     * A part of a written surname that is the patient's in another spelling of its O'/Mc/Mac prefix:
+     * "ODonoghue" or "O'Donoghue" for a PatientName O'Donoghue (token Donoghue) or ODonoghue, "Cormack"
+     * of "Mc Cormack" for McCormack. A leading O is taken as a prefix only before a capital (ODonoghue,
+     * ODONOGHUE), so an ordinary word that starts with o stays.
+     */
+    private boolean patientSurname(int i, String part) {
+        if (patient(part)) {
+            return true;
+        }
+        if (part.length() < 3) {
+            return false;
+        }
+        String raw = t.text(i);
+        boolean oPrefix = raw.length() > 2 && (raw.charAt(0) == 'O' || raw.charAt(0) == 'o') && Character.isUpperCase(raw.charAt(1));
+        if (oPrefix && part.charAt(0) == 'o' && part.length() == t.length(i) && patient(part.substring(1))) {
+            return true;
+        }
+        if (part.startsWith("mc") && patient(part.substring(2)) || part.startsWith("mac") && patient(part.substring(3))) {
+            return true;
+        }
+        if (!capitalised(i)) {
+            return false;
+        }
+        int p = t.prev(i);
+        String before = p >= 0 && t.is(p, Kind.WORD) ? t.lower(p) : null;
+        // the second word of "Mc Cormack" / "O Donoghue", or the same name with its prefix left out
+        return "mc".equals(before) && patient("mc" + part) || "mac".equals(before) && patient("mac" + part)
+                || "o".equals(before) && patient("o" + part) || patient("o" + part) || patient("mc" + part);
     }
 
     /** A patient token, an initial or a comma and a name within two tokens: the word is part of a written name. */
@@ -878,12 +913,27 @@ public final class ReportScrubber {
         }
     }
 
+    /** O' (or O’) and a capitalised name of at least two more letters, not a possessive. */
+    private boolean irishPrefixed(int i, String w) {
+        if (w.length() < 4 || w.charAt(0) != 'o' || w.charAt(1) != '\'' && w.charAt(1) != '\u2019') {
+            return false;
+        }
+        String raw = t.text(i);
+        return raw.charAt(0) == 'O' && Character.isUpperCase(raw.charAt(2))
+                && w.substring(2).chars().allMatch(c -> Character.isLetter(c) || c == '-');
+    }
+
     /**
      * A census name that is not an ordinary word, capitalised like a name, with an unlisted surname
      * after a given name; and a name that is also a word ("Smith", "White") when a verb only people
      * do follows it ("Smith called").
      */
     private void listName(int i, String w) {
+        if (irishPrefixed(i, w)) { // "O'Donoghue", "O'BRIEN": a surname, not in the census lists with its apostrophe
+            mark(i, i);
+            nameTokens.set(i);
+            return;
+        }
         if (t.length(i) < 3 || !capitalised(i) || !Lexicon.NAMES.contains(possessive(w)) || Lexicon.STOP.contains(w)
                 || Lexicon.EPONYMS.contains(w)) {
             return;
