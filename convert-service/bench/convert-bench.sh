@@ -15,7 +15,6 @@ OUT=${1:-/tmp/cxr-convert-bench}
 WARMUP=${WARMUP:-2}
 MEASURE=${MEASURE:-5}
 rm -rf "$OUT" && mkdir -p "$OUT"
-mvn -q -o -DskipTests -pl libs/dicom install >/dev/null
 mvn -q -o -DskipTests -pl convert-service test-compile >/dev/null
 CP="convert-service/target/classes:convert-service/target/test-classes:$(cat convert-service/target/classpath.txt)"
 CLI_CP="convert-service/target/classes:$(cat convert-service/target/classpath.txt)"
