@@ -5,7 +5,7 @@
 BEGIN;
 SELECT pg_advisory_xact_lock(1129861699);
 TRUNCATE subject, subject_split, split_pin, study, image, report_revision, report_labelling, report, study_label,
-         dead_letter, outbox, dataset_release_file, dataset_release;
+         dead_letter, outbox, dataset_release_file, dataset_release, import_progress, redrive;
 INSERT INTO catalog_meta (meta_key, meta_value) VALUES ('epoch', md5(random()::text || clock_timestamp()::text))
 ON CONFLICT (meta_key) DO UPDATE SET meta_value = EXCLUDED.meta_value;
 COMMIT;

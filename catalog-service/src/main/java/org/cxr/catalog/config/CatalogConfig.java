@@ -15,6 +15,15 @@ public interface CatalogConfig {
 
     ReleaseConfig release();
 
+    PipelineConfig pipeline();
+
+    /** The pipeline page. */
+    interface PipelineConfig {
+        /** How often the consumer lag of the pipeline's groups is read from the broker. */
+        @WithDefault("10s")
+        Duration lagInterval();
+    }
+
     /** Split of new subjects (dataset contract §6); existing subjects keep theirs whatever this says. */
     interface SplitConfig {
         /** Seed of the subject hash; changing it only affects subjects seen afterwards. */

@@ -34,7 +34,7 @@ final class DeadLetterRows {
             + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, ?::timestamptz"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[],"
             + " ?::text[], ?::text[], ?::text[]) AS t(e, tp, sg, rs, m, su, st, d, ot, oe, pl, at)"
-            + " ON CONFLICT DO NOTHING";
+            + " ON CONFLICT DO NOTHING RETURNING coalesce(stage, 'unknown'), coalesce(reason, 'UNKNOWN')";
 
     /** A dead letter as recorded: its id, the topic it was read from or written to, the payload as it came. */
     record Row(DeadLetter letter, String eventId, String topic, String payload) {
@@ -57,9 +57,10 @@ final class DeadLetterRows {
         this.now = now;
     }
 
-    void insert(List<Row> all) throws SQLException {
+    /** Inserts the dead letters not recorded yet; returns (stage, reason) of each new one. */
+    List<String[]> insert(List<Row> all) throws SQLException {
         List<Row> rows = FactOrder.winners(all, Row::eventId, (a, b) -> 0);
-        db.update(INSERT, now, db.text(rows, Row::eventId), db.text(rows, Row::topic),
+        return db.rows(INSERT, now, db.text(rows, Row::eventId), db.text(rows, Row::topic),
                 db.text(rows, r -> r.letter().stage()),
                 db.text(rows, r -> r.letter().reason() == null ? null : r.letter().reason().name()),
                 db.text(rows, r -> r.letter().message()), db.int4(rows, r -> parseId(r.letter().subjectId())),

@@ -18,6 +18,8 @@ import org.cxr.catalog.domain.state.StudyAnnouncement;
 import org.cxr.catalog.domain.state.StudyStateRule;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.FailureReason;
+import org.cxr.events.ImportProgress;
+import org.cxr.events.StudyState;
 import org.cxr.events.StudyIndexed;
 
 /**
@@ -39,9 +41,15 @@ import org.cxr.events.StudyIndexed;
  */
 public final class IndexingBatch {
     /** What a batch did, and how long its steps took (ms). */
+    /**
+     * @param newDeadLetters     (stage, reason) of every dead letter recorded for the first time
+     * @param completedLatencies seconds from the first event of each study that became COMPLETE to now
+     */
     public record Outcome(int facts, int invalid, int deadLettersSeen, int studiesChanged, int eventsEmitted,
-            String timings) {
+            String timings, List<String[]> newDeadLetters, List<Double> completedLatencies) {
     }
+
+    private final List<String[]> newDeadLetters = new ArrayList<>();
 
     private final Connection c;
     private final JdbcArrays db;
@@ -61,10 +69,14 @@ public final class IndexingBatch {
         List<Fact> facts = new ArrayList<>();
         List<DecodedEvent> invalid = new ArrayList<>();
         List<DeadLetterRows.Row> seenDeadLetters = new ArrayList<>();
+        List<ImportProgress> imports = new ArrayList<>();
         for (DecodedEvent e : events) {
             if (e.invalid()) {
                 invalid.add(e);
                 continue;
+            }
+            if (e.event() instanceof ImportProgress p) {
+                imports.add(p);
             }
             if (e.deadLetterSeen() != null) {
                 seenDeadLetters.add(DeadLetterRows.Row.seen(e));
@@ -76,7 +88,10 @@ public final class IndexingBatch {
         FactUpserts.Changes changed = new FactUpserts(db, splits, now.toString()).upsert(facts);
         lap("facts");
         if (!seenDeadLetters.isEmpty()) {
-            deadLetters().insert(seenDeadLetters);
+            newDeadLetters.addAll(deadLetters().insert(seenDeadLetters));
+        }
+        if (!imports.isEmpty()) {
+            new ImportProgressRows(db, now.toString()).upsert(imports);
         }
         // Facts are written; the derivation is serialised: every transaction that changed a study's
         // facts re-derives it here, under the lock, before committing, so the last one to do so sees
@@ -95,12 +110,28 @@ public final class IndexingBatch {
             rejected.add(DeadLetterRows.of(e, FailureReason.INVALID_EVENT, e.invalidReason(), now));
         }
         if (!rejected.isEmpty()) {
-            deadLetters().insert(rejected.stream().map(DeadLetterRows.Row::written).toList());
+            newDeadLetters.addAll(deadLetters().insert(rejected.stream().map(DeadLetterRows.Row::written).toList()));
         }
         writeOutbox(emitted, rejected);
         lap("outbox");
+        List<Integer> completed = emitted.stream().filter(e -> e.state() == StudyState.COMPLETE)
+                .map(e -> Integer.parseInt(e.studyId())).toList();
         return new Outcome(facts.size(), invalid.size(), seenDeadLetters.size(), changed.studies().size(),
-                emitted.size(), timings.toString());
+                emitted.size(), timings.toString(), List.copyOf(newDeadLetters), completionLatencies(completed));
+    }
+
+    /** Seconds from each study's first event (image or report received) to now, for those that just became COMPLETE. */
+    private List<Double> completionLatencies(List<Integer> studies) throws SQLException {
+        if (studies.isEmpty()) {
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>();
+        for (String[] r : db.rows(IndexingSql.COMPLETION_LATENCY, db.ints(studies), now.toString())) {
+            if (r[0] != null) {
+                out.add(Double.parseDouble(r[0]));
+            }
+        }
+        return out;
     }
 
     /**
@@ -130,10 +161,11 @@ public final class IndexingBatch {
     }
 
     /** A dead letter for an event that broke the batch (a database error), recorded alone. */
-    public void recordFailure(DecodedEvent e, String message) throws SQLException {
+    public List<String[]> recordFailure(DecodedEvent e, String message) throws SQLException {
         DeadLetter d = DeadLetterRows.of(e, FailureReason.INTERNAL_ERROR, message, now);
-        deadLetters().insert(List.of(DeadLetterRows.Row.written(d)));
+        List<String[]> recorded = deadLetters().insert(List.of(DeadLetterRows.Row.written(d)));
         writeOutbox(List.of(), List.of(d));
+        return recorded;
     }
 
     private DeadLetterRows deadLetters() {

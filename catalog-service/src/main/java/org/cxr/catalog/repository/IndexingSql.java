@@ -162,4 +162,13 @@ final class IndexingSql {
 
     private IndexingSql() {
     }
+
+    /**
+     * Of these studies, those that became COMPLETE in this transaction (state_since = now): seconds
+     * from their first event (image or report received) to now.
+     */
+    static final String COMPLETION_LATENCY = "SELECT extract(epoch FROM s.state_since - least("
+            + "(SELECT min(i.received_at) FROM image i WHERE i.study_id = s.study_id),"
+            + " (SELECT min(r.received_at) FROM report_revision r WHERE r.study_id = s.study_id)))"
+            + " FROM study s WHERE s.study_id = ANY (?) AND s.state = 'COMPLETE' AND s.state_since = ?::timestamptz";
 }

@@ -33,6 +33,25 @@ final class JdbcArrays {
         }
     }
 
+    /** Runs a statement whose result rows are read as text columns. */
+    List<String[]> rows(String sql, Object... params) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    String[] r = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        r[i] = rs.getString(i + 1);
+                    }
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Runs an upsert ... RETURNING study_id; the studies whose rows were inserted or changed. */
     List<Integer> returningStudies(String sql, Object... params) throws SQLException {
         List<Integer> out = new ArrayList<>();

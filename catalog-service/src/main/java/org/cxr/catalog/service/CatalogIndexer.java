@@ -1,6 +1,7 @@
 package org.cxr.catalog.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,7 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -62,6 +64,7 @@ public class CatalogIndexer {
     private Counter lostCounter;
     private Counter studiesCounter;
     private Timer batchTimer;
+    private DistributionSummary studyLatency;
 
     /**
      * What one call did.
@@ -81,10 +84,15 @@ public class CatalogIndexer {
         int failed;
         int lost;
 
+        final List<String[]> deadLetters = new ArrayList<>();
+        final List<Double> completed = new ArrayList<>();
+
         void add(IndexingBatch.Outcome o) {
             invalid += o.invalid();
             studies += o.studiesChanged();
             emitted += o.eventsEmitted();
+            deadLetters.addAll(o.newDeadLetters());
+            completed.addAll(o.completedLatencies());
         }
     }
 
@@ -98,6 +106,19 @@ public class CatalogIndexer {
         studiesCounter = Counter.builder("cxr.catalog.studies.changed").description("study rows recomputed")
                 .register(registry);
         batchTimer = Timer.builder("cxr.catalog.index.batch").description("time to index one poll batch")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        // received -> COMPLETE of each study (the first event of a study to the batch that completed it)
+        studyLatency = DistributionSummary.builder("cxr.catalog.study.latency").baseUnit("seconds")
+                .description("time from a study's first event (image or report received) until it was COMPLETE")
+                .serviceLevelObjectives(1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400)
+                .register(registry);
+    }
+
+    /** Dead letters recorded for the first time, per stage and reason (convert's, label's and the catalog's own). */
+    private Counter deadLetter(String stage, String reason) {
+        return Counter.builder("cxr.dead.letters").tag("stage", stage).tag("reason", reason)
+                .description("dead letters of the pipeline, counted once each when the catalog records them")
                 .register(registry);
     }
 
@@ -151,6 +172,8 @@ public class CatalogIndexer {
         failedCounter.increment(tally.failed);
         lostCounter.increment(tally.lost);
         studiesCounter.increment(tally.studies);
+        tally.deadLetters.forEach(d -> deadLetter(d[0], d[1]).increment());
+        tally.completed.forEach(studyLatency::record);
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         committed.fire(new CatalogCommitted());
         return new Result(records.size(), tally.invalid, tally.studies, tally.emitted, tally.failed, tally.lost);
@@ -204,11 +227,9 @@ public class CatalogIndexer {
             LOG.errorf(failure, "record %s on %s cannot be indexed; dead-lettered as INTERNAL_ERROR", d.eventId(),
                     d.raw().topic());
             try {
-                DatabaseOutages.retrying("recording a dead letter", () -> QuarkusTransaction.requiringNew().call(() -> {
-                    session().doWork(conn -> new IndexingBatch(conn, splits, Clock.systemUTC().instant())
-                            .recordFailure(d, message));
-                    return null;
-                }));
+                tally.deadLetters.addAll(DatabaseOutages.retrying("recording a dead letter", () -> QuarkusTransaction
+                        .requiringNew().call(() -> session().doReturningWork(conn -> new IndexingBatch(conn, splits,
+                                Clock.systemUTC().instant()).recordFailure(d, message)))));
                 tally.failed++;
             } catch (Throwable t) {
                 stopIfInterrupted(t);

@@ -24,7 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * The dashboard login in a real browser (issue 12 item 2): without a login the dashboard sends the
  * browser to the login page and the API refuses the page's requests; a link with a forged token is
  * refused; the link {@code ./cxr up} prints logs in (the token leaves the address bar, the session
- * cookie is HttpOnly) and the dashboard loads its data; logging out ends it. Screenshots:
+ * cookie is HttpOnly) and the dashboard loads its data, the pipeline page shows what the pipeline
+ * API answers; logging out ends it. Screenshots:
  * {@code target/screenshots/dashboard-*.png}.
  */
 @QuarkusTest
@@ -60,6 +61,22 @@ class DashboardLoginBrowserTest {
             assertThat((String) d.executeScript("return document.cookie")).doesNotContain(DashboardAccess.COOKIE);
             wait.until(ExpectedConditions.textToBe(By.id("who"), "dr-ops"));
             browser.screenshot("dashboard-logged-in");
+
+            // the pipeline page shows what the pipeline API says (the session cookie authenticates both)
+            d.get(base + "dashboard/pipeline.html");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#groups tr[data-group='catalog-service']")));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#rates tr[data-series='received']")));
+            Object api = d.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + " Promise.all([fetch('/pipeline/rates?window=1h').then(r => r.json()), fetch('/pipeline/lag').then(r => r.json())])"
+                    + ".then(([r, l]) => done(JSON.stringify({received: r.stages.convert.received.reduce((a, b) => a + b, 0),"
+                    + " groups: l.groups.map(g => g.group).join(',')})));");
+            String shown = d.findElement(By.cssSelector("#rates tr[data-stage='convert'][data-series='received']"))
+                    .getAttribute("data-total");
+            String groups = String.join(",", d.findElements(By.cssSelector("#groups tr[data-group]")).stream()
+                    .map(e -> e.getAttribute("data-group")).toList());
+            assertThat((String) api).isEqualTo("{\"received\":" + shown + ",\"groups\":\"" + groups + "\"}");
+            assertThat(groups).isEqualTo("convert-service,label-service,catalog-service");
+            browser.screenshot("dashboard-pipeline");
 
             d.findElement(By.id("logout")).click();
             wait.until(ExpectedConditions.urlMatches("/dashboard/login$"));

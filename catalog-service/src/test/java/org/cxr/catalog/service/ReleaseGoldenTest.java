@@ -99,8 +99,9 @@ class ReleaseGoldenTest {
         List<String> actual = new ArrayList<>();
         actual.add("zlib-canary " + hex(gzip(canary())));
         actual.addAll(fileHashes(tmp));
+        // columns added after the golden was recorded (V4) count only when they hold something
         actual.add("catalog-rows " + TestEvents.sha256(String.join("\n", CatalogDb.content(ds))
-                .replaceAll("pinned_at=[^|]*\\|", "")));
+                .replaceAll("pinned_at=[^|]*\\|", "").replaceAll("(mentions|attempts|history)=null\\|", "")));
         assertThat(CatalogDb.count(ds, "SELECT count(*) FROM dead_letter WHERE topic = 'cxr.catalog.dlq'"))
                 .as("every outbox row of this data set is a StudyIndexed").isZero();
         actual.add("study-indexed " + announcements(pinned, outboxIdsDrawn() - outboxBefore));

@@ -75,6 +75,18 @@ public final class KafkaTestClient {
         }
     }
 
+    /** The sum of a topic's end offsets (records ever written to it, with nothing deleted). */
+    public static long endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            var d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+            d.partitions().forEach(p -> specs.put(new TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(o -> o.offset()).sum();
+        }
+    }
+
     public static void produceEvents(String topic, List<? extends CxrEvent> events) throws Exception {
         produce(events.stream().map(e -> new RawEvent(topic, e.studyId(), EventJson.write(e), e.eventId(), -1, -1)).toList());
     }

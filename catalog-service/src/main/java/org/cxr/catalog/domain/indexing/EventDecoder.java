@@ -8,6 +8,7 @@ import org.cxr.events.DeadLetter;
 import org.cxr.events.EventJson;
 import org.cxr.events.Ids;
 import org.cxr.events.ImageMetadata;
+import org.cxr.events.ImportProgress;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.ReportLabelled;
@@ -28,6 +29,9 @@ public final class EventDecoder {
     /** The longest event id the catalog stores (dead_letter.event_id, outbox.event_id). */
     public static final int MAX_EVENT_ID = 400;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern IMPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern IMPORT_STATES = Pattern.compile("RUNNING|DONE|FAILED|INTERRUPTED");
+    private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final int BUCKET = 63;
     private static final int KEY = 300;
     private static final int UID = 64;
@@ -52,6 +56,7 @@ public final class EventDecoder {
                 case Topics.REPORT_RECEIVED -> reportReceived(raw);
                 case Topics.REPORT_LABELLED -> reportLabelled(raw);
                 case Topics.CONVERT_DLQ, Topics.LABEL_DLQ -> deadLetter(raw);
+                case Topics.IMPORT_PROGRESS -> importProgress(raw);
                 default -> invalid(raw, null, "the catalog does not index topic " + raw.topic());
             };
         } catch (Rejected e) {
@@ -59,6 +64,25 @@ public final class EventDecoder {
         } catch (EventJson.InvalidEventException | IllegalArgumentException e) {
             return invalid(raw, null, e.getMessage());
         }
+    }
+
+    /** Not a fact about a study: the indexer keeps the latest state of each import (no fact). */
+    private static DecodedEvent importProgress(RawEvent raw) {
+        ImportProgress e = EventJson.read(raw.value(), ImportProgress.class);
+        require(e, e.importId() != null && IMPORT_ID.matcher(e.importId()).matches(),
+                "importId must be 1..64 letters, digits, '-' or '_'");
+        require(e, e.state() != null && IMPORT_STATES.matcher(e.state()).matches(),
+                "state must be RUNNING, DONE, FAILED or INTERRUPTED");
+        require(e, e.sequence() >= 1, "sequence must be at least 1");
+        require(e, e.startedAt() != null && e.updatedAt() != null, "startedAt and updatedAt are required");
+        require(e, e.filesTotal() >= 0 && e.filesSeen() >= 0 && e.accepted() >= 0 && e.duplicates() >= 0
+                && e.conflicts() >= 0 && e.rejected() >= 0 && e.failed() >= 0 && e.skipped() >= 0 && e.bytes() >= 0,
+                "counts must not be negative");
+        fits(e, "layout", e.layout(), 64);
+        require(e, e.rejectedByReason().size() <= 100, "at most 100 reasons");
+        e.rejectedByReason().forEach((k, v) -> require(e, REASON.matcher(k).matches() && v != null && v >= 0,
+                "rejectedByReason: reason names are A-Z, 0-9, '_' (at most 64), counts not negative"));
+        return new DecodedEvent(raw, raw.ceId() != null ? raw.ceId() : e.eventId(), null, null, null, e);
     }
 
     private static DecodedEvent instanceReceived(RawEvent raw) {
