@@ -12,6 +12,7 @@ import org.cxr.convert.domain.InstanceIds;
 import org.cxr.events.FailureReason;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
+import org.cxr.events.ObjectKeys;
 
 /** The events of a conversion, from the domain's result; no Kafka or S3 here. */
 final class Conversions {
@@ -51,6 +52,25 @@ final class Conversions {
                 e.objectKey(), sourceSha256, bucket, jpgKey, c.jpg().length, c.transferSyntaxUid(), c.constantImage(),
                 c.metadata(), Converter.VERSION, Math.round(c.timings().decodeNanos() / 1e6),
                 Math.round(c.timings().totalNanos() / 1e6), now);
+    }
+
+    /**
+     * Why the event may not be followed, or null: an event names its own instance's DICOM in the raw
+     * bucket ({@link ObjectKeys#dicom}); one that points elsewhere (another instance, a report, a JPG,
+     * a release) would make convert read and publish an object it has no business with.
+     */
+    static String misdirected(InstanceReceived e, String rawBucket) {
+        String key = ObjectKeys.dicom(e.subjectId(), e.studyId(), e.dicomId());
+        if (rawBucket.equals(e.bucket()) && key.equals(e.objectKey())) {
+            return null;
+        }
+        return "the event names " + shortened(e.bucket()) + "/" + shortened(e.objectKey()) + "; its ids imply "
+                + rawBucket + "/" + key;
+    }
+
+    /** A value of the event, cut short: a dead letter's message must not carry a whole forged payload. */
+    private static String shortened(String s) {
+        return s == null ? "(none)" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     static String sha256(byte[] bytes) {

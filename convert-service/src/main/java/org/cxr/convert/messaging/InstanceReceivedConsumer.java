@@ -48,7 +48,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 /**
  * Consumes cxr.instance-received: reads the DICOM from the raw bucket, converts it, writes the JPG
  * to its dataset key in the jpg bucket and emits cxr.instance-converted — or a dead letter on
- * cxr.convert.dlq with the reason (bad input, a missing object, an unreadable event). The record is
+ * cxr.convert.dlq with the reason (bad input, a missing object, an unreadable event, an event whose
+ * bucket and key are not the raw bucket and the key its ids imply: INVALID_EVENT, unread). The record is
  * acknowledged only after the broker took what was emitted (at-least-once). An object-store or
  * broker outage is waited out, never dead-lettered.
  * <p>Conversions run on the {@code convert-workers} pool ({@code cxr.convert.workers} threads and
@@ -144,6 +145,11 @@ public class InstanceReceivedConsumer {
     private void handle(ConsumerRecord<String, String> record) {
         InstanceReceived event = parse(record);
         if (event == null) {
+            return;
+        }
+        String misdirected = Conversions.misdirected(event, images.rawBucket());
+        if (misdirected != null) { // never read an object the event's own ids do not name
+            deadLetter(event, record, FailureReason.INVALID_EVENT, misdirected);
             return;
         }
         try (StudyLog log = StudyLog.of(event.studyId(), event.dicomId());

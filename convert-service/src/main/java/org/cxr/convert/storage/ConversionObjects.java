@@ -39,6 +39,11 @@ public class ConversionObjects {
         }
     }
 
+    /** The bucket every DICOM convert reads is in. */
+    public String rawBucket() {
+        return buckets.raw();
+    }
+
     public String jpgBucket() {
         return buckets.jpg();
     }

@@ -47,10 +47,10 @@ class BrokerDownTest {
 
     @Test
     void isAliveButNotReady() {
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get(Management.url("/health/ready")).then().statusCode(503)
                 .body("checks.find { it.name == 'kafka-broker' }.status", org.hamcrest.Matchers.is("DOWN"))
                 .body("checks.find { it.name == 'object-store' }.status", org.hamcrest.Matchers.is("UP"))
                 .body("checks.name", hasItem("kafka-broker"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(Management.url("/health/live")).then().statusCode(200);
     }
 }

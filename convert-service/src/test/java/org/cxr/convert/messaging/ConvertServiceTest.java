@@ -268,11 +268,11 @@ class ConvertServiceTest {
         InstanceReceived e = pipeline.stored(dicom);
         pipeline.publish(e);
         assertConverted(e, outcome(e), dicom);
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
-        String ready = given().get("/q/health/ready").asString();
+        given().get(Management.url("/health/ready")).then().statusCode(200);
+        given().get(Management.url("/health/live")).then().statusCode(200);
+        String ready = given().get(Management.url("/health/ready")).asString();
         assertThat(ready).contains("object-store").contains("kafka-broker").contains("instance-received");
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(Management.url("/metrics")).asString();
         assertThat(metrics).containsPattern("cxr_convert_instances_total\\{outcome=\"converted\",reason=\"none\"\\} [1-9]")
                 .containsPattern("cxr_convert_decode_seconds_count [1-9]")
                 .containsPattern("cxr_convert_total_seconds_count [1-9]")

@@ -150,7 +150,7 @@ final class Pipeline {
 
     /** The value of a series of the service's /q/metrics (0 when absent). */
     static double metric(String series) {
-        return io.restassured.RestAssured.given().get("/q/metrics").asString().lines()
+        return io.restassured.RestAssured.given().get(Management.url("/metrics")).asString().lines()
                 .filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElse(0.0);
     }

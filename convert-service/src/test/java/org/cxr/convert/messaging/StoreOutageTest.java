@@ -76,7 +76,7 @@ class StoreOutageTest {
                 Thread.sleep(200);
             }
             assertThat(Pipeline.metric(RETRIES)).isGreaterThanOrEqualTo(retries + 3);
-            given().get("/q/health/ready").then().statusCode(503);
+            given().get(Management.url("/health/ready")).then().statusCode(503);
             assertThat(pipeline.matching(Pipeline.about(e))).as("nothing emitted, nothing dead-lettered").isEmpty();
         } finally {
             LinkResource.link.restore();
@@ -84,6 +84,6 @@ class StoreOutageTest {
         List<Pipeline.Out> out = pipeline.outcomes(List.of(e), Duration.ofSeconds(2)).get(e);
         assertThat(out).singleElement().extracting(Pipeline.Out::topic).isEqualTo(Topics.INSTANCE_CONVERTED);
         assertThat(pipeline.store.exists(Buckets.JPG, ObjectKeys.jpg(e.subjectId(), e.studyId(), e.dicomId()))).isTrue();
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(Management.url("/health/ready")).then().statusCode(200);
     }
 }
