@@ -34,7 +34,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes the outbox (StudyIndexed to cxr.study-indexed, the catalog's dead letters to
- * cxr.catalog.dlq) after the transactions that wrote it have committed: rows are locked
+ * cxr.catalog.dlq, redriven events to cxr.convert.redrive / cxr.label.redrive) after the transactions that wrote it have committed: rows are locked
  * ({@code FOR UPDATE SKIP LOCKED}, so several instances never send the same row at once), sent,
  * and deleted once the broker acknowledged them. A failure leaves them for the next round
  * (after each indexed batch, and every few seconds): at-least-once, with deterministic event ids.
@@ -108,6 +108,12 @@ public class OutboxPublisher {
      * headers), from the outbox row as stored: the payload is sent as written, not parsed again.
      */
     static Message<String> message(String studyId, String eventId, String type, String payload, Instant time) {
+        return message(studyId, eventId, type, payload, time, null, null);
+    }
+
+    /** ... sent to another topic than the emitter's, with the redrive header when attempts is set. */
+    static Message<String> message(String studyId, String eventId, String type, String payload, Instant time,
+            String topic, Integer attempts) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
         headers.add(EventHeaders.ID, bytes(eventId));
@@ -118,7 +124,13 @@ public class OutboxPublisher {
             headers.add(EventHeaders.SUBJECT, bytes(studyId));
         }
         headers.add(EventHeaders.CONTENT_TYPE, bytes("application/json"));
+        if (attempts != null) {
+            headers.add(EventHeaders.ATTEMPTS, bytes(attempts.toString()));
+        }
         var meta = OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
+        if (topic != null) {
+            meta.withTopic(topic);
+        }
         if (studyId != null) {
             meta.withKey(studyId);
         }
@@ -139,7 +151,10 @@ public class OutboxPublisher {
         for (OutboxRepository.Row r : rows) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
             OutboxRepository.Entry e = r.entry();
-            Message<String> m = message(e.key(), e.eventId(), e.type(), e.payload(), r.createdAt())
+            boolean indexed = Topics.STUDY_INDEXED.equals(e.topic());
+            // the dlq channel's producer also sends the redrives (the topic set per record)
+            Message<String> m = message(e.key(), e.eventId(), e.type(), e.payload(), r.createdAt(),
+                    indexed || Topics.CATALOG_DLQ.equals(e.topic()) ? null : e.topic(), e.attempts())
                     .withAck(() -> {
                         ack.complete(null);
                         return CompletableFuture.completedFuture(null);
@@ -148,7 +163,7 @@ public class OutboxPublisher {
                         ack.completeExceptionally(t);
                         return CompletableFuture.completedFuture(null);
                     });
-            (Topics.STUDY_INDEXED.equals(e.topic()) ? studyIndexed : catalogDlq).send(m);
+            (indexed ? studyIndexed : catalogDlq).send(m);
             acks.add(ack);
         }
         try {

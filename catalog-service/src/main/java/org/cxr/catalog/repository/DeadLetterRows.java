@@ -19,8 +19,8 @@ import org.cxr.platform.messaging.DeadLetters;
 
 /**
  * The {@code dead_letter} table: every dead letter read from convert and label (kept for
- * operators) and every one the catalog writes itself, keyed by event id (a repeated one is
- * ignored).
+ * operators) and every one the catalog writes itself, keyed by event id: a repeated one is ignored,
+ * a later failure of the same event (after a redrive) replaces it.
  */
 final class DeadLetterRows {
     private static final String STAGE = "catalog";
@@ -30,11 +30,16 @@ final class DeadLetterRows {
     /** Events are small (object keys, not data): a larger record is not kept whole in its dead letter. */
     static final int MAX_ORIGINAL = 64 * 1024;
     private static final String INSERT = "INSERT INTO dead_letter (event_id, topic, stage, reason, message, subject_id,"
-            + " study_id, dicom_id, original_topic, original_event_id, payload, failed_at, recorded_at)"
-            + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, ?::timestamptz"
+            + " study_id, dicom_id, original_topic, original_event_id, payload, failed_at, attempts, history, recorded_at)"
+            + " SELECT e, tp, sg, rs, m, su, st, d, ot, oe, pl, at::timestamptz, n, h, ?::timestamptz"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[],"
-            + " ?::text[], ?::text[], ?::text[]) AS t(e, tp, sg, rs, m, su, st, d, ot, oe, pl, at)"
-            + " ON CONFLICT DO NOTHING RETURNING coalesce(stage, 'unknown'), coalesce(reason, 'UNKNOWN')";
+            + " ?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) AS t(e, tp, sg, rs, m, su, st, d, ot, oe, pl, at, n, h)"
+            // the same event failed again after a redrive: the later failure is the one to show
+            + " ON CONFLICT (event_id) DO UPDATE SET reason = EXCLUDED.reason, message = EXCLUDED.message,"
+            + " payload = EXCLUDED.payload, failed_at = EXCLUDED.failed_at, attempts = EXCLUDED.attempts,"
+            + " history = EXCLUDED.history, recorded_at = EXCLUDED.recorded_at"
+            + " WHERE EXCLUDED.failed_at > dead_letter.failed_at"
+            + " RETURNING coalesce(stage, 'unknown'), coalesce(reason, 'UNKNOWN')";
 
     /** A dead letter as recorded: its id, the topic it was read from or written to, the payload as it came. */
     record Row(DeadLetter letter, String eventId, String topic, String payload) {
@@ -57,7 +62,7 @@ final class DeadLetterRows {
         this.now = now;
     }
 
-    /** Inserts the dead letters not recorded yet; returns (stage, reason) of each new one. */
+    /** Records the dead letters not recorded yet (or failed again); returns (stage, reason) of each. */
     List<String[]> insert(List<Row> all) throws SQLException {
         List<Row> rows = FactOrder.winners(all, Row::eventId, (a, b) -> 0);
         return db.rows(INSERT, now, db.text(rows, Row::eventId), db.text(rows, Row::topic),
@@ -67,7 +72,10 @@ final class DeadLetterRows {
                 db.int4(rows, r -> parseId(r.letter().studyId())), db.text(rows, r -> r.letter().dicomId()),
                 db.text(rows, r -> r.letter().originalTopic()), db.text(rows, r -> r.letter().originalEventId()),
                 db.text(rows, Row::payload),
-                db.text(rows, r -> r.letter().failedAt() == null ? null : r.letter().failedAt().toString()));
+                db.text(rows, r -> r.letter().failedAt() == null ? null : r.letter().failedAt().toString()),
+                db.int4(rows, r -> r.letter().attempts()),
+                db.text(rows, r -> r.letter().history() == null ? null : EventJson.mapper().valueToTree(r.letter().history())
+                        .toString()));
     }
 
     /**

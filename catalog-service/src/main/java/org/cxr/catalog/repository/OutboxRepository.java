@@ -21,15 +21,23 @@ import org.cxr.events.Topics;
  * and deleted once the broker acknowledged them.
  */
 public final class OutboxRepository {
-    private static final String APPEND = "INSERT INTO outbox (topic, event_key, event_id, event_type, payload, created_at)"
-            + " SELECT tp, k, e, ty, pl, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-            + " WITH ORDINALITY AS t(tp, k, e, ty, pl, o) ORDER BY o";
-    private static final String NEXT = "SELECT outbox_id, topic, event_key, event_id, event_type, payload, created_at"
+    private static final String APPEND = "INSERT INTO outbox (topic, event_key, event_id, event_type, payload, attempts,"
+            + " created_at) SELECT tp, k, e, ty, pl, a, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS t(tp, k, e, ty, pl, a, o) ORDER BY o";
+    private static final String NEXT = "SELECT outbox_id, topic, event_key, event_id, event_type, payload, created_at,"
+            + " attempts"
             + " FROM outbox ORDER BY outbox_id LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String DELETE = "DELETE FROM outbox WHERE outbox_id = ANY (?)";
 
-    /** An event to publish: topic, record key (the study id) and ce_id, type and payload as sent. */
-    public record Entry(String topic, String key, String eventId, String type, String payload) {
+    /**
+     * An event to publish: topic, record key (the study id) and ce_id, type and payload as sent;
+     * attempts (header {@code cxr-attempts}) only on a redriven event.
+     */
+    public record Entry(String topic, String key, String eventId, String type, String payload, Integer attempts) {
+        public Entry(String topic, String key, String eventId, String type, String payload) {
+            this(topic, key, eventId, type, payload, null);
+        }
+
         public static Entry of(String topic, CxrEvent event) {
             return of(topic, event, event.eventId());
         }
@@ -65,7 +73,8 @@ public final class OutboxRepository {
         }
         JdbcArrays db = new JdbcArrays(c);
         db.update(APPEND, now.toString(), db.text(entries, Entry::topic), db.text(entries, Entry::key),
-                db.text(entries, Entry::eventId), db.text(entries, Entry::type), db.text(entries, Entry::payload));
+                db.text(entries, Entry::eventId), db.text(entries, Entry::type), db.text(entries, Entry::payload),
+                db.int4(entries, Entry::attempts));
     }
 
     /** The oldest entries no other transaction holds, locked until the caller's transaction ends. */
@@ -76,7 +85,7 @@ public final class OutboxRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Row(rs.getLong(1), new Entry(rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)), rs.getTimestamp(7).toInstant()));
+                            rs.getString(5), rs.getString(6), (Integer) rs.getObject(8)), rs.getTimestamp(7).toInstant()));
                 }
             }
         }

@@ -40,7 +40,7 @@ final class FilterParams {
     static final Set<String> STUDY_PARAMS = Set.of("view", "split", "state", "from", "to", "subject", "page", "size");
     /** Every query parameter name the catalog's API uses: a refusal may repeat these. */
     private static final Set<String> OUR_NAMES = Set.of("view", "split", "state", "from", "to", "subject", "page",
-            "size", "status", "labeler", "window");
+            "size", "status", "labeler", "window", "stage", "reason");
     /** The parameter a refusal names when the name sent is not one of ours. */
     static final String UNKNOWN = "(unknown)";
     static final String LABEL_FILTER = "label.<labeler>.<observation>";

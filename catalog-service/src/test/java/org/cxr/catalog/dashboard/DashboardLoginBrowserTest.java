@@ -4,9 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
 
 import org.cxr.catalog.rest.DashboardAccess;
+import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.catalog.testing.Chromium;
+import org.cxr.catalog.testing.TestEvents;
+import org.cxr.events.DeadLetter;
+import org.cxr.events.FailureReason;
+import org.cxr.events.InstanceReceived;
+import org.cxr.events.Topics;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -25,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * browser to the login page and the API refuses the page's requests; a link with a forged token is
  * refused; the link {@code ./cxr up} prints logs in (the token leaves the address bar, the session
  * cookie is HttpOnly) and the dashboard loads its data, the pipeline page shows what the pipeline
- * API answers; logging out ends it. Screenshots:
+ * API answers, a dead letter is redriven by a click; logging out ends it. Screenshots:
  * {@code target/screenshots/dashboard-*.png}.
  */
 @QuarkusTest
@@ -33,6 +43,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class DashboardLoginBrowserTest {
     @TestHTTPResource("/")
     URL base;
+    @Inject
+    CatalogIndexer indexer;
 
     @Test
     void refusedWithoutLoginWorksWithIt() {
@@ -77,6 +89,19 @@ class DashboardLoginBrowserTest {
             assertThat((String) api).isEqualTo("{\"received\":" + shown + ",\"groups\":\"" + groups + "\"}");
             assertThat(groups).isEqualTo("convert-service,label-service,catalog-service");
             browser.screenshot("dashboard-pipeline");
+
+            // a dead letter redriven by a click, recorded with the logged-in principal
+            InstanceReceived image = TestEvents.received(TestEvents.subject(990), TestEvents.study(990),
+                    TestEvents.dicom("click"), Instant.now());
+            DeadLetter dead = TestEvents.convertFailed(image, FailureReason.OBJECT_MISSING);
+            indexer.index(List.of(TestEvents.raw(Topics.INSTANCE_RECEIVED, image), TestEvents.raw(Topics.CONVERT_DLQ, dead)));
+            d.get(base + "dashboard/dead-letters.html");
+            By item = By.cssSelector("#items tr[data-event-id='" + dead.eventId() + "']");
+            wait.until(ExpectedConditions.presenceOfElementLocated(item));
+            browser.screenshot("dashboard-dead-letters");
+            d.findElement(item).findElement(By.tagName("button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(item, "by dr-ops"));
+            assertThat(d.findElement(item).findElements(By.tagName("button"))).isEmpty();
 
             d.findElement(By.id("logout")).click();
             wait.until(ExpectedConditions.urlMatches("/dashboard/login$"));

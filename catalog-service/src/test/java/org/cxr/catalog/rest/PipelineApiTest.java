@@ -70,11 +70,14 @@ class PipelineApiTest {
             // nobody consumes for convert here: everything on its input topic is lag, and it is down
             Map<String, Object> convert = lag.getMap("groups.find { it.group == 'convert-service' }");
             assertThat(((Number) convert.get("members")).intValue()).isZero();
-            assertThat(((Number) convert.get("lag")).longValue()).isEqualTo(records);
             assertThat(convert.get("health")).isEqualTo("DOWN");
             long perPartition = lag.getList("groups.find { it.group == 'convert-service' }.partitions.findAll {"
                     + " it.topic == 'cxr.instance-received' }.lag", Long.class).stream().mapToLong(Long::longValue).sum();
             assertThat(perPartition).isEqualTo(records);
+            // the group's total also counts its other topic (cxr.convert.redrive, written by redrive tests)
+            long all = lag.getList("groups.find { it.group == 'convert-service' }.partitions.lag", Long.class).stream()
+                    .mapToLong(Long::longValue).sum();
+            assertThat(((Number) convert.get("lag")).longValue()).isEqualTo(all).isGreaterThanOrEqualTo(records);
             // the catalog reads the same topic and has indexed everything
             Map<String, Object> catalog = lag.getMap("groups.find { it.group == 'catalog-service' }");
             assertThat(((Number) catalog.get("members")).intValue()).isPositive();
