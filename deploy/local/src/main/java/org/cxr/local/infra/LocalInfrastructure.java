@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The test servers ({@link InfraMain}): Kafka (open, no authorizer) and the S3 server in this JVM,
- * PostgreSQL as a child process; started side by side, stopped in reverse order. The launcher runs
+ * PostgreSQL as a child process; started side by side, stopped in reverse order. The S3 identity and
+ * the PostgreSQL superuser's password are generated for each run ({@link Secrets} of its data directory). The launcher runs
  * the same servers as separate, supervised processes instead (secured).
  */
 public final class LocalInfrastructure implements AutoCloseable {
@@ -38,10 +39,13 @@ public final class LocalInfrastructure implements AutoCloseable {
 
     public Endpoints start() {
         long t0 = System.nanoTime();
+        // Credentials generated per run (the data directory is new each time): no shipped default, so
+        // a packaged service (prod profile, SecretsGuard) runs against these servers as well.
+        Secrets secrets = new Secrets(dataDir);
         KafkaBroker kafka = new KafkaBroker(dataDir, ports.kafka());
-        PostgresServer pg = new PostgresServer(dataDir, ports.postgres(), PostgresServer.PASSWORD,
+        PostgresServer pg = new PostgresServer(dataDir, ports.postgres(), secrets.postgresSuperuser(),
                 dataDir.resolve("postgres.log"));
-        S3Server s3 = new S3Server(dataDir, ports.s3());
+        S3Server s3 = new S3Server(dataDir, ports.s3(), secrets.s3AccessKey(), secrets.s3SecretKey());
         started.addAll(List.of(kafka, pg, s3));
         try {
             // PostgreSQL (its own process) and S3Proxy start while the broker does
@@ -58,7 +62,7 @@ public final class LocalInfrastructure implements AutoCloseable {
             pgReady.join();
             s3Ready.join();
             endpoints = new Endpoints(kafka.bootstrap(), pg.jdbcBaseUrl(), PostgresServer.USER,
-                    PostgresServer.PASSWORD, s3.endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
+                    secrets.postgresSuperuser(), s3.endpoint(), secrets.s3AccessKey(), secrets.s3SecretKey());
             return endpoints;
         } catch (RuntimeException e) {
             close();

@@ -37,8 +37,6 @@ import io.zonky.test.db.postgres.util.LinuxUtils;
  */
 public final class PostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
-    /** The superuser password of the test servers ({@link InfraMain}); the launcher generates its own. */
-    public static final String PASSWORD = "postgres";
 
     private final Path dataDir;
     private final int port;

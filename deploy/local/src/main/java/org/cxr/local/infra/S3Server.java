@@ -15,13 +15,10 @@ import org.gaul.s3proxy.auth.AuthenticationType;
  * A real S3 API server (S3Proxy with its filesystem store) for the MinIO Java SDK, on loopback.
  * The MinIO server binary is not installable on our build machines; in docker-compose and
  * Kubernetes the services talk to real MinIO with the same client code. S3Proxy knows one identity
- * (every client that has it may do everything): the launcher generates it per data directory.
+ * (every client that has it may do everything): generated per data directory ({@link Secrets}), for the
+ * launcher and for each test run.
  */
 public final class S3Server implements AutoCloseable {
-    /** The identity of the test servers ({@link InfraMain}); the launcher generates its own. */
-    public static final String ACCESS_KEY = "cxr-local";
-    public static final String SECRET_KEY = "cxr-local-secret";
-
     private final Path dataDir;
     private final int port;
     private final String accessKey;
@@ -33,10 +30,6 @@ public final class S3Server implements AutoCloseable {
         this.port = FreePorts.pick(port);
         this.accessKey = accessKey;
         this.secretKey = secretKey;
-    }
-
-    public S3Server(Path dataDir, int port) {
-        this(dataDir, port, ACCESS_KEY, SECRET_KEY);
     }
 
     public String endpoint() {
