@@ -15,16 +15,7 @@ public final class LocalClasspath {
 
     /** The repository root: {@code -Dcxr.repo.root} (set by the build), else found upwards from the working directory. */
     public static Path repoRoot() {
-        String prop = System.getProperty("cxr.repo.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "deploy", "local"))) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("cxr")) && Files.isDirectory(p.resolve("deploy/local"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root (set -Dcxr.repo.root)");
+        return org.cxr.testing.RepoRoot.get();
     }
 
     public static String infraClasspath() {

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import org.cxr.events.Topics;
 import org.cxr.generator.GeneratedStudy;
@@ -59,6 +58,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit-when-done", description = "with --studies: stop once every fed study is indexed")
     boolean exitWhenDone;
 
+    @Option(names = "--via", description = "how studies reach ingest: rest (its REST API) or dimse (images by DICOM"
+            + " C-STORE, reports as HL7 ORU^R01 over MLLP, as a PACS and a RIS send them); default ${DEFAULT-VALUE}")
+    String via = "rest";
+
+    /** What one study's sending came to: its instances, and what went wrong (nothing: all stored). */
+    record Sent(int instances, List<String> problems) {
+    }
+
+    /** One way of sending studies to ingest. */
+    interface StudySender extends AutoCloseable {
+        CompletableFuture<Sent> send(GeneratedStudy study);
+    }
+
     @Override
     public Integer call() throws Exception {
         PlatformConfig config = common.config();
@@ -97,14 +109,31 @@ final class DemoCommand implements Callable<Integer> {
         if (maxSize > 0) {
             options = options.withMaxSize(maxSize, maxSize);
         }
-        Feeder feeder = new Feeder(new StudyGenerator(seed, options), URI.create(state.serviceUrls().get("ingest")),
-                studies, inFlight, stopping, TokenCommand.renewing(new Secrets(config.dataDir()), List.of("uploader")));
+        StudySender sender;
+        if ("dimse".equals(via)) {
+            Map<String, String> listeners = state.listeners() == null ? Map.of() : state.listeners();
+            if (!listeners.containsKey("dimse") || !listeners.containsKey("hl7")) {
+                PlatformMain.OUT.println("cxr: this platform's ingest has no DICOM/HL7 listeners (started by an older"
+                        + " launcher?): ./cxr down, then ./cxr demo --via dimse");
+                return 2;
+            }
+            sender = new HospitalSender(listeners.get("dimse"), listeners.get("hl7"), inFlight);
+        } else if ("rest".equals(via)) {
+            sender = new RestSender(new IngestUploader(URI.create(state.serviceUrls().get("ingest")), inFlight * 2)
+                    .withBearerToken(TokenCommand.renewing(new Secrets(config.dataDir()), List.of("uploader"))));
+        } else {
+            PlatformMain.OUT.println("cxr: --via is rest or dimse, not " + via);
+            return 2;
+        }
+        Progress progress = new Progress(state, new Secrets(config.dataDir())); // before the first study: its baseline
+        Feeder feeder = new Feeder(new StudyGenerator(seed, options), sender, studies, inFlight, stopping);
         Thread feed = new Thread(feeder, "demo-feed");
         feed.setDaemon(true);
         feed.start();
-        PlatformMain.OUT.println("cxr: feeding generated studies (seed " + seed + ") to ingest; Ctrl-C stops.");
+        PlatformMain.OUT.println("cxr: feeding generated studies (seed " + seed + ") to ingest "
+                + ("dimse".equals(via) ? "over DICOM C-STORE " + state.listeners().get("dimse") + " and HL7 MLLP "
+                        + state.listeners().get("hl7") : "over REST") + "; Ctrl-C stops.");
 
-        Progress progress = new Progress(state, new Secrets(config.dataDir()));
         while (!stop.await(interval, java.util.concurrent.TimeUnit.SECONDS)) {
             if (platform == null && PlatformState.read(config.stateFile()).filter(PlatformState::alive).isEmpty()) {
                 // feeding a platform started by `./cxr up`, which was stopped meanwhile
@@ -125,10 +154,40 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Uploads generated studies, keeping a bounded number in flight. */
+    /** The ingest REST API through the generator's uploader. */
+    static final class RestSender implements StudySender {
+        private final IngestUploader uploader;
+
+        RestSender(IngestUploader uploader) {
+            this.uploader = uploader;
+        }
+
+        @Override
+        public CompletableFuture<Sent> send(GeneratedStudy study) {
+            return uploader.submit(study).thenApply(r -> {
+                List<String> problems = new java.util.ArrayList<>();
+                if (r.report() == null || "REJECTED".equals(r.report().status())) {
+                    problems.add("report " + (r.report() == null ? "not answered" : "REJECTED"));
+                }
+                for (IngestUploader.InstanceResult i : r.instances()) {
+                    if (!"ACCEPTED".equals(i.status()) && !"DUPLICATE".equals(i.status())) {
+                        problems.add(i.status() + " " + i.reason());
+                    }
+                }
+                return new Sent(r.instances().size(), problems);
+            });
+        }
+
+        @Override
+        public void close() {
+            uploader.close();
+        }
+    }
+
+    /** Sends generated studies, keeping a bounded number in flight. */
     static final class Feeder implements Runnable {
         private final Iterator<GeneratedStudy> studies;
-        private final URI ingest;
+        private final StudySender sender;
         private final long limit;
         private final int inFlight;
         private final AtomicBoolean stopping;
@@ -138,13 +197,9 @@ final class DemoCommand implements Callable<Integer> {
         private final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
         private volatile boolean done;
 
-        private final Supplier<String> token;
-
-        Feeder(StudyGenerator generator, URI ingest, long limit, int inFlight, AtomicBoolean stopping,
-                Supplier<String> token) {
-            this.token = token;
+        Feeder(StudyGenerator generator, StudySender sender, long limit, int inFlight, AtomicBoolean stopping) {
             this.studies = generator.iterator();
-            this.ingest = ingest;
+            this.sender = sender;
             this.limit = limit;
             this.inFlight = inFlight;
             this.stopping = stopping;
@@ -152,39 +207,33 @@ final class DemoCommand implements Callable<Integer> {
 
         @Override
         public void run() {
-            ArrayDeque<CompletableFuture<IngestUploader.StudyResult>> open = new ArrayDeque<>();
-            try (IngestUploader uploader = new IngestUploader(ingest, inFlight * 2).withBearerToken(token)) {
+            ArrayDeque<CompletableFuture<Sent>> open = new ArrayDeque<>();
+            try (StudySender s = sender) {
                 long n = 0;
                 while (!stopping.get() && (limit == 0 || n < limit) && studies.hasNext()) {
                     while (open.size() >= inFlight) {
                         collect(open.poll());
                     }
-                    open.add(uploader.submit(studies.next()));
+                    open.add(s.send(studies.next()));
                     n++;
                 }
                 while (!open.isEmpty()) {
                     collect(open.poll());
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 problems.computeIfAbsent("feed stopped: " + e.getMessage(), k -> new AtomicLong()).incrementAndGet();
             } finally {
                 done = true;
             }
         }
 
-        private void collect(CompletableFuture<IngestUploader.StudyResult> f) {
+        private void collect(CompletableFuture<Sent> f) {
             try {
-                IngestUploader.StudyResult r = f.join();
+                Sent sent = f.join();
                 uploaded.incrementAndGet();
-                instances.addAndGet(r.instances().size());
-                boolean ok = r.report() != null && !"REJECTED".equals(r.report().status());
-                for (IngestUploader.InstanceResult i : r.instances()) {
-                    if (!"ACCEPTED".equals(i.status()) && !"DUPLICATE".equals(i.status())) {
-                        problems.computeIfAbsent(i.status() + " " + i.reason(), k -> new AtomicLong()).incrementAndGet();
-                        ok = false;
-                    }
-                }
-                if (ok) {
+                instances.addAndGet(sent.instances());
+                sent.problems().forEach(p -> problems.computeIfAbsent(p, k -> new AtomicLong()).incrementAndGet());
+                if (sent.problems().isEmpty()) {
                     accepted.incrementAndGet();
                 }
             } catch (RuntimeException e) {
@@ -220,10 +269,29 @@ final class DemoCommand implements Callable<Integer> {
         private long previousComplete;
         private long previousAt = System.nanoTime();
 
+        /** COMPLETE and FAILED studies before this demo fed any (a platform that ran before has some). */
+        private final long[] baseline;
+
         Progress(PlatformState state, Secrets secrets) {
             this.state = state;
             this.secrets = secrets;
             this.counters = new StageCounters(Platform.adminClientConfig(state.endpoints().kafkaBootstrap(), secrets));
+            this.baseline = studiesByState();
+        }
+
+        /** The catalog's COMPLETE and FAILED study counts (zeros while it does not answer). */
+        private long[] studiesByState() {
+            Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states",
+                    TokenCommand.mint(secrets, TokenCommand.cliUser(), List.of("researcher"), Duration.ofMinutes(5)));
+            if (body.isPresent()) {
+                try {
+                    JsonNode states = JSON.readTree(body.get()).path("studiesByState");
+                    return new long[] {states.path("COMPLETE").asLong(), states.path("FAILED").asLong()};
+                } catch (Exception e) {
+                    // catalog still starting
+                }
+            }
+            return new long[] {0, 0};
         }
 
         Line sample(Feeder feeder) {
@@ -237,20 +305,9 @@ final class DemoCommand implements Callable<Integer> {
             } catch (Exception e) {
                 return new Line("cxr: Kafka not answering (" + e.getMessage() + ")", 0, 0);
             }
-            long complete = 0;
-            long failed = 0;
-            Optional<String> body = PlatformMain.get(state.serviceUrls().get("catalog") + "/stats/states",
-                    TokenCommand.mint(secrets, TokenCommand.cliUser(), List.of("researcher"),
-                            Duration.ofMinutes(5)));
-            if (body.isPresent()) {
-                try {
-                    JsonNode states = JSON.readTree(body.get()).path("studiesByState");
-                    complete = states.path("COMPLETE").asLong();
-                    failed = states.path("FAILED").asLong();
-                } catch (Exception e) {
-                    // catalog still starting: keep zeros
-                }
-            }
+            long[] states = studiesByState();
+            long complete = states[0] - baseline[0];
+            long failed = states[1] - baseline[1];
             Map<String, Long> prev = previous == null ? c : previous;
             String text = String.format(
                     "fed %d studies (%d instances) | received %d | converted %d (%.1f/s, %d failed) | reports %d"

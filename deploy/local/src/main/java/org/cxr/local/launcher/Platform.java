@@ -30,12 +30,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Platform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    /** The services' consumer session timeout (heartbeats every 3 s, Kafka's default, leave room for a loaded machine). */
+    static final int SESSION_TIMEOUT_MS = 12_000;
+    /** The AE title and HL7 sending application ingest admits from this machine: {@code ./cxr demo --via dimse}. */
+    public static final String DEMO_SENDER = "CXR_DEMO";
+    /** ingest's called AE title (its default, {@code CXR_INGEST_DIMSE_AE_TITLE}). */
+    public static final String INGEST_AE_TITLE = "CXR_INGEST";
 
     private final PlatformConfig config;
     private final Secrets secrets;
     private final Supervisor supervisor;
     private final List<ServiceProcess> services = new ArrayList<>();
     private Endpoints endpoints;
+    private final Map<String, String> listeners = new LinkedHashMap<>();
     private volatile PlatformState state;
     private String startedAt;
 
@@ -74,6 +81,8 @@ public final class Platform implements AutoCloseable {
                     pg.jdbcBaseUrl(), endpoints.s3Endpoint());
 
             publish(PlatformState.STARTING, "starting services");
+            listeners.put("dimse", "127.0.0.1:" + FreePorts.pick(0));
+            listeners.put("hl7", "127.0.0.1:" + FreePorts.pick(0));
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 services.add(new ServiceProcess(spec, config.repoRoot(), FreePorts.pick(config.port(spec)),
                         FreePorts.pick(0), environment(spec), config.logDir()));
@@ -123,6 +132,11 @@ public final class Platform implements AutoCloseable {
         env.put("KAFKA_SECURITY_PROTOCOL", KafkaLogin.PROTOCOL);
         env.put("KAFKA_SASL_MECHANISM", KafkaLogin.MECHANISM);
         env.put("KAFKA_SASL_JAAS_CONFIG", kafka.jaasConfig());
+        if (spec.access().consumes()) {
+            // A consumer killed with -9 keeps its partitions until its session expires: Kafka's 45 s
+            // default held a stage that long after each restart (FaultInjectionIT, docs/reliability.md).
+            env.put("KAFKA_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
+        }
         env.put("CXR_S3_ENDPOINT", endpoints.s3Endpoint());
         env.put("CXR_S3_ACCESS_KEY", secrets.s3AccessKey());
         env.put("CXR_S3_SECRET_KEY", secrets.s3SecretKey());
@@ -137,8 +151,17 @@ public final class Platform implements AutoCloseable {
         if (spec.name().equals("ingest")) {
             env.put("CXR_INGEST_DROP_FOLDER", config.dropFolder().toString());
             env.put("CXR_INGEST_ID_SECRET", secrets.ingestIdSecret());
+            // the hospital listeners, open to the demo's sender on this machine only (docs/hospital-integration.md)
+            env.put("CXR_INGEST_DIMSE_PORT", port(listeners.get("dimse")));
+            env.put("CXR_INGEST_DIMSE_ALLOWED_PEERS", DEMO_SENDER + "@127.0.0.1");
+            env.put("CXR_INGEST_HL7_PORT", port(listeners.get("hl7")));
+            env.put("CXR_INGEST_HL7_ALLOWED_SENDERS", DEMO_SENDER + "@127.0.0.1");
         }
         return env;
+    }
+
+    private static String port(String hostPort) {
+        return hostPort.substring(hostPort.lastIndexOf(':') + 1);
     }
 
     private void checkPortsFree() {
@@ -178,7 +201,7 @@ public final class Platform implements AutoCloseable {
             }
         });
         state = new PlatformState(ProcessHandle.current().pid(), phase, endpoints, urls, management, pids, processes,
-                startedAt, message);
+                startedAt, message, Map.copyOf(listeners));
         state.write(config.stateFile());
         return state;
     }

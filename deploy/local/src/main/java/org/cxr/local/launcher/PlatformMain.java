@@ -296,6 +296,7 @@ public final class PlatformMain {
                 OUT.printf("  %-8s %-8d %-10s %-8d %-24s %s%s%n", e.getKey(), p.pid(), p.phase(), p.restarts(), url,
                         health, p.lastExit() == null ? "" : "  (last: " + p.lastExit() + ")");
             }
+            OUT.println(listeners(state));
             Secrets secrets = new Secrets(config.dataDir());
             try (StageCounters counters = new StageCounters(
                     Platform.adminClientConfig(state.endpoints().kafkaBootstrap(), secrets))) {
@@ -315,6 +316,14 @@ public final class PlatformMain {
                     .ifPresent(body -> OUT.println("catalog studies by state: " + body));
             return healthy ? 0 : 1;
         }
+    }
+
+    /** ingest's hospital listeners (DICOM and HL7), with who may send: the demo's sender on this machine. */
+    static String listeners(PlatformState state) {
+        Map<String, String> l = state.listeners() == null ? Map.of() : state.listeners();
+        return "  hospital listeners (ingest): DICOM C-STORE " + l.getOrDefault("dimse", "off") + " (called AE "
+                + Platform.INGEST_AE_TITLE + ", calling AE " + Platform.DEMO_SENDER + "@127.0.0.1 allowed), HL7 MLLP "
+                + l.getOrDefault("hl7", "off") + " (sender " + Platform.DEMO_SENDER + "@127.0.0.1 allowed)";
     }
 
     /** UP, DOWN with the readiness body, or "not answering" (management port first, then the public one). */
@@ -351,6 +360,7 @@ public final class PlatformMain {
                 + "PUT /studies/{uid}/report, STOW-RS /dicomweb/studies; drop folder " + config.dropFolder() + ")");
         OUT.println("  catalog  " + state.serviceUrls().get("catalog") + "   (dashboard /dashboard/, API /q/swagger-ui/)");
         OUT.println("  convert  " + state.serviceUrls().get("convert") + "   label " + state.serviceUrls().get("label"));
+        OUT.println(listeners(state));
         OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + " (SASL/SCRAM)   postgres "
                 + state.endpoints().jdbcBaseUrl() + "   s3 " + state.endpoints().s3Endpoint());
         OUT.println("  health and metrics: the management ports " + state.managementUrls().values()

@@ -26,10 +26,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *                       Quarkus's management interface on; until then they answer on the public port)
  * @param servicePids    current pid of each service (also in {@code processes})
  * @param processes      every supervised process by name
+ * @param listeners      ingest's hospital listeners: {@code dimse} and {@code hl7} as {@code host:port}
+ *                       (null in a file written before they existed)
  */
 public record PlatformState(long supervisorPid, String phase, Endpoints endpoints, Map<String, String> serviceUrls,
         Map<String, String> managementUrls, Map<String, Long> servicePids, Map<String, ProcessInfo> processes,
-        String startedAt, String message) {
+        String startedAt, String message, Map<String, String> listeners) {
 
     /** One supervised process. {@code lastExit} says how it last ended, null if it never did. */
     public record ProcessInfo(long pid, String phase, int restarts, String lastExit, String since) {

@@ -20,7 +20,7 @@ public final class SharedData {
         if (env != null && Files.isDirectory(Path.of(env))) {
             return Path.of(env);
         }
-        Path p = org.cxr.local.infra.LocalClasspath.repoRoot().toAbsolutePath().getParent().resolve("shared");
+        Path p = org.cxr.testing.RepoRoot.get().toAbsolutePath().getParent().resolve("shared");
         return Files.isDirectory(p) ? p : null;
     }
 
