@@ -161,4 +161,49 @@ public class CatalogQueries {
         }
         return out;
     }
+
+    /** The mention spans (JSON) of a report's labelling, or null. */
+    public String mentions(int studyId, String reportSha256, String labelerVersion) {
+        if (reportSha256 == null || labelerVersion == null) {
+            return null;
+        }
+        List<?> r = em.createNativeQuery("SELECT mentions FROM report_labelling WHERE study_id = ?1 AND report_sha256 = ?2"
+                + " AND labeler_version = ?3").setParameter(1, studyId).setParameter(2, reportSha256)
+                .setParameter(3, labelerVersion).getResultList();
+        return r.isEmpty() ? null : (String) r.get(0);
+    }
+
+    /** One thing that happened to a study: when, what, about which image or report, and how it ended. */
+    public record HistoryEntry(Instant at, String what, String item, String detail) {
+    }
+
+    /** A study's history from its facts (images, report revisions, labellings, dead letters), oldest first. */
+    public List<HistoryEntry> history(int studyId) {
+        String sql = "SELECT received_at, 'instance received', dicom_id, null FROM image WHERE study_id = ?1"
+                + " UNION ALL SELECT converted_at, 'instance converted', dicom_id, converter_version FROM image"
+                + " WHERE study_id = ?1 AND converted_at IS NOT NULL"
+                + " UNION ALL SELECT failed_at, 'conversion failed', dicom_id, failure_reason FROM image"
+                + " WHERE study_id = ?1 AND failed_at IS NOT NULL"
+                + " UNION ALL SELECT received_at, 'report received', 'revision ' || revision, null FROM report_revision"
+                + " WHERE study_id = ?1 AND received_at IS NOT NULL"
+                + " UNION ALL SELECT failed_at, 'report rejected', 'revision ' || revision, failure_reason FROM report_revision"
+                + " WHERE study_id = ?1 AND failed_at IS NOT NULL"
+                + " UNION ALL SELECT labelled_at, 'report labelled', labeler_version, section FROM report_labelling"
+                + " WHERE study_id = ?1"
+                + " UNION ALL SELECT recorded_at, 'dead letter (' || coalesce(stage, '?') || ')', dicom_id, reason"
+                + " FROM dead_letter WHERE study_id = ?1"
+                + " UNION ALL SELECT state_since, 'now ' || state, null, failure_reason FROM study WHERE study_id = ?1"
+                + " ORDER BY 1, 2";
+        List<HistoryEntry> out = new ArrayList<>();
+        for (Object o : em.createNativeQuery(sql).setParameter(1, studyId).getResultList()) {
+            Object[] r = (Object[]) o;
+            out.add(new HistoryEntry(instant(r[0]), (String) r[1], (String) r[2], (String) r[3]));
+        }
+        return out;
+    }
+
+    private static Instant instant(Object t) {
+        return t == null ? null : t instanceof Instant i ? i : t instanceof Timestamp ts ? ts.toInstant()
+                : t instanceof java.time.OffsetDateTime o ? o.toInstant() : Instant.parse(t.toString());
+    }
 }

@@ -16,6 +16,7 @@ import org.cxr.catalog.domain.indexing.FactOrder;
 import org.cxr.catalog.domain.split.SplitRule;
 import org.cxr.events.InstanceConverted;
 import org.cxr.events.InstanceReceived;
+import org.cxr.events.EventJson;
 import org.cxr.events.LabelVector;
 import org.cxr.events.Observation;
 import org.cxr.events.ReportLabelled;
@@ -176,7 +177,8 @@ final class FactUpserts {
                 db.text(rows, ReportLabelled::labelerVersion), db.text(rows, ReportLabelled::reportKey),
                 db.text(rows, e -> e.section().name()), db.text(rows, ReportLabelled::sectionText),
                 db.text(rows, e -> labels(e.section(), e.chexpert())), db.text(rows, e -> labels(e.section(), e.negbio())),
-                db.text(rows, e -> micros(e.labelledAt()).toString()));
+                db.text(rows, e -> micros(e.labelledAt()).toString()),
+                db.text(rows, e -> e.mentions() == null ? null : EventJson.mapper().valueToTree(e.mentions()).toString()));
     }
 
     /** A label vector as a {@code smallint[]} literal in column order; null for section NONE. */

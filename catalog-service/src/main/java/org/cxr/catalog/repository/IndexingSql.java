@@ -83,13 +83,13 @@ final class IndexingSql {
             + " r.failure_message COLLATE \"C\")"
             + " RETURNING r.study_id";
     static final String REPORT_LABELLED = "INSERT INTO report_labelling AS l (study_id, report_sha256, labeler_version,"
-            + " report_key, section, section_text, chexpert, negbio, labelled_at)"
-            + " SELECT st, h, v, k, sec, txt, cx::smallint[], nb::smallint[], at::timestamptz"
-            + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-            + " AS t(st, h, v, k, sec, txt, cx, nb, at)"
+            + " report_key, section, section_text, chexpert, negbio, labelled_at, mentions)"
+            + " SELECT st, h, v, k, sec, txt, cx::smallint[], nb::smallint[], at::timestamptz, mn"
+            + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::text[]) AS t(st, h, v, k, sec, txt, cx, nb, at, mn)"
             + " ON CONFLICT (study_id, report_sha256, labeler_version) DO UPDATE SET report_key = EXCLUDED.report_key,"
             + " section = EXCLUDED.section, section_text = EXCLUDED.section_text, chexpert = EXCLUDED.chexpert,"
-            + " negbio = EXCLUDED.negbio, labelled_at = EXCLUDED.labelled_at"
+            + " negbio = EXCLUDED.negbio, labelled_at = EXCLUDED.labelled_at, mentions = EXCLUDED.mentions"
             + " WHERE EXCLUDED.labelled_at > l.labelled_at"
             + " RETURNING l.study_id";
     static final String LOAD_REVISIONS = "SELECT study_id, sha256, revision, report_key, received_at, failure_reason,"

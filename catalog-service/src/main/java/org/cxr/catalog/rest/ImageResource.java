@@ -17,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.cxr.catalog.config.CatalogConfig;
@@ -27,7 +28,9 @@ import org.cxr.catalog.repository.CatalogQueries;
 import org.cxr.catalog.repository.QueryIndexFeed;
 import org.cxr.catalog.repository.entity.ImageEntity;
 import org.cxr.catalog.service.CatalogException;
+import org.cxr.catalog.storage.Thumbnails;
 import org.cxr.events.Ids;
+import org.cxr.platform.storage.ObjectStoreException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -55,6 +58,8 @@ public class ImageResource {
     CatalogQueries queries;
     @Inject
     CatalogConfig config;
+    @Inject
+    Thumbnails thumbnails;
 
     @GET
     @Operation(summary = "Find images",
@@ -121,14 +126,46 @@ public class ImageResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ImageDtos.Image get(@Parameter(in = ParameterIn.PATH, description = "40 hex digits in 5 groups of 8",
             example = "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014") @PathParam("dicomId") String dicomId) {
-        if (!Ids.isDicomId(dicomId)) {
-            throw CatalogException.badParameter("dicomId",
-                    "dicomId must be 40 lowercase hex digits in 5 dash-separated groups of 8");
-        }
-        ImageEntity i = queries.image(dicomId);
+        ImageEntity i = queries.image(dicomId(dicomId));
         if (i == null) {
             throw CatalogException.notFound("no such image in the catalog");
         }
         return ImageDtos.Image.of(i);
+    }
+
+    @GET
+    @Path("/{dicomId}/thumbnail")
+    @Produces("image/jpeg")
+    @Operation(summary = "A small JPEG of a converted image (256 pixels on the long side)",
+            description = "Made from the JPG convert wrote, cached; for the study pages (no bucket URL leaves the catalog).")
+    @APIResponse(responseCode = "200", description = "the thumbnail")
+    @APIResponse(responseCode = "400", description = "not a dicom_id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such image, or not converted",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response thumbnail(@PathParam("dicomId") String dicomId) {
+        ImageEntity i = queries.image(dicomId(dicomId));
+        if (i == null || i.jpgKey == null || !"CONVERTED".equals(i.status)) {
+            throw CatalogException.notFound("the image has no converted JPG");
+        }
+        byte[] jpg;
+        try {
+            jpg = thumbnails.of(i.jpgBucket, i.jpgKey, i.jpgBytes == null ? -1 : i.jpgBytes);
+        } catch (ObjectStoreException e) {
+            if (e.notFound()) {
+                throw CatalogException.notFound("the image's JPG is missing from the store");
+            }
+            throw new CatalogException(503, "object store unavailable; retry later", null);
+        }
+        // private: behind a login; the URL names a converted JPG that does not change
+        return Response.ok(jpg, "image/jpeg").header("Cache-Control", "private, max-age=3600").build();
+    }
+
+    private static String dicomId(String s) {
+        if (!Ids.isDicomId(s)) {
+            throw CatalogException.badParameter("dicomId",
+                    "dicomId must be 40 lowercase hex digits in 5 dash-separated groups of 8");
+        }
+        return s;
     }
 }

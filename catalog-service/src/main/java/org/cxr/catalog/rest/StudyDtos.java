@@ -9,6 +9,8 @@ import java.util.Map;
 import org.cxr.catalog.domain.query.FilterIndex;
 import org.cxr.catalog.repository.entity.ReportEntity;
 import org.cxr.catalog.repository.entity.StudyLabelEntity;
+import org.cxr.events.EventJson;
+import org.cxr.events.MentionSpan;
 import org.cxr.events.Observation;
 import org.cxr.events.StudyState;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -60,11 +62,26 @@ public final class StudyDtos {
             String reportSha256, Integer revision,
             @Schema(description = "IMPRESSION, FINDINGS, LAST_PARAGRAPH, COMPARISON or NONE") String section,
             String sectionText, String labelerVersion, Instant labelledAt, String failureReason,
-            String failureMessage) {
+            String failureMessage,
+            @Schema(description = "each observation mention the labelers kept: characters [start, end) of sectionText,"
+                    + " the CheXpert-style value (1.0, 0.0, -1.0) and the NegBio-style one where it differs")
+            List<MentionSpan> mentions) {
 
-        static Report of(ReportEntity r) {
+        static Report of(ReportEntity r, String mentionsJson) {
             return r == null ? null : new Report(r.status, r.reportKey, r.reportSha256, r.revision, r.section,
-                    r.sectionText, r.labelerVersion, r.labelledAt, r.failureReason, r.failureMessage);
+                    r.sectionText, r.labelerVersion, r.labelledAt, r.failureReason, r.failureMessage,
+                    mentions(mentionsJson));
+        }
+
+        private static List<MentionSpan> mentions(String json) {
+            if (json == null) {
+                return null;
+            }
+            try {
+                return List.of(EventJson.mapper().readValue(json, MentionSpan[].class));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored mentions are not readable", e);
+            }
         }
     }
 

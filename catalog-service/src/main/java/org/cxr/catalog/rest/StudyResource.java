@@ -87,10 +87,7 @@ public class StudyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public StudyDtos.StudyDetail get(@Parameter(in = ParameterIn.PATH, description = "8 digits, 5xxxxxxx",
             example = "50414267") @PathParam("studyId") String studyId) {
-        if (!Ids.isStudyId(studyId)) {
-            throw CatalogException.badParameter("studyId", "studyId must be a study_id (8 digits, 5xxxxxxx)");
-        }
-        int id = Integer.parseInt(studyId);
+        int id = studyId(studyId);
         StudyEntity s = queries.study(id);
         if (s == null) {
             throw CatalogException.notFound("no such study in the catalog");
@@ -102,7 +99,39 @@ public class StudyResource {
         return new StudyDtos.StudyDetail(studyId, Integer.toString(s.subjectId), StudyState.valueOf(s.state), s.split,
                 s.studyDate, s.labelled, s.reportReceived, s.reportFailed, s.imagesKnown, s.imagesConverted,
                 s.imagesFailed, List.of(s.viewPositions), s.failureReason, s.changeSeq, s.stateSince, s.updatedAt,
-                StudyDtos.Report.of(queries.report(id)), labels,
+                report(id), labels,
                 queries.imagesOfStudy(id).stream().map(ImageDtos.Image::of).toList());
+    }
+
+    private StudyDtos.Report report(int studyId) {
+        var r = queries.report(studyId);
+        return r == null ? null : StudyDtos.Report.of(r, queries.mentions(studyId, r.reportSha256, r.labelerVersion));
+    }
+
+    @GET
+    @Path("/{studyId}/history")
+    @RolesAllowed("researcher")
+    @Operation(summary = "What happened to a study, oldest first",
+            description = "Instances received, converted or failed, report revisions received or rejected, labellings,"
+                    + " dead letters, and its current state since when (from the catalog's facts).")
+    @APIResponse(responseCode = "200", description = "the history")
+    @APIResponse(responseCode = "400", description = "not a study_id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such study",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<CatalogQueries.HistoryEntry> history(@Parameter(in = ParameterIn.PATH, description = "8 digits, 5xxxxxxx",
+            example = "50414267") @PathParam("studyId") String studyId) {
+        int id = studyId(studyId);
+        if (queries.study(id) == null) {
+            throw CatalogException.notFound("no such study in the catalog");
+        }
+        return queries.history(id);
+    }
+
+    private static int studyId(String s) {
+        if (!Ids.isStudyId(s)) {
+            throw CatalogException.badParameter("studyId", "studyId must be a study_id (8 digits, 5xxxxxxx)");
+        }
+        return Integer.parseInt(s);
     }
 }

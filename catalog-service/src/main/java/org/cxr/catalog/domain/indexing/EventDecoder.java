@@ -144,6 +144,8 @@ public final class EventDecoder {
         fits(e, "reportKey", e.reportKey(), KEY);
         fits(e, "labelerVersion", e.labelerVersion(), VERSION);
         fits(e, "sectionText", e.sectionText(), TEXT);
+        // spans lie inside sectionText (the event checks that): at most one per character
+        require(e, e.mentions() == null || e.mentions().size() <= e.sectionText().length(), "too many mentions");
         return valid(raw, e, new Fact.ReportLabelledFact(e));
     }
 
