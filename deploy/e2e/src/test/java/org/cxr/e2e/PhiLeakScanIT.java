@@ -161,7 +161,7 @@ class PhiLeakScanIT {
     /** Report text with the patient id, as a hospital system sends it. */
     private void putReport(PhiReport r) {
         api(ingest, "uploader").contentType("text/plain; charset=utf-8").body(r.text().getBytes(StandardCharsets.UTF_8))
-                .queryParam("patientId", r.patient().mrn()).queryParam("issuer", r.patient().issuer())
+                .header("X-Patient-ID", r.patient().mrn()).header("X-Issuer-Of-Patient-ID", r.patient().issuer())
                 .put("/studies/{uid}/report", r.studyInstanceUid()).then().statusCode(200);
     }
 

@@ -72,9 +72,9 @@ class PlatformIT {
         s3 = platform.s3();
     }
 
-    /** A request to ingest as an uploader. */
+    /** A request to ingest as an uploader that is also a researcher (an uploader alone is answered receipts, not research ids). */
     private RequestSpecification upload() {
-        return given().baseUri(ingest).auth().oauth2(platform.token("uploader"));
+        return given().baseUri(ingest).auth().oauth2(platform.token("uploader", "researcher"));
     }
 
     /** A request to the catalog as a researcher. */
@@ -100,7 +100,7 @@ class PlatformIT {
                     .post("/studies/instances").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
         }
         upload().contentType("text/plain; charset=utf-8").body(study.reportBytes())
-                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
+                .header("X-Patient-ID", study.patient().patientId()).header("X-Issuer-Of-Patient-ID", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid())
                 .then().statusCode(200).body("status", equalTo("ACCEPTED")).body("studyId", equalTo(studyId));
 
@@ -147,7 +147,7 @@ class PlatformIT {
                     .then().statusCode(200);
         }
         upload().contentType("text/plain; charset=utf-8").body(study.reportBytes())
-                .queryParam("patientId", study.patient().patientId()).queryParam("issuer", study.patient().issuerOfPatientId())
+                .header("X-Patient-ID", study.patient().patientId()).header("X-Issuer-Of-Patient-ID", study.patient().issuerOfPatientId())
                 .put("/studies/{uid}/report", study.studyInstanceUid()).then().statusCode(200);
         JsonPath indexed = awaitStudy(studyId, study.instances().size() > 1 ? "COMPLETE" : "FAILED",
                 Duration.ofMinutes(3));
@@ -171,7 +171,7 @@ class PlatformIT {
                 .studies(STUDIES).toList();
         List<CompletableFuture<IngestUploader.StudyResult>> futures = new ArrayList<>();
         try (IngestUploader uploader = new IngestUploader(java.net.URI.create(ingest), 4)
-                .withBearerToken(() -> platform.token("uploader"))) {
+                .withBearerToken(() -> platform.token("uploader", "researcher"))) {
             for (GeneratedStudy s : batch) {
                 futures.add(uploader.submit(s));
             }

@@ -49,14 +49,20 @@ public class ImportCommand implements Callable<Integer> {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PrintStream out;
+    /** A bearer token with the operator role; never an option (a command line is visible to every user of the machine). */
+    private final String token;
 
     public ImportCommand() {
-        this(System.out);
+        this(System.out, System.getenv("CXR_TOKEN"));
     }
 
-    /** @param out where progress and the summary go (tests read it) */
-    public ImportCommand(PrintStream out) {
+    /**
+     * @param out   where progress and the summary go (tests read it)
+     * @param token the bearer token (./cxr passes CXR_TOKEN), or null
+     */
+    public ImportCommand(PrintStream out, String token) {
         this.out = out;
+        this.token = token == null || token.isBlank() ? null : token.strip();
     }
 
     public static void main(String[] args) {
@@ -75,7 +81,7 @@ public class ImportCommand implements Callable<Integer> {
         String body = json.writeValueAsString(Map.of("path", path.toAbsolutePath().normalize().toString(), "layout", layout));
         HttpResponse<String> started;
         try {
-            started = http.send(HttpRequest.newBuilder(URI.create(base + "/imports"))
+            started = http.send(authorized(HttpRequest.newBuilder(URI.create(base + "/imports")))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
@@ -83,7 +89,9 @@ public class ImportCommand implements Callable<Integer> {
             return 2;
         }
         if (started.statusCode() != 202) {
-            System.err.println("import refused (" + started.statusCode() + "): " + started.body());
+            System.err.println("import refused (" + started.statusCode() + "): " + started.body()
+                    + (started.statusCode() == 401 || started.statusCode() == 403
+                    ? " - set CXR_TOKEN to a token with the operator role (./cxr token --role operator)" : ""));
             return 2;
         }
         String id = json.readTree(started.body()).path("importId").asText();
@@ -97,8 +105,13 @@ public class ImportCommand implements Callable<Integer> {
         return p.path("rejected").asLong() + p.path("failed").asLong() > 0 ? 1 : 0;
     }
 
+    /** {@code Authorization: Bearer $CXR_TOKEN} when set (./cxr import sets it: a token with the operator role). */
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
     private JsonNode poll(String base, String id) throws Exception {
-        HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/imports/" + id)).GET().build();
+        HttpRequest get = authorized(HttpRequest.newBuilder(URI.create(base + "/imports/" + id))).GET().build();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("import").setStyle(ProgressBarStyle.ASCII)
                 .setInitialMax(0).setUnit(" files", 1).setUpdateIntervalMillis(250).continuousUpdate().build()) {
             while (true) {

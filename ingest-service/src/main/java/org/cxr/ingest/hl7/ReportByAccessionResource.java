@@ -3,6 +3,7 @@ package org.cxr.ingest.hl7;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -12,11 +13,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cxr.events.Source;
+import org.cxr.ingest.service.Receipts;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Reports by accession number for RIS integrations that do not speak HL7: the same matching as
@@ -25,9 +29,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @Path("/reports")
 @Tag(name = "reports")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("uploader")
 public class ReportByAccessionResource {
     @Inject
     AccessionReports reports;
+    @Inject
+    Receipts receipts;
+    @Inject
+    SecurityIdentity identity;
 
     /**
      * @param status result status as in HL7 OBR-25: F (default) or C are recorded, others acknowledged and not stored
@@ -36,7 +45,9 @@ public class ReportByAccessionResource {
                                     String issuerOfPatientId, String status) {
     }
 
-    public record Answer(String status, int revision, @JsonInclude(JsonInclude.Include.NON_NULL) String studyId,
+    /** A receipt for a stored revision; the research studyId only for a caller with the researcher role. */
+    public record Answer(String status, int revision, @JsonInclude(JsonInclude.Include.NON_NULL) String receipt,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String studyId,
                          String reason, @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
     }
 
@@ -55,7 +66,7 @@ public class ReportByAccessionResource {
     @APIResponse(responseCode = "503", description = "object store, broker or database unavailable; nothing recorded")
     public Response post(ReportByAccession body) {
         if (body == null || blank(body.accessionNumber()) || body.text() == null) {
-            return Response.status(400).entity(new Answer("REJECTED", 0, null, "MISSING_UID",
+            return Response.status(400).entity(new Answer("REJECTED", 0, null, null, "MISSING_UID",
                     "accessionNumber and text are required")).build();
         }
         List<RisReport.PatientId> patient = blank(body.patientId()) ? List.of()
@@ -76,8 +87,9 @@ public class ReportByAccessionResource {
                 default -> 400;
             };
         };
-        Response.ResponseBuilder r = Response.status(http).entity(new Answer(o.status().name(), o.revision(), o.studyId(),
-                o.reason(), o.message()));
+        Response.ResponseBuilder r = Response.status(http).entity(new Answer(o.status().name(), o.revision(),
+                receipts.report(o.studyId(), o.revision()), identity.hasRole("researcher") ? o.studyId() : null, o.reason(),
+                o.message()));
         return http == 503 ? r.header("Retry-After", "5").build() : r.build();
     }
 

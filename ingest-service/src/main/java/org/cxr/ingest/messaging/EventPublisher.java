@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.cxr.events.CxrEvent;
+import org.cxr.events.ImportProgress;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.ReportReceived;
 import org.cxr.ingest.config.IngestConfig;
@@ -33,6 +34,11 @@ public class EventPublisher {
     Emitter<String> reports;
 
     @Inject
+    @Channel("import-progress")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+    Emitter<String> importProgress;
+
+    @Inject
     IngestConfig config;
 
     public void announce(InstanceReceived event) {
@@ -43,9 +49,18 @@ public class EventPublisher {
         send(reports, event);
     }
 
+    /** Keyed by the import, not a study (the event carries no study). */
+    public void announce(ImportProgress event) {
+        send(importProgress, event, KafkaEvents.message(event, SOURCE, event.importId(), event.updatedAt()));
+    }
+
     private void send(Emitter<String> emitter, CxrEvent event) {
+        send(emitter, event, KafkaEvents.message(event, SOURCE));
+    }
+
+    private void send(Emitter<String> emitter, CxrEvent event, org.eclipse.microprofile.reactive.messaging.Message<String> message) {
         try {
-            KafkaEvents.sendAndAwait(emitter, KafkaEvents.message(event, SOURCE), config.announceTimeout());
+            KafkaEvents.sendAndAwait(emitter, message, config.announceTimeout());
         } catch (BrokerUnavailableException e) {
             throw new Unavailable("broker: " + event.eventType() + ": " + e.getMessage(), e);
         }

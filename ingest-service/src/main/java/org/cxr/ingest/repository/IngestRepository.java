@@ -281,6 +281,24 @@ public class IngestRepository {
                 studyId, revision, sourceSha256, sha256, size, objectKey, source, at);
     }
 
+    // ---- receipts ----------------------------------------------------------------------
+
+    /** What a receipt stands for: an instance (dicomId) or a report revision (revision). */
+    public record ReceiptRow(String receipt, String subjectId, String studyId, String dicomId, Integer revision) {
+    }
+
+    public void insertReceipt(String receipt, String studyId, String dicomId, Integer revision) {
+        update("insert into receipt (receipt, study_id, dicom_id, revision) values (?, ?, ?, ?) on conflict do nothing",
+                receipt, studyId, dicomId, revision);
+    }
+
+    public Optional<ReceiptRow> receipt(String receipt) {
+        return first("select r.receipt, s.subject_id, r.study_id, r.dicom_id, r.revision from receipt r"
+                + " join study s on s.study_id = r.study_id where r.receipt = ?",
+                rs -> new ReceiptRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        (Integer) rs.getObject(5)), receipt);
+    }
+
     // ---- imports -----------------------------------------------------------------------
 
     private static final String IMPORT_COLUMNS = "id, path, layout, state, counters, started_at, updated_at, finished_at";

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,7 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cxr.ingest.service.ImportProgress;
+import org.cxr.ingest.service.ImportTally;
 import org.cxr.ingest.service.ImportService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/imports")
 @Tag(name = "imports")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("operator")
 public class ImportResource {
     @Inject
     ImportService imports;
@@ -46,7 +48,7 @@ public class ImportResource {
     @APIResponse(responseCode = "400", description = "path missing, relative, not a directory, outside the allowed roots, or bad layout")
     public Response start(ImportRequest request) {
         try {
-            ImportProgress.View v = imports.start(request == null ? null : request.path(),
+            ImportTally.View v = imports.start(request == null ? null : request.path(),
                     request == null ? null : request.layout());
             return Response.accepted(Map.of("importId", v.importId().toString(), "layout", v.layout())).build();
         } catch (ImportService.BadImport e) {
@@ -72,7 +74,7 @@ public class ImportResource {
 
     @GET
     @Operation(summary = "The last 100 imports, newest first")
-    public List<ImportProgress.View> list() {
+    public List<ImportTally.View> list() {
         return imports.list();
     }
 }

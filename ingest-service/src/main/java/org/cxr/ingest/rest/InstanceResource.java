@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -33,6 +34,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/studies/instances")
 @Tag(name = "instances")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("uploader")
 public class InstanceResource {
     static final String APPLICATION_DICOM = "application/dicom";
 
@@ -42,11 +44,14 @@ public class InstanceResource {
     IngestConfig config;
     @Inject
     IntakeBudget budget;
+    @Inject
+    Answering answering;
 
     @POST
     @Consumes(APPLICATION_DICOM)
     @Operation(summary = "Upload one DICOM instance (the body)",
-            description = "De-identified, given research ids, stored and announced. A re-sent identical instance is"
+            description = "De-identified, given research ids, stored and announced. Each result carries a receipt (research"
+                    + " ids only for a caller that also holds the researcher role: GET /receipts/{receipt} turns a receipt into them). A re-sent identical instance is"
                     + " DUPLICATE (nothing announced); the same SOPInstanceUID with other bytes is CONFLICT (recorded,"
                     + " original kept); bad input is REJECTED with a reason. The body is streamed: held in memory when small,"
                     + " else spooled to a temporary file, and checked against the size limit as it arrives.")
@@ -67,7 +72,7 @@ public class InstanceResource {
         try (room; Spooled in = Spooled.read(body, declared, config.maxObjectBytes(), room)) {
             InstanceResult r = in.bytes != null ? intake.receiveInstance(in.bytes, Source.REST, null)
                     : intake.receiveInstance(in.file, Source.REST, null, null);
-            return Response.ok(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null)))).build();
+            return Response.ok(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null, answering)))).build();
         } catch (Spooled.TooLarge e) {
             return tooLarge(e.getMessage());
         } catch (Spooled.NoRoom e) {
@@ -75,9 +80,9 @@ public class InstanceResource {
         }
     }
 
-    private static Response tooLarge(String message) {
+    private Response tooLarge(String message) {
         InstanceResult r = InstanceResult.rejected(new IntakeRejected(RejectReason.TOO_LARGE, message), null, null);
-        return Response.status(413).entity(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null)))).build();
+        return Response.status(413).entity(new InstanceResponse(List.of(InstanceResponse.Item.of(r, null, answering)))).build();
     }
 
     @POST
@@ -106,7 +111,7 @@ public class InstanceResource {
                             : intake.receiveInstance(part.uploadedFile(), Source.REST, null, null);
                 }
             }
-            out.add(InstanceResponse.Item.of(r, part.name()));
+            out.add(InstanceResponse.Item.of(r, part.name(), answering));
         }
         return Response.ok(new InstanceResponse(out)).build();
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -44,6 +45,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 @Path("/dicomweb/studies")
 @Tag(name = "dicomweb")
+@RolesAllowed("uploader")
 public class StowResource {
     static final String DICOM_JSON = "application/dicom+json";
     static final String MULTIPART_RELATED = "multipart/related";

@@ -154,7 +154,7 @@ public class IdentityService {
         } else {
             if (patientId == null || patientId.isBlank()) {
                 throw new IntakeRejected(RejectReason.UNKNOWN_STUDY,
-                        "no instance of this study was received yet; give patientId (and issuer) to create it");
+                        "no instance of this study was received yet; give the patient (X-Patient-ID, X-Issuer-Of-Patient-ID) to create it");
             }
             study = studyFor(key, subjectFor(issuer, patientId));
         }

@@ -60,8 +60,10 @@ public class ImportService {
     IngestRepository repo;
     @Inject
     ObjectMapper json;
+    @Inject
+    org.cxr.ingest.messaging.EventPublisher publisher;
 
-    private final Map<UUID, ImportProgress> running = new ConcurrentHashMap<>();
+    private final Map<UUID, ImportTally> running = new ConcurrentHashMap<>();
     private final ExecutorService coordinators = Executors.newCachedThreadPool(r -> thread(r, "import"));
     private ExecutorService workers;
 
@@ -100,7 +102,7 @@ public class ImportService {
         }
     }
 
-    public ImportProgress.View start(String path, String layoutName) throws BadImport {
+    public ImportTally.View start(String path, String layoutName) throws BadImport {
         if (path == null || path.isBlank()) {
             throw new BadImport("path is required");
         }
@@ -124,7 +126,7 @@ public class ImportService {
                 throw new BadImport("path is outside cxr.ingest.import.allowed-roots");
             }
         }
-        ImportProgress p = new ImportProgress(UUID.randomUUID(), root.toString(), layout.name().toLowerCase(), Instant.now());
+        ImportTally p = new ImportTally(UUID.randomUUID(), root.toString(), layout.name().toLowerCase(), Instant.now());
         running.put(p.id, p);
         save(p);
         coordinators.submit(() -> run(p, root, layout));
@@ -148,18 +150,18 @@ public class ImportService {
         }
     }
 
-    public Optional<ImportProgress.View> get(UUID id) {
-        ImportProgress p = running.get(id);
+    public Optional<ImportTally.View> get(UUID id) {
+        ImportTally p = running.get(id);
         if (p != null) {
             return Optional.of(p.view());
         }
         return loadRow(id).map(this::fromRow);
     }
 
-    public List<ImportProgress.View> list() {
-        List<ImportProgress.View> out = new ArrayList<>();
+    public List<ImportTally.View> list() {
+        List<ImportTally.View> out = new ArrayList<>();
         for (ImportRow r : rows()) {
-            ImportProgress p = running.get(r.id());
+            ImportTally p = running.get(r.id());
             out.add(p != null ? p.view() : fromRow(r));
         }
         return out;
@@ -175,15 +177,16 @@ public class ImportService {
         return repo.imports(100);
     }
 
-    private ImportProgress.View fromRow(ImportRow r) {
+    private ImportTally.View fromRow(ImportRow r) {
         try {
-            return json.readValue(r.counters(), ImportProgress.View.class);
+            return json.readValue(r.counters(), ImportTally.View.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable import_job.counters of " + r.id(), e);
         }
     }
 
-    private void run(ImportProgress p, Path root, Layout layout) {
+    private void run(ImportTally p, Path root, Layout layout) {
+        announceQuietly(p);
         try {
             List<Item> items = ImportWalker.walk(root, layout);
             p.filesTotal.set(items.size());
@@ -207,19 +210,20 @@ public class ImportService {
             }
             awaitAll(dicomPhase);
             awaitAll(reportsPhase);
-            p.state = ImportProgress.State.DONE;
+            p.state = ImportTally.State.DONE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.state = ImportProgress.State.INTERRUPTED;
+            p.state = ImportTally.State.INTERRUPTED;
         } catch (IOException | RuntimeException e) {
-            p.state = ImportProgress.State.FAILED;
+            p.state = ImportTally.State.FAILED;
             p.error = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.errorf("import %s failed: %s", p.id, p.error);
         } finally {
             p.finishedAt = Instant.now();
             saveQuietly(p);
+            announceQuietly(p);
             running.remove(p.id);
-            ImportProgress.View v = p.view();
+            ImportTally.View v = p.view();
             LOG.infof("import %s %s: %d files, %d accepted, %d duplicates/unchanged, %d conflicts, %d rejected,"
                     + " %d failed, %d skipped in %.1f s", p.id, v.state(), v.filesSeen(), v.accepted(), v.duplicates(),
                     v.conflicts(), v.rejected(), v.failed(), v.skipped(), v.elapsedSeconds());
@@ -236,7 +240,7 @@ public class ImportService {
         }
     }
 
-    private void process(ImportProgress p, Item item) {
+    private void process(ImportTally p, Item item) {
         try {
             if (item.rejected() != null) {
                 p.instances.get(Outcome.REJECTED).incrementAndGet();
@@ -320,12 +324,26 @@ public class ImportService {
 
     @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void saveProgress() {
-        for (ImportProgress p : running.values()) {
+        for (ImportTally p : running.values()) {
             saveQuietly(p);
+            announceQuietly(p);
         }
     }
 
-    private void saveQuietly(ImportProgress p) {
+    /**
+     * Where the import stands, for the catalog's pipeline page (cxr.import-progress): at the start,
+     * every 2 s and at the end. Each event is the whole state, so one lost while the broker is down
+     * is made good by the next; the import itself never waits for it.
+     */
+    private void announceQuietly(ImportTally p) {
+        try {
+            publisher.announce(p.event());
+        } catch (RuntimeException e) {
+            LOG.debugf("import %s: progress not announced (%s)", p.id, e.getClass().getSimpleName());
+        }
+    }
+
+    private void saveQuietly(ImportTally p) {
         try {
             save(p);
         } catch (RuntimeException e) {
@@ -334,9 +352,9 @@ public class ImportService {
     }
 
     @Transactional
-    void save(ImportProgress p) {
+    void save(ImportTally p) {
         try {
-            ImportProgress.View v = p.view();
+            ImportTally.View v = p.view();
             repo.upsertImport(new ImportRow(p.id, p.path, p.layout, v.state(), json.writeValueAsString(v), p.startedAt,
                     Instant.now(), p.finishedAt));
         } catch (JsonProcessingException e) {

@@ -301,6 +301,8 @@ public class IntakeService {
             String scrubbed = ReportScrubber.scrub(text, w -> nameKeys.contains(pseudonyms.nameToken(w))
                     || senderNameTokens.stream().anyMatch(w::equalsIgnoreCase));
             return report(ids, text, scrubbed, source);
+        } catch (DataRejected e) {
+            return rejectedReport(invalidValue(e), source);
         } catch (IntakeRejected e) {
             return rejectedReport(e, source);
         }

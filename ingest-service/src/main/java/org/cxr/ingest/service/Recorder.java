@@ -31,6 +31,8 @@ import org.cxr.platform.storage.ObjectStoreException;
 @ApplicationScoped
 public class Recorder {
     @Inject
+    Receipts receipts;
+    @Inject
     IngestRepository repo;
     @Inject
     ObjectStore store;
@@ -57,6 +59,7 @@ public class Recorder {
                 in.transferSyntaxUid(), in.sopClassUid(), in.source().name(), now)) {
             return duplicateOrConflict(ids.dicomId(), in.sourceSha256(), in.sourceSize(), in.source());
         }
+        receipts.recordInstance(ids.studyId(), ids.dicomId());
         if (in.bytes() != null) {
             put(buckets.raw(), key, in.bytes(), "application/dicom", in.sha256());
         } else {
@@ -96,6 +99,7 @@ public class Recorder {
         String revisionKey = "revisions/" + ObjectKeys.studyDir(ids.subjectId(), ids.studyId()) + "/r" + revision + ".txt";
         Instant now = Instant.now();
         repo.insertReportRevision(ids.studyId(), revision, sourceSha256, sha256, bytes.length, key, source.name(), now);
+        receipts.recordReport(ids.studyId(), revision);
         put(buckets.reports(), revisionKey, bytes, "text/plain; charset=utf-8", sha256);
         put(buckets.reports(), key, bytes, "text/plain; charset=utf-8", sha256);
         publisher.announce(new ReportReceived(ReportReceived.SCHEMA_VERSION, ids.subjectId(), ids.studyId(),

@@ -1,6 +1,6 @@
 package org.cxr.ingest.bench;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package org.cxr.ingest.hl7;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -59,6 +59,8 @@ class HospitalReportsTest {
     DimseIntake dimse;
     @Inject
     Pseudonyms pseudonyms;
+    @Inject
+    org.cxr.ingest.service.IntakeService intake;
     @TempDir
     Path tmp;
 
@@ -228,5 +230,21 @@ class HospitalReportsTest {
         given().contentType(ContentType.JSON).body(Map.of("accessionNumber", known, "studyInstanceUid", twin.studyUid(),
                 "text", "IMPRESSION: This one.")).post("/reports").then().statusCode(200).body("status", equalTo("ACCEPTED"))
                 .body("studyId", equalTo(studyId(twin.studyUid())));
+    }
+
+    /**
+     * A value the database refuses while recording a matched report (here: research ids of a study
+     * it does not hold, a foreign-key violation) is the input's fault: REJECTED INVALID_VALUE, like
+     * every other intake path, not an exception out of the HL7/REST handler; nothing is recorded.
+     */
+    @Test
+    void aReportTheDatabaseRefusesIsRejectedInvalidValue() {
+        long revisions = Infra.count("select count(*) from report_revision");
+        var r = intake.receiveReport(new org.cxr.ingest.service.ResearchIdentity("19999999", "59999999", null, 0),
+                "IMPRESSION: clear.".getBytes(StandardCharsets.UTF_8), "UTF-8", java.util.Set.of(),
+                org.cxr.events.Source.HL7);
+        assertThat(r.status()).isEqualTo(org.cxr.ingest.domain.intake.Outcome.REJECTED);
+        assertThat(r.reason()).isEqualTo(org.cxr.ingest.domain.intake.RejectReason.INVALID_VALUE);
+        assertThat(Infra.count("select count(*) from report_revision")).isEqualTo(revisions);
     }
 }

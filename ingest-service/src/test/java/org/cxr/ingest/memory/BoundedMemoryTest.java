@@ -25,6 +25,7 @@ import org.cxr.dicom.DicomWriter;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
 import org.cxr.dicom.VR;
+import org.cxr.ingest.testing.Api;
 import org.cxr.ingest.testing.TestDicoms;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class BoundedMemoryTest {
             byte[] header = header(TestDicoms.spec("MRN-MEM-" + run, run, i + 1));
             long pixels = (long) SIDE * SIDE * 2;
             HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/studies/instances"))
-                    .header("Content-Type", "application/dicom").timeout(Duration.ofMinutes(10))
+                    .header("Content-Type", "application/dicom").header("Authorization", Api.bearer("uploader")).timeout(Duration.ofMinutes(10))
                     .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                             () -> new SequenceInputStream(new java.io.ByteArrayInputStream(header), new Pattern(pixels))),
                             header.length + pixels))
@@ -83,7 +84,7 @@ class BoundedMemoryTest {
             answers.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         }
         HttpRequest bombRequest = HttpRequest.newBuilder(URI.create(base + "/studies/instances"))
-                .header("Content-Type", "application/dicom").POST(HttpRequest.BodyPublishers.ofByteArray(deflateBomb(run)))
+                .header("Content-Type", "application/dicom").header("Authorization", Api.bearer("uploader")).POST(HttpRequest.BodyPublishers.ofByteArray(deflateBomb(run)))
                 .build();
         HttpResponse<String> bomb = http.send(bombRequest, HttpResponse.BodyHandlers.ofString());
         if (bomb.statusCode() != 503) { // refused for room while the large uploads run: also clean
@@ -109,7 +110,7 @@ class BoundedMemoryTest {
         bomb = http.send(bombRequest, HttpResponse.BodyHandlers.ofString());
         assertThat(bomb.statusCode()).as(bomb.body()).isEqualTo(200);
         assertThat(bomb.body()).contains("\"REJECTED\"").contains("TOO_LARGE");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(Api.management("/q/health/ready"))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
         System.out.printf("memory test: %d x %d MB, %d stored, %d refused 503 + Retry-After%n", UPLOADS,
                 (long) SIDE * SIDE * 2 >> 20, stored, busy);

@@ -1,6 +1,6 @@
 package org.cxr.ingest.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -19,6 +19,7 @@ import org.cxr.ingest.testing.Infra;
 import org.cxr.ingest.testing.MimicTrees;
 import org.cxr.ingest.testing.TestDicoms;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,37 @@ class ImportAndDropFolderTest {
         Thread.sleep(1500);
         assertThat(EventTap.get().all()).hasSize(before);
         given().get("/imports").then().statusCode(200).body("importId", org.hamcrest.Matchers.hasItem(again.getString("importId")));
+        importProgressWasAnnounced(again, root);
+    }
+
+    /**
+     * The import's progress on the real broker (cxr.import-progress, key = import id): a first
+     * RUNNING state, then DONE with the counts GET /imports/{id} shows; sequence numbers grow;
+     * counts and reasons only, never the folder's path.
+     */
+    private static void importProgressWasAnnounced(JsonPath run, Path root) throws Exception {
+        String id = run.getString("importId");
+        List<EventTap.Event> events = EventTap.get().await(e -> e.topic().equals(org.cxr.events.Topics.IMPORT_PROGRESS)
+                && id.equals(e.key()) && e.value().contains("\"DONE\""), 1);
+        events = EventTap.get().importProgress(id);
+        assertThat(events.size()).isGreaterThanOrEqualTo(2);
+        List<org.cxr.events.ImportProgress> states = new java.util.ArrayList<>();
+        for (EventTap.Event e : events) {
+            assertThat(e.value()).doesNotContain(root.toString());
+            states.add(org.cxr.events.EventJson.read(e.value(), org.cxr.events.ImportProgress.class));
+        }
+        states.sort(java.util.Comparator.comparingLong(org.cxr.events.ImportProgress::sequence));
+        assertThat(states).extracting(org.cxr.events.ImportProgress::sequence).doesNotHaveDuplicates();
+        assertThat(states.get(0).state()).isEqualTo("RUNNING");
+        assertThat(states.get(0).sequence()).isEqualTo(1);
+        org.cxr.events.ImportProgress last = states.get(states.size() - 1); // a consumer keeps the highest
+        assertThat(last.state()).isEqualTo("DONE");
+        assertThat(last.importId()).isEqualTo(id);
+        assertThat(last.layout()).isEqualTo("mimic");
+        assertThat(last.duplicates()).isEqualTo(12);
+        assertThat(last.accepted()).isZero();
+        assertThat(last.filesSeen()).isEqualTo(run.getLong("filesSeen"));
+        assertThat(last.finishedAt()).isNotNull();
     }
 
     @Test
@@ -122,17 +154,23 @@ class ImportAndDropFolderTest {
         MimicTrees.write(clean, 1, 1, 2, RUN + 30_000);
         String url = base.toString();
         var printed = new java.io.ByteArrayOutputStream();
-        ImportCommand mimic = new ImportCommand(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        ImportCommand mimic = new ImportCommand(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8),
+                TestTokens.token("operator"));
         assertThat(new CommandLine(mimic).execute(clean.toString(), "--layout", "mimic", "--ingest-url", url)).isZero();
         assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("--layout mimic: you state that")
                 .contains("already de-identified");
         // without --layout mimic a tree holding files/ is a plain folder: de-identified, never stored as received
         assertThat(runImport(clean, "auto").getString("layout")).isEqualTo("folder");
         Files.writeString(clean.resolve("files/bad.dcm"), "x"); // not in the MIMIC layout: BAD_ID
-        assertThat(new CommandLine(new ImportCommand()).execute(clean.toString(), "--layout", "mimic", "--ingest-url", url))
-                .isEqualTo(1);
-        assertThat(new CommandLine(new ImportCommand()).execute(tmp.resolve("missing").toString(), "--ingest-url", url))
+        assertThat(new CommandLine(new ImportCommand(System.out, TestTokens.token("operator")))
+                .execute(clean.toString(), "--layout", "mimic", "--ingest-url", url)).isEqualTo(1);
+        assertThat(new CommandLine(new ImportCommand(System.out, TestTokens.token("operator")))
+                .execute(tmp.resolve("missing").toString(), "--ingest-url", url)).isEqualTo(2);
+        // without a token (or with an uploader's) the service refuses to start an import: exit 2, nothing imported
+        assertThat(new CommandLine(new ImportCommand(System.out, null)).execute(clean.toString(), "--ingest-url", url))
                 .isEqualTo(2);
+        assertThat(new CommandLine(new ImportCommand(System.out, TestTokens.token("uploader")))
+                .execute(clean.toString(), "--ingest-url", url)).isEqualTo(2);
     }
 
     @Test

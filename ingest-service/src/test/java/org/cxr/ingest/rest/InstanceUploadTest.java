@@ -1,6 +1,6 @@
 package org.cxr.ingest.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;

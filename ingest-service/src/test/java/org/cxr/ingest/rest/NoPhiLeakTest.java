@@ -1,6 +1,6 @@
 package org.cxr.ingest.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -138,7 +138,10 @@ class NoPhiLeakTest {
         TestDicoms.Spec a = TestDicoms.spec("MRN-E-" + RUN, RUN + 7, 1);
         String path = "/studies/" + a.studyUid() + "/report";
         List<String> bodies = new ArrayList<>();
+        // identifiers in the query string are refused before anything else (400); in headers, the charset is checked
         bodies.add(given().contentType("text/plain; charset='" + name + "-" + mrn).queryParam("patientId", mrn)
+                .body(("FINDINGS: " + name).getBytes(StandardCharsets.UTF_8)).put(path).then().statusCode(400).extract().asString());
+        bodies.add(given().contentType("text/plain; charset='" + name + "-" + mrn).header("X-Patient-ID", mrn)
                 .body(("FINDINGS: " + name).getBytes(StandardCharsets.UTF_8)).put(path).then().statusCode(415).extract().asString());
         bodies.add(given().contentType("text/plain; charset=" + mrn).body(("FINDINGS: " + name).getBytes(StandardCharsets.UTF_8)).put(path)
                 .then().statusCode(415).extract().asString());

@@ -1,6 +1,6 @@
 package org.cxr.ingest.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -61,13 +61,13 @@ public final class Outages {
         given().multiPart("a", "a.dcm", TestDicoms.bytes(spec), "application/dicom").post("/studies/instances").then()
                 .statusCode(503);
         ReportAndStowTest.stow("/dicomweb/studies", TestDicoms.bytes(spec)).statusCode(503);
-        given().contentType("text/plain").queryParam("patientId", "MRN-OUT-" + run).queryParam("issuer", "SEGH")
+        given().contentType("text/plain").header("X-Patient-ID", "MRN-OUT-" + run).header("X-Issuer-Of-Patient-ID", "SEGH")
                 .body("IMPRESSION: fine.")
                 .put("/studies/" + spec.studyUid() + "/report").then().statusCode(503);
         Thread.sleep(1500);
         assertThat(Infra.count("select count(*) from instance")).isEqualTo(instances);
         assertThat(Infra.count("select count(*) from report_revision")).isEqualTo(reports);
         assertThat(EventTap.get().all()).hasSize(events);
-        given().get("/q/health/ready").then().statusCode(503);
+        io.restassured.RestAssured.given().get(org.cxr.ingest.testing.Api.management("/q/health/ready")).then().statusCode(503);
     }
 }

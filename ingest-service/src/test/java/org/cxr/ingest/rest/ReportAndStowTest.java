@@ -1,6 +1,6 @@
 package org.cxr.ingest.rest;
 
-import static io.restassured.RestAssured.given;
+import static org.cxr.ingest.testing.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -75,7 +75,7 @@ class ReportAndStowTest {
         String studyUid = "1.2.826.0.1.3680043.8.498.77." + (RUN + 1);
         given().contentType("text/plain").body("IMPRESSION: clear.").put("/studies/" + studyUid + "/report").then()
                 .statusCode(404).body("status", equalTo("REJECTED")).body("reason", equalTo("UNKNOWN_STUDY"));
-        String created = given().contentType("text/plain").queryParam("patientId", "MRN-R2-" + RUN).queryParam("issuer", "SEGH")
+        String created = given().contentType("text/plain").header("X-Patient-ID", "MRN-R2-" + RUN).header("X-Issuer-Of-Patient-ID", "SEGH")
                 .body("IMPRESSION: clear.").put("/studies/" + studyUid + "/report").then().statusCode(200)
                 .body("status", equalTo("ACCEPTED")).extract().path("studyId");
         // the images arriving later join the same study

@@ -44,7 +44,7 @@ public final class EventTap {
         p.put("auto.offset.reset", "earliest");
         p.put("metadata.max.age.ms", "1000");
         try (var c = new KafkaConsumer<String, String>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED));
+            c.subscribe(List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.IMPORT_PROGRESS));
             while (true) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     Map<String, String> h = new java.util.LinkedHashMap<>();
@@ -63,8 +63,14 @@ public final class EventTap {
         }
     }
 
+    /** The study events (instances and reports received); import progress is kept apart: {@link #importProgress}. */
     public List<Event> all() {
-        return matching(e -> true);
+        return matching(e -> !e.topic().equals(Topics.IMPORT_PROGRESS));
+    }
+
+    /** The ImportProgress events of one import, in the order the broker gave them. */
+    public List<Event> importProgress(String importId) {
+        return matching(e -> e.topic().equals(Topics.IMPORT_PROGRESS) && importId.equals(e.key()));
     }
 
     /** Waits until at least {@code n} events match, then a quiet second more (to catch extra ones); returns them. */

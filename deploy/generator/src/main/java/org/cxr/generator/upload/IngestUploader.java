@@ -34,9 +34,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Feeds generated studies to the ingest service's REST API: each instance as
  * {@code POST {ingest}/studies/instances} ({@code application/dicom}, one instance per request),
- * then the report as {@code PUT {ingest}/studies/{studyInstanceUid}/report?patientId=..&issuer=..}
- * ({@code text/plain; charset=utf-8}). Returns what the service answered, including the research
- * ids it assigned, so a caller can compare them with the generator's answer key.
+ * then the report as {@code PUT {ingest}/studies/{studyInstanceUid}/report} with the patient in the
+ * {@code X-Patient-ID} / {@code X-Issuer-Of-Patient-ID} headers (never in the URL)
+ * ({@code text/plain; charset=utf-8}). Returns what the service answered: a receipt per stored object,
+ * and the research ids it assigned when the token also holds the researcher role, so a caller can
+ * compare them with the generator's answer key.
  * <p>At most {@code concurrency} requests are open at once (one worker thread per request, which
  * also builds the instance bytes). A 503 (or 429) is retried after its Retry-After (seconds or an
  * HTTP date; 1 s when absent, capped at 30 s), as is a connection failure (with backoff), up to
@@ -45,12 +47,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class IngestUploader implements AutoCloseable {
     /** The service's answer for one instance. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record InstanceResult(String status, String reason, String subjectId, String studyId, String dicomId) {
+    public record InstanceResult(String status, String reason, String subjectId, String studyId, String dicomId,
+                                 String receipt) {
     }
 
     /** The service's answer for the report. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ReportResult(String status, Integer revision, String subjectId, String studyId) {
+    public record ReportResult(String status, Integer revision, String subjectId, String studyId, String receipt) {
     }
 
     /** The answers for a whole study, instances in the study's order. */
@@ -204,12 +207,12 @@ public final class IngestUploader implements AutoCloseable {
 
     ReportResult putReport(GeneratedStudy study) throws IOException {
         Patient p = study.patient();
-        StringBuilder uri = new StringBuilder("studies/").append(encode(study.studyInstanceUid()))
-                .append("/report?patientId=").append(encode(p.patientId()));
+        HttpRequest.Builder builder = authorized(HttpRequest.newBuilder(base.resolve("studies/"
+                + encode(study.studyInstanceUid()) + "/report"))).header("X-Patient-ID", p.patientId());
         if (p.issuerOfPatientId() != null) {
-            uri.append("&issuer=").append(encode(p.issuerOfPatientId()));
+            builder.header("X-Issuer-Of-Patient-ID", p.issuerOfPatientId());
         }
-        HttpRequest request = authorized(HttpRequest.newBuilder(base.resolve(uri.toString())))
+        HttpRequest request = builder
                 .timeout(requestTimeout)
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .header("Accept", "application/json")

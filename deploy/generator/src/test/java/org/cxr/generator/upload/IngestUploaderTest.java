@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /** The uploader against a small local HTTP server that records what it is sent. */
 class IngestUploaderTest {
-    record Request(String method, String path, Map<String, String> query, String contentType, byte[] body) {
+    record Request(String method, String path, Map<String, String> query, String contentType, byte[] body,
+                   Map<String, String> patient) {
     }
 
     private HttpServer server;
@@ -81,8 +82,14 @@ class IngestUploaderTest {
                     query.put(p[0], URLDecoder.decode(p[1], StandardCharsets.UTF_8));
                 }
             }
+            Map<String, String> patient = new LinkedHashMap<>();
+            for (String h : List.of("X-Patient-ID", "X-Issuer-Of-Patient-ID")) {
+                if (ex.getRequestHeaders().getFirst(h) != null) {
+                    patient.put(h, ex.getRequestHeaders().getFirst(h));
+                }
+            }
             requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), query,
-                    ex.getRequestHeaders().getFirst("Content-Type"), body));
+                    ex.getRequestHeaders().getFirst("Content-Type"), body, patient));
             authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             Thread.sleep(40); // long enough for concurrent requests to overlap
             if (ex.getRequestMethod().equals("POST") && busyOnce.getAndSet(false)) {
@@ -170,8 +177,9 @@ class IngestUploaderTest {
             Request put = requests.stream().filter(r -> r.method().equals("PUT")
                     && r.path().equals("/studies/" + s.studyInstanceUid() + "/report")).findFirst().orElseThrow();
             assertThat(put.contentType()).isEqualTo("text/plain; charset=utf-8");
-            assertThat(put.query()).containsEntry("patientId", s.patient().patientId())
-                    .containsEntry("issuer", s.patient().issuerOfPatientId());
+            assertThat(put.query()).as("no identifier in the URL").isEmpty();
+            assertThat(put.patient()).containsEntry("X-Patient-ID", s.patient().patientId())
+                    .containsEntry("X-Issuer-Of-Patient-ID", s.patient().issuerOfPatientId());
             assertThat(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(s.report());
             assertThat(result.report().status()).isEqualTo("ACCEPTED");
             assertThat(result.report().revision()).isEqualTo(1);
@@ -202,9 +210,9 @@ class IngestUploaderTest {
                     .hasMessageContaining("HTTP 500")
                     .satisfies(e -> assertThat(((IngestUploader.UploadException) e).status()).isEqualTo(500));
         }
-        // without PHI there is no issuer: the query leaves it out
+        // without PHI there is no issuer: the headers leave it out
         Request put = requests.stream().filter(r -> r.method().equals("PUT")).findFirst().orElseThrow();
-        assertThat(put.query()).containsOnlyKeys("patientId").containsEntry("patientId", study.subjectId());
+        assertThat(put.patient()).containsOnlyKeys("X-Patient-ID").containsEntry("X-Patient-ID", study.subjectId());
     }
 
     @Test

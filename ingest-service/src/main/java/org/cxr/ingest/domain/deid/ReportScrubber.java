@@ -181,10 +181,10 @@ public final class ReportScrubber {
         if (!TRIGGERS.contains(w)) {
             return; // most words frame nothing
         }
-        if (Lexicon.MONTHS_LONG.contains(w) || Lexicon.MONTHS_SHORT.contains(w)) {
+        if (ScrubLexicon.MONTHS_LONG.contains(w) || ScrubLexicon.MONTHS_SHORT.contains(w)) {
             month(i, w);
         }
-        if (Lexicon.TITLES.contains(w)) {
+        if (ScrubLexicon.TITLES.contains(w)) {
             int j = t.punct(i + 1, '.') ? i + 1 : i;
             int end = nameRun(t.next(j), true);
             while (end >= 0) {
@@ -198,26 +198,26 @@ public final class ReportScrubber {
                 }
             }
         }
-        if (Lexicon.CREDENTIALS.contains(w) || Lexicon.COMMA_CREDENTIALS.contains(w) && commaBefore(i)) {
+        if (ScrubLexicon.CREDENTIALS.contains(w) || ScrubLexicon.COMMA_CREDENTIALS.contains(w) && commaBefore(i)) {
             credential(i);
         } else if (w.equals("d") && t.punct(i + 1, '.') && t.is(i - 1, Kind.PUNCT) && t.punct(i - 1, '.')
                 && t.is(i - 2, Kind.WORD) && t.lower(i - 2).equals("m")) {
             credential(i - 2); // M.D.
         }
-        if (Lexicon.NAME_CUE_LAST.contains(w) && cueApplies(i, w) || w.equals("w") && t.punct(i - 1, '/')
+        if (ScrubLexicon.NAME_CUE_LAST.contains(w) && cueApplies(i, w) || w.equals("w") && t.punct(i - 1, '/')
                 && t.is(i - 2, Kind.WORD) && t.lower(i - 2).equals("d")) {
             afterCue(i, Mode.CUE);
         }
-        if (Lexicon.NAME_LABELS.contains(w) && t.punct(i + 1, ':')) {
+        if (ScrubLexicon.NAME_LABELS.contains(w) && t.punct(i + 1, ':')) {
             afterCue(i + 1, Mode.LABEL);
             int p = t.prev(i);
             if (w.equals("by") && p >= 0 && TYPISTS.contains(t.lower(p))) {
                 typistInitials(t.next(i + 1)); // "Transcribed by: jd", "A.M."
             }
         }
-        if (Lexicon.ROLE_TITLES.contains(w)) {
+        if (ScrubLexicon.ROLE_TITLES.contains(w)) {
             int n = t.next(i);
-            if (n >= 0 && (capitalised(n) || PARTICLES.contains(t.lower(n))) && !Lexicon.TITLES.contains(t.lower(n))) {
+            if (n >= 0 && (capitalised(n) || PARTICLES.contains(t.lower(n))) && !ScrubLexicon.TITLES.contains(t.lower(n))) {
                 int end = nameRun(n, Mode.CUE); // "RN Jane Doe", "nurse Esperanza", "PA le Marchand"
                 if (end >= 0) {
                     mark(n, end);
@@ -227,10 +227,10 @@ public final class ReportScrubber {
         if (ADDRESS_LABELS.contains(w) && t.punct(i + 1, ':')) {
             addressLine(i + 1);
         }
-        if (Lexicon.INSTITUTION_HEADS.contains(w) && capitalised(i)) {
+        if (ScrubLexicon.INSTITUTION_HEADS.contains(w) && capitalised(i)) {
             institution(i, w);
         }
-        if (Lexicon.STREET_SUFFIXES.contains(w)) {
+        if (ScrubLexicon.STREET_SUFFIXES.contains(w)) {
             address(i);
         }
         if (w.equals("box") && t.prev(i) >= 0 && Set.of("o", "po").contains(t.lower(t.prev(i)))) {
@@ -376,7 +376,7 @@ public final class ReportScrubber {
     /** "City, ST 02114": the state and city before a ZIP code (and the ZIP's own context). */
     private void zipContext(int zip) {
         int st = t.prev(zip);
-        if (st < 0 || !t.is(st, Kind.WORD) || !Lexicon.STATES.contains(t.lower(st)) || !capitalised(st)) {
+        if (st < 0 || !t.is(st, Kind.WORD) || !ScrubLexicon.STATES.contains(t.lower(st)) || !capitalised(st)) {
             return;
         }
         int from = st;
@@ -384,7 +384,7 @@ public final class ReportScrubber {
         if (c >= 0 && t.punct(c, ',')) {
             c = t.prev(c);
         }
-        for (int k = 0; k < 3 && c >= 0 && t.is(c, Kind.WORD) && capitalised(c) && !Lexicon.STOP.contains(t.lower(c)); k++) {
+        for (int k = 0; k < 3 && c >= 0 && t.is(c, Kind.WORD) && capitalised(c) && !ScrubLexicon.STOP.contains(t.lower(c)); k++) {
             from = c; // the city: up to three capitalised words
             c = t.prev(c);
         }
@@ -518,7 +518,7 @@ public final class ReportScrubber {
             from = before; // 4th of March, 4 March 2019
             dated = true;
         }
-        boolean unambiguous = Lexicon.MONTHS_LONG.contains(w) && !Lexicon.MONTHS_AMBIGUOUS.contains(w) && capitalised(i);
+        boolean unambiguous = ScrubLexicon.MONTHS_LONG.contains(w) && !ScrubLexicon.MONTHS_AMBIGUOUS.contains(w) && capitalised(i);
         if (dated || unambiguous) {
             mark(from, to);
         }
@@ -594,7 +594,7 @@ public final class ReportScrubber {
         }
         if (patient(w)) {
             // a patient called May or White: the word in ordinary text ("may represent") stays
-            if (!Lexicon.ENGLISH.contains(w) || nextToName(i) || capitalised(i) && !capsLine[i]) {
+            if (!ScrubLexicon.ENGLISH.contains(w) || nextToName(i) || capitalised(i) && !capsLine[i]) {
                 mark(i, i);
                 nameTokens.set(i);
             }
@@ -657,7 +657,7 @@ public final class ReportScrubber {
                 n = n < i ? t.prev(n) : t.next(n);
             }
             if (n >= 0 && t.is(n, Kind.WORD) && (t.length(n) == 1 && Character.isUpperCase(t.first(n))
-                    || patient(t.lower(n)) || Lexicon.TITLES.contains(t.lower(n)))) {
+                    || patient(t.lower(n)) || ScrubLexicon.TITLES.contains(t.lower(n)))) {
                 return true;
             }
         }
@@ -669,9 +669,9 @@ public final class ReportScrubber {
     }
 
     /** Every word that starts a rule of {@link #word}: the others are only checked as names. */
-    private static final Set<String> TRIGGERS = union(Lexicon.MONTHS_LONG, Lexicon.MONTHS_SHORT, Lexicon.TITLES,
-            Lexicon.CREDENTIALS, Lexicon.COMMA_CREDENTIALS, Lexicon.NAME_CUE_LAST, Lexicon.NAME_LABELS,
-            Lexicon.INSTITUTION_HEADS, Lexicon.STREET_SUFFIXES, ID_CUES, ID_CUES_NEED_NUMBER, Lexicon.ROLE_TITLES,
+    private static final Set<String> TRIGGERS = union(ScrubLexicon.MONTHS_LONG, ScrubLexicon.MONTHS_SHORT, ScrubLexicon.TITLES,
+            ScrubLexicon.CREDENTIALS, ScrubLexicon.COMMA_CREDENTIALS, ScrubLexicon.NAME_CUE_LAST, ScrubLexicon.NAME_LABELS,
+            ScrubLexicon.INSTITUTION_HEADS, ScrubLexicon.STREET_SUFFIXES, ID_CUES, ID_CUES_NEED_NUMBER, ScrubLexicon.ROLE_TITLES,
             Set.of("box", "w", "d", "address", "addr", "street", "residence", "home"));
 
     @SafeVarargs
@@ -696,7 +696,7 @@ public final class ReportScrubber {
         if (v >= 0 && t.is(v, Kind.WORD) && CUE_OBJECTS.contains(t.lower(v))) {
             v = t.prev(v);
         }
-        return v >= 0 && t.is(v, Kind.WORD) && Lexicon.NAME_CUE_VERBS.contains(t.lower(v)) && !t.lower(v).equals(w);
+        return v >= 0 && t.is(v, Kind.WORD) && ScrubLexicon.NAME_CUE_VERBS.contains(t.lower(v)) && !t.lower(v).equals(w);
     }
 
     private static final Set<String> FILLERS = Set.of("the", "a", "an", "referring", "ordering", "covering", "primary",
@@ -713,13 +713,13 @@ public final class ReportScrubber {
         int j = t.next(i);
         for (int k = 0; k < 6 && j >= 0; k++) {
             if (t.is(j, Kind.PUNCT) && ",:-".indexOf(t.text.charAt(t.start(j))) >= 0 || t.is(j, Kind.WORD)
-                    && FILLERS.contains(t.lower(j)) && !Lexicon.TITLES.contains(t.lower(j))) {
+                    && FILLERS.contains(t.lower(j)) && !ScrubLexicon.TITLES.contains(t.lower(j))) {
                 j = t.next(j);
             } else {
                 break;
             }
         }
-        if (j < 0 || t.is(j, Kind.WORD) && Lexicon.TITLES.contains(t.lower(j))) {
+        if (j < 0 || t.is(j, Kind.WORD) && ScrubLexicon.TITLES.contains(t.lower(j))) {
             return; // the title rule takes it
         }
         int end = nameRun(j, mode);
@@ -841,7 +841,7 @@ public final class ReportScrubber {
             return false;
         }
         String w = possessive(t.lower(i));
-        if (Lexicon.STOP.contains(w) || Lexicon.CREDENTIALS.contains(w) || Lexicon.COMMA_CREDENTIALS.contains(w)
+        if (ScrubLexicon.STOP.contains(w) || ScrubLexicon.CREDENTIALS.contains(w) || ScrubLexicon.COMMA_CREDENTIALS.contains(w)
                 || t.punct(i + 1, ':') || wideGapBefore(i)) {
             return false; // a header field ("SSN:") or the next column of a header line
         }
@@ -849,21 +849,21 @@ public final class ReportScrubber {
             return true;
         }
         int n = t.next(i);
-        if (Lexicon.MONTHS_LONG.contains(w)) {
+        if (ScrubLexicon.MONTHS_LONG.contains(w)) {
             // a given name ("April Smith", "May I. Lindqvist", "nurse May"), not a date ("April 21", "in April")
             int p = t.prev(i);
-            return p >= 0 && t.is(p, Kind.WORD) && (Lexicon.TITLES.contains(t.lower(p)) || Lexicon.ROLE_TITLES.contains(t.lower(p)))
-                    || n >= 0 && t.is(n, Kind.WORD) && !Lexicon.MONTHS_LONG.contains(t.lower(n))
+            return p >= 0 && t.is(p, Kind.WORD) && (ScrubLexicon.TITLES.contains(t.lower(p)) || ScrubLexicon.ROLE_TITLES.contains(t.lower(p)))
+                    || n >= 0 && t.is(n, Kind.WORD) && !ScrubLexicon.MONTHS_LONG.contains(t.lower(n))
                     && (t.length(n) == 1 && Character.isUpperCase(t.first(n)) || nameLike(n, Mode.CUE));
         }
-        if (Lexicon.EPONYMS.contains(w)) {
+        if (ScrubLexicon.EPONYMS.contains(w)) {
             // "Resident: KERLEY", "called to Graves at", "Ambrose Kerley, MD" - not "with Parkinson disease", "Kerley B lines"
             String next = n >= 0 && t.is(n, Kind.WORD) ? t.lower(n) : null;
-            boolean clinical = next != null && (t.length(n) == 1 || Lexicon.ENGLISH.contains(next) && !Lexicon.isName(next)
-                    && !Lexicon.STOP.contains(next));
+            boolean clinical = next != null && (t.length(n) == 1 || ScrubLexicon.ENGLISH.contains(next) && !ScrubLexicon.isName(next)
+                    && !ScrubLexicon.STOP.contains(next));
             return mode == Mode.LABEL || !clinical;
         }
-        return Lexicon.isName(w) || !Lexicon.ENGLISH.contains(w) || !capsLine[i] && Character.isUpperCase(t.first(i));
+        return ScrubLexicon.isName(w) || !ScrubLexicon.ENGLISH.contains(w) || !capsLine[i] && Character.isUpperCase(t.first(i));
     }
 
     /** Three or more blanks before a token: header lines put their fields in columns. */
@@ -934,13 +934,13 @@ public final class ReportScrubber {
             nameTokens.set(i);
             return;
         }
-        if (t.length(i) < 3 || !capitalised(i) || !Lexicon.NAMES.contains(possessive(w)) || Lexicon.STOP.contains(w)
-                || Lexicon.EPONYMS.contains(w)) {
+        if (t.length(i) < 3 || !capitalised(i) || !ScrubLexicon.NAMES.contains(possessive(w)) || ScrubLexicon.STOP.contains(w)
+                || ScrubLexicon.EPONYMS.contains(w)) {
             return;
         }
-        if (Lexicon.ENGLISH.contains(possessive(w))) {
+        if (ScrubLexicon.ENGLISH.contains(possessive(w))) {
             int v = t.next(i);
-            if (Lexicon.SURNAMES.contains(w) && v >= 0 && t.is(v, Kind.WORD) && PERSON_VERBS.contains(t.lower(v))) {
+            if (ScrubLexicon.SURNAMES.contains(w) && v >= 0 && t.is(v, Kind.WORD) && PERSON_VERBS.contains(t.lower(v))) {
                 mark(i, i);
             }
             return;
@@ -950,9 +950,9 @@ public final class ReportScrubber {
             mark(i, i);
             nameTokens.set(i);
             int next = t.next(i);
-            if (Lexicon.GIVEN.contains(base) && next >= 0 && t.is(next, Kind.WORD) && proper(next)
-                    && !Lexicon.ENGLISH.contains(possessive(t.lower(next))) && !Lexicon.EPONYMS.contains(t.lower(next))
-                    && !Lexicon.STOP.contains(t.lower(next))) {
+            if (ScrubLexicon.GIVEN.contains(base) && next >= 0 && t.is(next, Kind.WORD) && proper(next)
+                    && !ScrubLexicon.ENGLISH.contains(possessive(t.lower(next))) && !ScrubLexicon.EPONYMS.contains(t.lower(next))
+                    && !ScrubLexicon.STOP.contains(t.lower(next))) {
                 mark(next, next); // "John Westphall": an unlisted surname after a given name
                 nameTokens.set(next);
             }
@@ -983,7 +983,7 @@ public final class ReportScrubber {
         if (k >= 0 && t.punct(k, ',')) {
             k = t.next(k);
         }
-        if (k >= 0 && (t.is(k, Kind.WORD) && Lexicon.UNIT_WORDS.contains(t.lower(k)) || t.punct(k, '#'))) {
+        if (k >= 0 && (t.is(k, Kind.WORD) && ScrubLexicon.UNIT_WORDS.contains(t.lower(k)) || t.punct(k, '#'))) {
             int n = t.next(t.punct(k + 1, '.') ? k + 1 : k);
             if (n >= 0 && (t.is(n, Kind.NUMBER) || t.is(n, Kind.ALNUM) || t.is(n, Kind.WORD) && t.length(n) == 1)) {
                 end = n;
@@ -995,14 +995,14 @@ public final class ReportScrubber {
             c = t.next(c);
         }
         int cityEnd = -1;
-        for (int m = 0; m < 3 && c >= 0 && t.is(c, Kind.WORD) && capitalised(c) && !Lexicon.STATES.contains(t.lower(c)); m++) {
+        for (int m = 0; m < 3 && c >= 0 && t.is(c, Kind.WORD) && capitalised(c) && !ScrubLexicon.STATES.contains(t.lower(c)); m++) {
             cityEnd = c;
             c = t.next(c);
         }
         if (c >= 0 && t.punct(c, ',')) {
             c = t.next(c);
         }
-        if (c >= 0 && t.is(c, Kind.WORD) && Lexicon.STATES.contains(t.lower(c))) {
+        if (c >= 0 && t.is(c, Kind.WORD) && ScrubLexicon.STATES.contains(t.lower(c))) {
             end = c;
             int zip = t.next(c);
             if (zip >= 0 && t.is(zip, Kind.NUMBER) && t.length(zip) == 5) {
@@ -1018,7 +1018,7 @@ public final class ReportScrubber {
 
     /** "Saint Elsewhere General Hospital", "Beth Israel Deaconess Medical Center", "University of Springfield". */
     private void institution(int head, String w) {
-        boolean strong = Lexicon.STRONG_HEADS.contains(w);
+        boolean strong = ScrubLexicon.STRONG_HEADS.contains(w);
         int first = -1;
         boolean named = false;
         int j = t.prev(head);
@@ -1032,12 +1032,12 @@ public final class ReportScrubber {
             }
             String v = possessive(t.lower(j));
             boolean connector = v.equals("of") || v.equals("and") || v.equals("the");
-            if (!(capitalised(j) || connector) || Lexicon.STOP.contains(v) && !connector
-                    && !Lexicon.GENERIC_INSTITUTION.contains(v)) {
+            if (!(capitalised(j) || connector) || ScrubLexicon.STOP.contains(v) && !connector
+                    && !ScrubLexicon.GENERIC_INSTITUTION.contains(v)) {
                 break;
             }
-            if (!Lexicon.GENERIC_INSTITUTION.contains(v) && !connector
-                    && (strong || Lexicon.isName(v) || !Lexicon.ENGLISH.contains(v) || v.equals("saint") || v.equals("st"))) {
+            if (!ScrubLexicon.GENERIC_INSTITUTION.contains(v) && !connector
+                    && (strong || ScrubLexicon.isName(v) || !ScrubLexicon.ENGLISH.contains(v) || v.equals("saint") || v.equals("st"))) {
                 named = true;
             }
             if (!connector) {
@@ -1055,7 +1055,7 @@ public final class ReportScrubber {
                 }
                 for (int c = 0; c < 4 && m >= 0 && t.is(m, Kind.WORD) && capitalised(m); c++) {
                     String v = t.lower(m);
-                    if (!Lexicon.GENERIC_INSTITUTION.contains(v) || Lexicon.STATES.contains(v)) {
+                    if (!ScrubLexicon.GENERIC_INSTITUTION.contains(v) || ScrubLexicon.STATES.contains(v)) {
                         named = true;
                     }
                     last = m;

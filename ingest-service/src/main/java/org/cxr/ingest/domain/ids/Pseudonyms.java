@@ -44,6 +44,15 @@ public final class Pseudonyms {
         return hex("accession", accessionNumber.trim());
     }
 
+    /**
+     * What an upload answers instead of research ids: 128 bits of the HMAC of the object's research
+     * ids ({@code instance:<dicomId>}, {@code report:<studyId>/<revision>}), in hex. The same object
+     * always has the same receipt; without the secret it cannot be computed from the ids.
+     */
+    public String receipt(String object) {
+        return hex("receipt", object).substring(0, 32);
+    }
+
     /** A token of a patient's name (lower-cased), to recognise it later in the report text. */
     public String nameToken(String token) {
         return hex("name", token.toLowerCase(Locale.ROOT));

@@ -16,7 +16,7 @@ import java.util.Set;
  * vocabulary, to tell a name that is also a word ("White", "Hill") from one that is not. The rest
  * are short curated lists of the words that frame identifiers.
  */
-final class Lexicon {
+final class ScrubLexicon {
     static final Set<String> SURNAMES = load("names/surnames.txt");
     static final Set<String> GIVEN = load("names/given-names.txt");
     static final Set<String> ENGLISH = load("names/english.txt");
@@ -150,7 +150,7 @@ final class Lexicon {
             "hospital", "hospitals", "clinics", "infirmary", "healthcare", "hospice", "centre", "college", "sanatorium",
             "sanitarium");
 
-    private Lexicon() {
+    private ScrubLexicon() {
     }
 
     private static Set<String> set(String... words) {
@@ -169,7 +169,7 @@ final class Lexicon {
 
     private static Set<String> load(String resource) {
         Set<String> words = new HashSet<>(1 << 17);
-        try (InputStream in = Lexicon.class.getResourceAsStream(resource)) {
+        try (InputStream in = ScrubLexicon.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " missing from the classpath");
             }

@@ -14,7 +14,7 @@ import org.cxr.ingest.domain.intake.Outcome;
  * as an instance or report outcome, as skipped, or as failed (a transient error that outlasted the
  * retries).
  */
-public final class ImportProgress {
+public final class ImportTally {
     public enum State { RUNNING, DONE, FAILED, INTERRUPTED }
 
     final UUID id;
@@ -28,12 +28,14 @@ public final class ImportProgress {
     final AtomicLong filesSeen = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong skipped = new AtomicLong();
+    /** Of the ImportProgress events sent: a consumer keeps the highest. */
+    private final AtomicLong sequence = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final Map<Outcome, AtomicLong> instances = counters();
     final Map<Outcome, AtomicLong> reports = counters();
     private final Map<String, AtomicLong> byReason = new TreeMap<>();
 
-    ImportProgress(UUID id, String path, String layout, Instant startedAt) {
+    ImportTally(UUID id, String path, String layout, Instant startedAt) {
         this.id = id;
         this.path = path;
         this.layout = layout;
@@ -75,6 +77,19 @@ public final class ImportProgress {
                         reports.get(Outcome.REJECTED).get()),
                 reasons, bytes.get(), startedAt, finishedAt, round(secs), round(filesSeen.get() / secs),
                 round(instancesDone / secs), round(bytes.get() / secs / 1e6), error);
+    }
+
+    /**
+     * The next {@code ImportProgress} event: this state with counts only — no path, file name or
+     * identifier (a folder name may name a patient). Each call takes the next sequence number;
+     * synchronized so that a later number never carries an earlier state.
+     */
+    synchronized org.cxr.events.ImportProgress event() {
+        View v = view();
+        return new org.cxr.events.ImportProgress(org.cxr.events.ImportProgress.SCHEMA_VERSION, id.toString(), layout,
+                v.state(), sequence.incrementAndGet(), v.filesTotal(), v.filesSeen(), v.accepted(), v.duplicates(),
+                v.conflicts(), v.rejected(), v.failed(), v.skipped(), v.rejectedByReason(), v.bytes(), startedAt,
+                Instant.now(), finishedAt);
     }
 
     private static double round(double d) {
