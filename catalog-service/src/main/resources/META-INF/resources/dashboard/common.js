@@ -6,8 +6,9 @@ const cxr = (() => {
   const fmt = new Intl.NumberFormat("en-US");
   const el = id => document.getElementById(id);
   const text = v => v === null || v === undefined ? "" : String(v);
-  const PAGES = [["index.html", "Overview"], ["pipeline.html", "Pipeline"], ["dead-letters.html", "Dead letters"],
-    ["studies.html", "Studies"]];
+  // page, label, the role its API calls need (the overview works with either)
+  const PAGES = [["index.html", "Overview"], ["pipeline.html", "Pipeline", "operator"],
+    ["dead-letters.html", "Dead letters", "operator"], ["studies.html", "Studies", "researcher"]];
 
   // local login page; with an identity provider (hybrid mode: 499 to a script) the pages log in through it
   function toLogin(codeFlow) { location.replace(codeFlow ? "/dashboard/" : "/dashboard/login"); }
@@ -35,13 +36,17 @@ const cxr = (() => {
       + '<span>logged in as <b id="who"></b> <span id="roles" class="muted"></span></span>'
       + '<a href="/q/swagger-ui/" style="color:#c7d2fe">API</a><button id="logout" type="button">log out</button></span>';
     const nav = h.querySelector("nav");
-    PAGES.forEach(([href, label]) => { const a = document.createElement("a"); a.href = href; a.textContent = label;
-      if (href === here) a.className = "here"; nav.appendChild(a); });
+    PAGES.forEach(([href, label, role]) => { const a = document.createElement("a"); a.href = href; a.textContent = label;
+      if (href === here) a.className = "here"; if (role) a.dataset.role = role; nav.appendChild(a); });
     document.body.prepend(h);
     h.querySelector("#logout").addEventListener("click", async () => {
       try { await api("/dashboard/session", { method: "DELETE" }); } finally { toLogin(); }
     });
-    return api("/dashboard/session").then(s => { el("who").textContent = s.name; el("roles").textContent = "(" + s.roles.join(", ") + ")"; return s; });
+    return api("/dashboard/session").then(s => {
+      el("who").textContent = s.name; el("roles").textContent = "(" + s.roles.join(", ") + ")";
+      nav.querySelectorAll("a[data-role]").forEach(a => { if (!s.roles.includes(a.dataset.role)) a.hidden = true; });
+      return s;
+    });
   }
 
   function cell(v, cls) { const td = document.createElement("td"); td.textContent = text(v); if (cls) td.className = cls; return td; }
@@ -59,5 +64,19 @@ const cxr = (() => {
   function updated() { status("updated " + new Date().toLocaleTimeString()); }
   function every(ms, fn) { const run = () => fn().then(updated).catch(e => status(e.message, true)); run(); return setInterval(run, ms); }
   function time(t) { return t ? new Date(t).toLocaleString() : ""; }
-  return { fmt, el, text, api, header, cell, row, link, bar, status, updated, every, time };
+  // uPlot (org.webjars.npm:uplot, served from the webjar): one time chart per box, its data replaced on each refresh
+  const COLORS = ["#6366f1", "#15803d", "#b91c1c", "#a16207", "#0891b2", "#c2410c", "#7c3aed", "#64748b"];
+  const charts = {};
+  function chart(id, title, labels, times, columns) {
+    const box = el(id), data = [times.map(t => Date.parse(t) / 1000), ...columns];
+    const key = labels.join("|");
+    if (charts[id] && charts[id].key === key) { charts[id].plot.setData(data); return charts[id].plot; }
+    if (charts[id]) charts[id].plot.destroy();
+    const plot = new uPlot({ title, width: Math.max(300, box.clientWidth - 8), height: 220,
+      series: [{}, ...labels.map((l, i) => ({ label: l, stroke: COLORS[i % COLORS.length], width: 1.5 }))],
+      axes: [{}, { size: 60 }], scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } } }, data, box);
+    charts[id] = { key, plot };
+    return plot;
+  }
+  return { fmt, el, text, api, header, cell, row, link, bar, status, updated, every, time, chart };
 })();

@@ -12,16 +12,19 @@ import jakarta.inject.Inject;
 import org.cxr.catalog.rest.DashboardAccess;
 import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.catalog.testing.Chromium;
+import org.cxr.catalog.testing.LabelledStudy;
 import org.cxr.catalog.testing.TestEvents;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.FailureReason;
 import org.cxr.events.InstanceReceived;
 import org.cxr.events.Topics;
+import org.cxr.platform.storage.ObjectStore;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -35,7 +38,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * browser to the login page and the API refuses the page's requests; a link with a forged token is
  * refused; the link {@code ./cxr up} prints logs in (the token leaves the address bar, the session
  * cookie is HttpOnly) and the dashboard loads its data, the pipeline page shows what the pipeline
- * API answers, a dead letter is redriven by a click; logging out ends it. Screenshots:
+ * API answers, a dead letter is redriven by a click; logging out ends it; a researcher finds a study
+ * and its page shows the thumbnail and the mentions highlighted with their values. Screenshots:
  * {@code target/screenshots/dashboard-*.png}.
  */
 @QuarkusTest
@@ -45,6 +49,8 @@ class DashboardLoginBrowserTest {
     URL base;
     @Inject
     CatalogIndexer indexer;
+    @Inject
+    ObjectStore store;
 
     @Test
     void refusedWithoutLoginWorksWithIt() {
@@ -88,6 +94,12 @@ class DashboardLoginBrowserTest {
                     .map(e -> e.getAttribute("data-group")).toList());
             assertThat((String) api).isEqualTo("{\"received\":" + shown + ",\"groups\":\"" + groups + "\"}");
             assertThat(groups).isEqualTo("convert-service,label-service,catalog-service");
+            // the charts are uPlot's, from its webjar, drawn on canvases
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#ratesChart .uplot canvas")));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lagChart .uplot canvas")));
+            assertThat(d.executeScript("return typeof uPlot")).isEqualTo("function");
+            assertThat(d.findElements(By.cssSelector("nav a")).stream().filter(WebElement::isDisplayed)
+                    .map(WebElement::getText).toList()).containsExactly("Overview", "Pipeline", "Dead letters");
             browser.screenshot("dashboard-pipeline");
 
             // a dead letter redriven by a click, recorded with the logged-in principal
@@ -98,6 +110,7 @@ class DashboardLoginBrowserTest {
             d.get(base + "dashboard/dead-letters.html");
             By item = By.cssSelector("#items tr[data-event-id='" + dead.eventId() + "']");
             wait.until(ExpectedConditions.presenceOfElementLocated(item));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#countsChart .uplot canvas")));
             browser.screenshot("dashboard-dead-letters");
             d.findElement(item).findElement(By.tagName("button")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(item, "by dr-ops"));
@@ -106,6 +119,27 @@ class DashboardLoginBrowserTest {
             d.findElement(By.id("logout")).click();
             wait.until(ExpectedConditions.urlMatches("/dashboard/login$"));
             assertThat(d.manage().getCookieNamed(DashboardAccess.COOKIE)).isNull();
+
+            // a researcher finds the study and sees its thumbnail and the report's mentions with their values
+            LabelledStudy study = new LabelledStudy(991, indexer, store);
+            d.get(base + "dashboard/login#token=" + TestTokens.tokenFor("dr-research", "researcher"));
+            wait.until(ExpectedConditions.urlMatches("/dashboard/$"));
+            d.get(base + "dashboard/studies.html?state=COMPLETE&label.chexpert.Edema=1");
+            By found = By.cssSelector("#studies tr[data-study-id='" + study.study + "'] a");
+            wait.until(ExpectedConditions.presenceOfElementLocated(found));
+            browser.screenshot("dashboard-studies");
+            d.findElement(found).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#report mark")));
+            wait.until(x -> (Boolean) d.executeScript("const i = document.querySelector('#images img');"
+                    + " return i !== null && i.complete && i.naturalWidth === 256;"));
+            assertThat(d.findElements(By.cssSelector("#report mark")).stream()
+                    .map(m -> m.getAttribute("data-observation") + "=" + m.getAttribute("data-value")).toList())
+                    .containsExactly("Pleural Effusion=0", "Edema=1", "Pneumonia=-1");
+            assertThat(d.findElement(By.cssSelector("#report mark.v1")).getText()).startsWith("edema");
+            assertThat(d.findElement(By.id("history")).getText()).contains("report labelled").contains("now COMPLETE");
+            assertThat((String) d.executeScript("return document.querySelector('#images img').src"))
+                    .endsWith("/images/" + study.dicom + "/thumbnail");
+            browser.screenshot("dashboard-study");
         }
     }
 }
