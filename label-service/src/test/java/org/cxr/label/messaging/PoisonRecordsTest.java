@@ -43,7 +43,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(LocalInfraTestResource.class)
 class PoisonRecordsTest {
     /** Long enough for a second outcome of one record to show up (attempts follow each other at once). */
-    static final Duration QUIET = Duration.ofSeconds(2);
+    static final Duration QUIET = Duration.ofSeconds(1);
     private static final byte[] GOOD = "IMPRESSION: Small left pleural effusion.".getBytes(StandardCharsets.UTF_8);
     private static final byte[] POISONED = ("IMPRESSION: " + PoisonedPipeline.MARKER + " No pneumothorax.")
             .getBytes(StandardCharsets.UTF_8);
