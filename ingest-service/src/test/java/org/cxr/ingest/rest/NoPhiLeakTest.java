@@ -151,6 +151,12 @@ class NoPhiLeakTest {
         bodies.add(given().contentType("multipart/related; type=\"application/dicom\"")
                 .body(("--x\r\nContent-Type: application/dicom\r\n\r\n" + name + " " + mrn + "\r\n--x--")
                         .getBytes(StandardCharsets.UTF_8)).post("/dicomweb/studies").then().statusCode(400).extract().asString());
+        bodies.add(given().contentType("application/json").body("{\"path\": \"/import/" + name + " MRN " + mrn + "\", \"layout\": ")
+                .post("/imports").then().statusCode(400).extract().asString());
+        bodies.add(given().contentType("application/json").body("{\"path\": {\"patient\": \"" + name + "\"}, \"layout\": " + mrn + "}")
+                .post("/imports").then().statusCode(400).extract().asString());
+        bodies.add(given().contentType("application/json").body("{\"path\": \"/nonexistent/" + name + "-" + mrn + "\"}")
+                .post("/imports").then().statusCode(400).extract().asString());
         for (String body : bodies) {
             assertThat(body).doesNotContain(mrn).doesNotContain(name);
         }
