@@ -61,4 +61,43 @@ class ServiceCapacityBench {
         assertThat(r.notAccepted()).isZero();
         assertThat(SinkStore.PUTS.get() - puts).isEqualTo(count);
     }
+
+    /**
+     * CPU per 1 MB instance of a folder import (identified files: de-identified, ids assigned), the
+     * store's write cost removed as above: a first import of {@code ingest.bench.import.warmup} files
+     * warms the path, a second of {@code ingest.bench.import.instances} other files is measured
+     * (issue 19 item 3). Run: {@code mvn -q -pl ingest-service test
+     * -Dtest='ServiceCapacityBench#importCpuWithoutStoreCost' -Dingest.bench=true}.
+     */
+    @Test
+    void importCpuWithoutStoreCost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        int warmup = Integer.getInteger("ingest.bench.import.warmup", 1000);
+        int count = Integer.getInteger("ingest.bench.import.instances", 1000);
+        LoadDriver files = new LoadDriver(1 << 20, "MRN-BENCH-IMPORT");
+        java.nio.file.Path warm = write(files, tmp.resolve("warm"), 0, warmup);
+        ImportRun.run(warm, "folder");
+        try (var old = java.nio.file.Files.list(warm)) { // free the disk before writing the measured files
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) old::iterator) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        java.nio.file.Path measured = write(files, tmp.resolve("measured"), warmup, count);
+        CpuAccount cpu = CpuAccount.now();
+        io.restassured.path.json.JsonPath r = ImportRun.run(measured, "folder");
+        String where = cpu.since("instance", count);
+        BenchReport.write("folder import (de-identified), object store write cost removed (sink S3), after a " + warmup
+                + "-file import", String.format("%d files of %.2f MB: %s in %.1f s, %.1f instances/s; %s", count,
+                files.instance(0).length / 1e6, r.getString("state"), r.getDouble("elapsedSeconds"),
+                r.getDouble("instancesPerSecond"), where));
+        assertThat(r.getLong("instances.accepted")).isEqualTo(count);
+    }
+
+    private static java.nio.file.Path write(LoadDriver files, java.nio.file.Path dir, int first, int count)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (int i = first; i < first + count; i++) {
+            java.nio.file.Files.write(dir.resolve(i + ".dcm"), files.instance(i));
+        }
+        return dir;
+    }
 }
