@@ -150,7 +150,7 @@ class FaultInjectionIT {
         int per = Math.max(2, STUDIES / faults.size());
         began = Instant.now();
         try (IngestUploader uploader = new IngestUploader(URI.create(platform.url("ingest")), 4, 60, Duration.ofSeconds(90))
-                .withBearerToken(() -> platform.token("uploader"));
+                .withBearerToken(() -> platform.token("uploader", "researcher")); // research ids are answered to a researcher only
                 StageCounters counters = new StageCounters(platform.kafkaAdmin())) {
             for (int i = 0; i < faults.size(); i++) {
                 int from = i * per;

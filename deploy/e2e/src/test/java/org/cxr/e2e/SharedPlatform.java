@@ -85,7 +85,12 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
             Cxr.Result r = platform.cxr(Duration.ofMinutes(6), "up");
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("platform ready");
-            platform.state = PlatformState.read(dataDir.resolve("platform.json")).orElseThrow();
+            try {
+                platform.state = PlatformState.read(dataDir.resolve("platform.json")).orElseThrow();
+            } catch (RuntimeException | LinkageError e) {
+                platform.cxr(Duration.ofMinutes(3), "down"); // JUnit will not close what it never got
+                throw e;
+            }
             System.out.printf("[e2e] shared platform up in %.0f s: Kafka %s, PostgreSQL %s, S3 %s, services %s%n",
                     (System.nanoTime() - t0) / 1e9, platform.state.endpoints().kafkaBootstrap(),
                     platform.state.endpoints().jdbcBaseUrl(), platform.state.endpoints().s3Endpoint(),

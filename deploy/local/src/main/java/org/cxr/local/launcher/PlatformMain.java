@@ -265,13 +265,25 @@ public final class PlatformMain {
                 .map(ProcessHandle::pid).toList();
     }
 
-    @Command(name = "status", description = "Processes (restarts), stage counts, consumer lag, failures and health.")
+    @Command(name = "status", description = "Processes (restarts), stage counts, consumer lag, failures and health;"
+            + " with --catalog-url, a remote platform (Kubernetes, compose) through its catalog's API and a token.")
     static final class Status implements Callable<Integer> {
         @Mixin
         Common common = new Common();
 
+        @Option(names = "--catalog-url", description = "a remote platform's catalog (public URL); the token comes from"
+                + " $CXR_TOKEN (roles operator and researcher: ./cxr token there, or your OIDC provider)")
+        String catalogUrl;
+
+        @Option(names = "--service-url", description = "NAME=URL of a service whose readiness to show"
+                + " (/q/health/ready there: its management URL), repeatable, e.g. catalog=http://catalog:9000")
+        Map<String, String> serviceUrls = new java.util.LinkedHashMap<>();
+
         @Override
         public Integer call() {
+            if (catalogUrl != null) {
+                return remote(catalogUrl, serviceUrls);
+            }
             PlatformConfig config = common.config();
             Optional<PlatformState> s = PlatformState.read(config.stateFile());
             if (s.isEmpty() || !s.get().alive()) {
@@ -326,22 +338,75 @@ public final class PlatformMain {
                 + l.getOrDefault("hl7", "off") + " (sender " + Platform.DEMO_SENDER + "@127.0.0.1 allowed)";
     }
 
+    /**
+     * A platform this machine did not start: readiness of the given URLs, and from the catalog's API
+     * (bearer token from {@code CXR_TOKEN}) the consumer lag per stage ({@code GET /pipeline/lag},
+     * operator) and the studies per state ({@code GET /stats/states}, researcher).
+     */
+    static int remote(String catalogUrl, Map<String, String> serviceUrls) {
+        String token = System.getenv("CXR_TOKEN");
+        String catalog = catalogUrl.replaceAll("/+$", "");
+        OUT.println("platform: remote, catalog " + catalog);
+        boolean healthy = true;
+        if (!serviceUrls.isEmpty()) {
+            OUT.printf("  %-8s %-40s %s%n", "service", "url", "readiness");
+        }
+        for (Map.Entry<String, String> e : serviceUrls.entrySet()) {
+            String health = health(null, e.getValue().replaceAll("/+$", ""));
+            healthy &= health.startsWith("UP");
+            OUT.printf("  %-8s %-40s %s%n", e.getKey(), e.getValue(), health);
+        }
+        if (token == null || token.isBlank()) {
+            OUT.println("cxr: no token: set CXR_TOKEN (roles operator and researcher) to see lag and studies");
+            return 1;
+        }
+        Optional<HttpResponse<String>> lag = fetch(catalog + "/pipeline/lag", token);
+        if (lag.isEmpty() || lag.get().statusCode() != 200) {
+            OUT.println("lag: " + lag.map(r -> "HTTP " + r.statusCode() + (r.statusCode() == 401 ? " (token refused)"
+                    : r.statusCode() == 403 ? " (the token lacks the operator role)" : "")).orElse("catalog not answering"));
+            healthy = false;
+        } else {
+            try {
+                com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lag.get().body());
+                for (com.fasterxml.jackson.databind.JsonNode g : j.path("groups")) {
+                    OUT.printf("lag: %-16s %8d records  %-16s members %d%n", g.path("group").asText(), g.path("lag").asLong(),
+                            g.path("health").asText(), g.path("members").asInt());
+                }
+                if (!j.path("error").isMissingNode() && !j.path("error").isNull()) {
+                    OUT.println("lag: the catalog could not read the broker: " + j.path("error").asText());
+                    healthy = false;
+                }
+            } catch (IOException e) {
+                OUT.println("lag: unreadable answer: " + e.getMessage());
+                healthy = false;
+            }
+        }
+        Optional<HttpResponse<String>> states = fetch(catalog + "/stats/states", token);
+        OUT.println("catalog studies by state: " + states.map(r -> r.statusCode() == 200 ? r.body() : "HTTP " + r.statusCode())
+                .orElse("catalog not answering"));
+        return healthy ? 0 : 1;
+    }
+
     /** UP, DOWN with the readiness body, or "not answering" (management port first, then the public one). */
     static String health(String managementUrl, String publicUrl) {
         return ServiceProcess.readiness(managementUrl, publicUrl)
-                .map(r -> r.statusCode() == 200 ? "UP" : "DOWN " + r.body().replaceAll("\\s+", " "))
+                .map(r -> r.statusCode() == 200 ? "UP" : "DOWN (HTTP " + r.statusCode() + ") " + r.body().replaceAll("\\s+", " "))
                 .orElse("not answering");
     }
 
     /** The body of a GET with a bearer token, if the service answered. */
     static Optional<String> get(String url, String bearer) {
+        return fetch(url, bearer).map(HttpResponse::body);
+    }
+
+    /** A GET with a bearer token, if the service answered. */
+    static Optional<HttpResponse<String>> fetch(String url, String bearer) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return Optional.of(r.body());
+            return Optional.of(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
