@@ -45,6 +45,7 @@ class ReportScrubberTest {
         // an O' surname with no cue, not in the census lists with its apostrophe (the patient's name unknown)
         masked("INDICATION:  Pt O'Donoghue, Anastasia (51 year old F) with worsening cough.", "Donoghue", "Anastasia");
         masked("PT O'DONOGHUE WITH COUGH", "DONOGHUE");
+        masked("Compared with O'Donoghue's prior film.", "Donoghue");
         kept("Obtained at 3 o'clock.");
         masked("Results called to Mary Ann McDonald, NP by the radiology resident.", "Mary", "Ann", "McDonald");
         masked("Signed by: SMITH, JOHN A., MD", "SMITH", "JOHN", "A.,");

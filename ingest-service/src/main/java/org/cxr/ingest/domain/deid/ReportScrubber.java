@@ -643,11 +643,8 @@ public final class ReportScrubber {
         if (!capitalised(i)) {
             return false;
         }
-        int p = t.prev(i);
-        String before = p >= 0 && t.is(p, Kind.WORD) ? t.lower(p) : null;
         // the second word of "Mc Cormack" / "O Donoghue", or the same name with its prefix left out
-        return "mc".equals(before) && patient("mc" + part) || "mac".equals(before) && patient("mac" + part)
-                || "o".equals(before) && patient("o" + part) || patient("o" + part) || patient("mc" + part);
+        return patient("o" + part) || patient("mc" + part) || patient("mac" + part);
     }
 
     /** A patient token, an initial or a comma and a name within two tokens: the word is part of a written name. */
@@ -913,14 +910,15 @@ public final class ReportScrubber {
         }
     }
 
-    /** O' (or O’) and a capitalised name of at least two more letters, not a possessive. */
+    /** O' (or O’) and a capitalised name of at least two more letters, also as a possessive (O'Brien's). */
     private boolean irishPrefixed(int i, String w) {
-        if (w.length() < 4 || w.charAt(0) != 'o' || w.charAt(1) != '\'' && w.charAt(1) != '\u2019') {
+        String base = possessive(w);
+        if (base.length() < 4 || base.charAt(0) != 'o' || base.charAt(1) != '\'' && base.charAt(1) != '\u2019') {
             return false;
         }
         String raw = t.text(i);
         return raw.charAt(0) == 'O' && Character.isUpperCase(raw.charAt(2))
-                && w.substring(2).chars().allMatch(c -> Character.isLetter(c) || c == '-');
+                && base.substring(2).chars().allMatch(c -> Character.isLetter(c) || c == '-');
     }
 
     /**
