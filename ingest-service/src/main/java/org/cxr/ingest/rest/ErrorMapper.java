@@ -34,10 +34,27 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable t) {
+        if (failedCommit(t)) {
+            // the database went away between the statements and the commit: an outage, nothing recorded
+            // (objects and events already sent are the same on a retry: ids and keys are deterministic)
+            LOG.warnf("answering 503, the transaction could not commit: %s", describe(t));
+            return UnavailableMapper.response("database unavailable");
+        }
         String id = UUID.randomUUID().toString();
         LOG.errorf("request failed, error id %s: %s", id, describe(t));
         return Response.status(500).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "internal error", "errorId", id)).build();
+    }
+
+    /** A transaction the transaction manager could not commit (ARJUNA016053 when PostgreSQL dies), wrapped or not. */
+    static boolean failedCommit(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof jakarta.transaction.RollbackException || c instanceof jakarta.transaction.HeuristicMixedException
+                    || c instanceof jakarta.transaction.HeuristicRollbackException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception classes of the cause chain and the frames of our own code, never a message. */
