@@ -42,13 +42,24 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final String superuserPassword;
     private final Path log;
+    private final boolean durable;
     private Process process;
+
+    /** A throwaway server for tests: commits are not flushed (fast; a crash may lose the last ones). */
+    public PostgresServer(Path dataDir, int port, String superuserPassword, Path log) {
+        this(dataDir, port, superuserPassword, log, false);
+    }
 
     /**
      * @param dataDir the directory that holds (or will hold) the cluster in {@code postgres/}
      * @param log     where the server writes its log
+     * @param durable PostgreSQL's default durability (the launcher's platform: a commit the services
+     *                were told about survives a kill -9 of the server); {@code false} for tests, where
+     *                {@code synchronous_commit=off} and {@code fsync=off} save time but a crash of the
+     *                server loses transactions it had acknowledged
      */
-    public PostgresServer(Path dataDir, int port, String superuserPassword, Path log) {
+    public PostgresServer(Path dataDir, int port, String superuserPassword, Path log, boolean durable) {
+        this.durable = durable;
         this.dataDir = dataDir;
         this.port = FreePorts.pick(port);
         this.superuserPassword = superuserPassword;
@@ -78,8 +89,10 @@ public final class PostgresServer implements AutoCloseable {
             List<String> cmd = command(bin.resolve("postgres"));
             cmd.addAll(List.of("-D", cluster().toString(), "-p", Integer.toString(port),
                     "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                    "-c", "max_connections=200", "-c", "timezone=UTC", "-c", "fsync=off",
-                    "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+                    "-c", "max_connections=200", "-c", "timezone=UTC"));
+            if (!durable) {
+                cmd.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+            }
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return process;

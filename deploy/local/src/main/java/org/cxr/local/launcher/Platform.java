@@ -61,8 +61,10 @@ public final class Platform implements AutoCloseable {
             ensureSecrets();
             int kafkaPort = FreePorts.pick(config.kafkaPort());
             int s3Port = FreePorts.pick(config.s3Port());
+            // durable: the catalog and ingest acknowledge Kafka records and uploads after their commit,
+            // so a commit lost in a crash of the server would be lost data (FaultInjectionIT's kill -9)
             PostgresServer pg = new PostgresServer(config.dataDir(), config.postgresPort(), secrets.postgresSuperuser(),
-                    config.logDir().resolve("postgres.log"));
+                    config.logDir().resolve("postgres.log"), true);
             String dataDir = config.dataDir().toString();
             supervisor.startAll(List.of(
                     new ServerChild("kafka", "512m", List.of("kafka", dataDir, "" + kafkaPort, "" + FreePorts.pick(0)),
