@@ -562,7 +562,9 @@ class FaultInjectionIT {
                 once(chex, 'study_id', studies); once(neg, 'study_id', studies)
                 print('pandas: release holds', len(images), 'images and', len(studies), 'studies of the run, each once')
                 """;
-        Process p = new ProcessBuilder("python3", "-c", script, out.toString(), wanted.toString()).redirectErrorStream(true).start();
+        // Debian's python3 with python3-pandas (.ci/run), not whichever python3 comes first on PATH
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, out.toString(), wanted.toString())
+                .redirectErrorStream(true).start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(said).isZero();
         System.out.print("[faults] " + said);
