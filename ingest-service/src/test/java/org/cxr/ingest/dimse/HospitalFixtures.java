@@ -64,4 +64,14 @@ public final class HospitalFixtures {
         }
         return c;
     }
+
+    /** Waits (up to 15 s) until the count is 0, e.g. a row removed in a step after the one awaited; returns the last count. */
+    public static long awaitNone(String sql, Object... args) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        long c;
+        while ((c = Long.parseLong(column(sql, args).get(0))) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        return c;
+    }
 }
