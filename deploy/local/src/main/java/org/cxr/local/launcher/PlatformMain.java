@@ -429,7 +429,7 @@ public final class PlatformMain {
         OUT.println("  kafka " + state.endpoints().kafkaBootstrap() + " (SASL/SCRAM)   postgres "
                 + state.endpoints().jdbcBaseUrl() + "   s3 " + state.endpoints().s3Endpoint());
         OUT.println("  health and metrics: the management ports " + state.managementUrls().values()
-                + " (/q/health/ready, /q/metrics; the public port until a service turns them on)");
+                + " (/q/health/ready, /q/metrics)");
         OUT.println("  credentials: " + config.dataDir().resolve("secrets") + "   tokens: ./cxr token --role operator"
                 + "   logs: " + config.logDir());
         if (login) {
