@@ -1,24 +1,14 @@
 package org.cxr.convert.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxr.events.Buckets;
 import org.cxr.events.DeadLetter;
 import org.cxr.events.EventJson;
@@ -30,6 +20,7 @@ import org.cxr.events.Topics;
 import org.cxr.local.infra.Endpoints;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.platform.storage.ObjectStore;
+import org.cxr.testing.TopicTap;
 
 /**
  * The test's side of the pipeline, on the real broker and S3 server: stores DICOMs in the raw
@@ -48,20 +39,15 @@ final class Pipeline {
     }
 
     private static Pipeline instance;
-    private final List<Out> out = new ArrayList<>();
-    private final KafkaProducer<String, String> producer;
+    private final TopicTap<Out> tap;
     /** Straight to the S3 server (convert-service may see it through a link the test cuts). */
     final ObjectStore store;
 
     private Pipeline(Endpoints e) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", e.kafkaBootstrap());
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         store = new ObjectStore(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey());
         store.ensureBucket(Buckets.RAW);
-        Thread tap = new Thread(() -> tap(e.kafkaBootstrap()), "convert-test-tap");
-        tap.setDaemon(true);
-        tap.start();
+        tap = TopicTap.start(e.kafkaBootstrap(), "convert-test-tap",
+                List.of(Topics.INSTANCE_CONVERTED, Topics.CONVERT_DLQ), Out::new);
     }
 
     static synchronized Pipeline get() {
@@ -71,40 +57,13 @@ final class Pipeline {
         return instance;
     }
 
-    private void tap(String bootstrap) {
-        Properties c = new Properties();
-        c.put("bootstrap.servers", bootstrap);
-        c.put("group.id", "convert-test-tap-" + UUID.randomUUID());
-        c.put("auto.offset.reset", "earliest");
-        c.put("metadata.max.age.ms", "1000");
-        try (var consumer = new KafkaConsumer<String, String>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.INSTANCE_CONVERTED, Topics.CONVERT_DLQ));
-            while (true) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    Map<String, String> h = new LinkedHashMap<>();
-                    r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
-                    synchronized (out) {
-                        out.add(new Out(r.topic(), r.key(), r.value(), h));
-                    }
-                }
-            }
-        }
-    }
-
     List<Out> matching(Predicate<Out> p) {
-        synchronized (out) {
-            return out.stream().filter(p).toList();
-        }
+        return tap.matching(p);
     }
 
     /** Waits (up to a minute) until {@code n} records match, then a quiet {@code settle} more to catch extra ones. */
     List<Out> await(Predicate<Out> p, int n, Duration settle) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (matching(p).size() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(settle.toMillis());
-        return matching(p);
+        return tap.await(p, n, settle);
     }
 
     /**
@@ -165,9 +124,6 @@ final class Pipeline {
 
     /** A record with headers, on the input or on the redrive topic. */
     void publish(String topic, String key, String value, Map<String, String> headers) {
-        ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
-        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(r);
-        producer.flush();
+        tap.send(topic, key, value, headers);
     }
 }

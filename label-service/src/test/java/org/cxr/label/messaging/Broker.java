@@ -1,25 +1,14 @@
 package org.cxr.label.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxr.events.Buckets;
 import org.cxr.events.EventJson;
 import org.cxr.events.ObjectKeys;
@@ -28,6 +17,7 @@ import org.cxr.events.Source;
 import org.cxr.events.Topics;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.platform.storage.ObjectStore;
+import org.cxr.testing.TopicTap;
 
 /**
  * The test's side of the real broker, shared by the service's test classes: a producer for the
@@ -40,17 +30,10 @@ final class Broker {
 
     private static Broker instance;
 
-    private final List<Out> out = new ArrayList<>();
-    private final KafkaProducer<String, String> producer;
+    private final TopicTap<Out> tap = TopicTap.start(LocalInfraTestResource.endpoints().kafkaBootstrap(),
+            "label-test-tap", List.of(Topics.REPORT_LABELLED, Topics.LABEL_DLQ), Out::new);
 
     private Broker() {
-        String bootstrap = LocalInfraTestResource.endpoints().kafkaBootstrap();
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-        Thread tap = new Thread(() -> tap(bootstrap), "label-test-tap");
-        tap.setDaemon(true); // reads until the test JVM exits
-        tap.start();
     }
 
     static synchronized Broker get() {
@@ -60,37 +43,12 @@ final class Broker {
         return instance;
     }
 
-    private void tap(String bootstrap) {
-        Properties c = new Properties();
-        c.put("bootstrap.servers", bootstrap);
-        c.put("group.id", "label-test-tap-" + UUID.randomUUID());
-        c.put("auto.offset.reset", "earliest");
-        c.put("metadata.max.age.ms", "1000");
-        try (var consumer = new KafkaConsumer<String, String>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.REPORT_LABELLED, Topics.LABEL_DLQ));
-            while (true) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    Map<String, String> h = new LinkedHashMap<>();
-                    r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
-                    synchronized (out) {
-                        out.add(new Out(r.topic(), r.key(), r.value(), h));
-                    }
-                }
-            }
-        }
-    }
-
     /**
      * What label-service emitted that matches, once there are at least {@code n} such records (or
      * after a minute), and after a further {@code quiet} in which more would have shown up.
      */
     List<Out> await(Predicate<Out> p, int n, Duration quiet) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline && matching(p).size() < n) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(quiet.toMillis());
-        return matching(p);
+        return tap.await(p, n, quiet);
     }
 
     List<Out> await(Predicate<Out> p, int n) throws InterruptedException {
@@ -115,16 +73,11 @@ final class Broker {
     }
 
     private List<Out> matching(Predicate<Out> p) {
-        synchronized (out) {
-            return out.stream().filter(p).toList();
-        }
+        return tap.matching(p);
     }
 
     void send(String topic, String key, String value, Map<String, String> headers) {
-        ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
-        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(r);
-        producer.flush();
+        tap.send(topic, key, value, headers);
     }
 
     void send(String key, String value) {
