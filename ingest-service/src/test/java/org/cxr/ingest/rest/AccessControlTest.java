@@ -70,13 +70,7 @@ class AccessControlTest {
                 "/receipts/{receipt}");
         Map<String, Long> before = counts();
         int events = EventTap.get().all().size();
-        String[] all = ALL_ROLES.toArray(String[]::new);
-        Map<String, String> bad = new TreeMap<>(Map.of(
-                "expired", TestTokens.expired(all),
-                "forged", TestTokens.forged(all),
-                "wrong issuer", TestTokens.sign(TestTokens.claims(all).withIssuer("https://evil.example")),
-                "wrong audience", TestTokens.sign(TestTokens.claims(all).withAudience("other-api")),
-                "not a token", "abc.def.ghi"));
+        Map<String, String> bad = TestTokens.refused(ALL_ROLES.toArray(String[]::new));
         List<String> failures = new ArrayList<>();
         for (Op op : ops) {
             assertThat(op.roles()).as(op + " names its roles").isNotEmpty();

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Real RS256 tokens for tests, signed with the repository's <b>test</b> key pair. A service's
@@ -61,6 +63,19 @@ public final class TestTokens {
     /** Well-formed, but signed with a key nobody trusts. */
     public static String forged(String... roles) {
         return Jwt.sign(claims(roles), OTHER_KEY);
+    }
+
+    /**
+     * Tokens a service must refuse with 401 although they carry these roles, by what is wrong with
+     * them: expired, forged, wrong issuer, wrong audience, not a token (sorted by that name).
+     */
+    public static Map<String, String> refused(String... roles) {
+        return new TreeMap<>(Map.of(
+                "expired", expired(roles),
+                "forged", forged(roles),
+                "wrong issuer", sign(claims(roles).withIssuer("https://evil.example")),
+                "wrong audience", sign(claims(roles).withAudience("other-api")),
+                "not a token", "abc.def.ghi"));
     }
 
     private static String resource(String name) {
