@@ -20,6 +20,8 @@ import org.cxr.events.EventJson;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -59,7 +61,21 @@ public final class KafkaEvents {
                 .withKey(key)
                 .withHeaders(headers)
                 .build();
-        return Message.of(EventJson.write(event)).addMetadata(meta);
+        return traced(Message.of(EventJson.write(event)).addMetadata(meta));
+    }
+
+    /**
+     * The message with the caller's trace context (an HTTP request's, a consumed record's), so that
+     * the Kafka connector writes the W3C {@code traceparent} of that trace: the connector otherwise
+     * takes the context current on its own sending thread. Unchanged when no trace is current or the
+     * message already names its context.
+     */
+    static <T> Message<T> traced(Message<T> message) {
+        Context current = Context.current();
+        if (current == Context.root() || TracingMetadata.fromMessage(message).isPresent()) {
+            return message;
+        }
+        return message.addMetadata(TracingMetadata.withCurrent(current));
     }
 
     /**
@@ -70,7 +86,7 @@ public final class KafkaEvents {
      */
     public static void sendAndAwait(Emitter<String> emitter, Message<String> message, Duration timeout) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> tracked = message.withAck(() -> {
+        Message<String> tracked = traced(message).withAck(() -> {
             acked.complete(null);
             return CompletableFuture.completedFuture(null);
         }).withNack(t -> {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,14 @@ import org.cxr.events.Topics;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.reactive.messaging.TracingMetadata;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -115,5 +124,27 @@ class KafkaEventsTest {
 
         record.headers().add(EventHeaders.ID, "instance-received:x:y".getBytes(StandardCharsets.UTF_8));
         assertThat(KafkaEvents.recordId(record)).isEqualTo("instance-received:x:y");
+    }
+
+    @Test
+    void aMessageCarriesTheTraceCurrentWhereItIsBuiltAndSent() {
+        DeadLetter dl = DeadLetters.unreadable("convert", "not JSON", Topics.INSTANCE_RECEIVED, "t-0@1", "x");
+        assertThat(TracingMetadata.fromMessage(KafkaEvents.message(dl, "/cxr/convert-service", "k", T))).isEmpty();
+
+        SpanContext request = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+                TraceFlags.getSampled(), TraceState.getDefault());
+        AtomicReference<Message<? extends String>> sent = new AtomicReference<>();
+        try (Scope s = Context.root().with(Span.wrap(request)).makeCurrent()) {
+            Message<String> m = KafkaEvents.message(dl, "/cxr/convert-service", "k", T);
+            assertThat(Span.fromContext(TracingMetadata.fromMessage(m).orElseThrow().getCurrentContext())
+                    .getSpanContext()).isEqualTo(request);
+            // a message built without the trace gets it when sent
+            KafkaEvents.sendAndAwait(new TestEmitter(x -> {
+                sent.set(x);
+                x.ack();
+            }), someMessage(), Duration.ofSeconds(5));
+        }
+        assertThat(Span.fromContext(TracingMetadata.fromMessage(sent.get()).orElseThrow().getCurrentContext())
+                .getSpanContext().getTraceId()).isEqualTo(request.getTraceId());
     }
 }
