@@ -419,89 +419,163 @@ public final class JpegLsDecoder extends GuardedDecoder {
             }
         }
 
+        /**
+         * One line. The regular mode (most samples) is written out in this one method, with the
+         * neighbours, the coding parameters and the bit buffer in locals: the CLI's short runs use
+         * C1 only, which inlines only methods under 35 bytes, keeps every field load and would make
+         * four calls per sample here (measured: docs/benchmarks.md#convert). Run mode, the escape
+         * code and a refill of the bit buffer go through the methods below, with the buffer written
+         * back to the fields around them.
+         */
         private void decodeLine(int[] prev, int[] cur) throws PixelDecodeException {
             final byte[] q = quant;
             final int qo = qOffset;
-            int x = 1;
+            final int[] ca = a;
+            final int[] cb = b;
+            final int[] cc = c;
+            final int[] cn = n;
             final int w = width;
+            final int maxV = maxVal;
+            final int nr = near;
+            final int step = twoNearPlus1;
+            final int wrap = range * twoNearPlus1;
+            final int rst = reset;
+            // a Golomb code with this many zeros or more is the escape code (T.87 A.5.3)
+            final int escape = limit - qbpp - 1;
+            final boolean lossless = near == 0;
+            long bb = buf;
+            int nb = bits;
+            int x = 1;
+            int raV = cur[0];
+            int rcV = prev[0];
+            int rbV = prev[1];
             while (x <= w) {
-                int raV = cur[x - 1];
-                int rcV = prev[x - 1];
-                int rbV = prev[x];
                 int rdV = prev[x + 1];
                 int qs = (q[rdV - rbV + qo] * 9 + q[rbV - rcV + qo]) * 9 + q[rcV - raV + qo];
-                if (qs != 0) {
-                    cur[x] = decodeRegular(qs, raV, rbV, rcV);
-                    x++;
-                } else {
+                if (qs == 0) {
+                    buf = bb;
+                    bits = nb;
                     x += decodeRun(prev, cur, x, raV);
+                    bb = buf;
+                    nb = bits;
+                    if (x <= w) {
+                        raV = cur[x - 1];
+                        rcV = prev[x - 1];
+                        rbV = prev[x];
+                    }
+                    continue;
                 }
-            }
-        }
-
-        private int decodeRegular(int qs, int raV, int rbV, int rcV) throws PixelDecodeException {
-            int px;
-            if (rcV >= Math.max(raV, rbV)) {
-                px = Math.min(raV, rbV);
-            } else if (rcV <= Math.min(raV, rbV)) {
-                px = Math.max(raV, rbV);
-            } else {
-                px = raV + rbV - rcV;
-            }
-            int sign = qs >> 31; // 0 or -1
-            int ctx = (qs ^ sign) - sign;
-            int cc = c[ctx];
-            px += (cc ^ sign) - sign;
-            if (px < 0) {
-                px = 0;
-            } else if (px > maxVal) {
-                px = maxVal;
-            }
-            int nn = n[ctx];
-            int aa = a[ctx];
-            // T.87's own loop (k is a few steps): under C1, which the CLI's short runs use, it costs
-            // less than two numberOfLeadingZeros calls (measured: ~6 % of a JPEG-LS run's CPU)
-            int k = 0;
-            while ((nn << k) < aa) {
-                k++;
-            }
-            int m = decodeValue(k, limit);
-            int err = (m >>> 1) ^ -(m & 1);
-            int bb = b[ctx];
-            if (k == 0 && near == 0 && 2 * bb + nn - 1 < 0) {
-                err = ~err;
-            }
-            // update the context statistics (T.87 A.6)
-            aa += Math.abs(err);
-            bb += err * twoNearPlus1;
-            if (nn == reset) {
-                aa >>= 1;
-                bb >>= 1;
-                nn >>= 1;
-            }
-            nn++;
-            if (bb + nn <= 0) {
-                bb += nn;
-                if (bb <= -nn) {
-                    bb = -nn + 1;
+                // prediction (T.87 A.4)
+                int px;
+                int hi = raV > rbV ? raV : rbV;
+                int lo = raV > rbV ? rbV : raV;
+                if (rcV >= hi) {
+                    px = lo;
+                } else if (rcV <= lo) {
+                    px = hi;
+                } else {
+                    px = raV + rbV - rcV;
                 }
-                if (cc > -128) {
-                    cc--;
+                int sign = qs >> 31; // 0 or -1
+                int ctx = (qs ^ sign) - sign;
+                int bias = cc[ctx];
+                px += (bias ^ sign) - sign;
+                if (px < 0) {
+                    px = 0;
+                } else if (px > maxV) {
+                    px = maxV;
                 }
-            } else if (bb > 0) {
-                bb -= nn;
-                if (bb > 0) {
-                    bb = 0;
+                int nn = cn[ctx];
+                int aa = ca[ctx];
+                // T.87's own loop (k is a few steps): under C1 it costs less than two
+                // numberOfLeadingZeros calls
+                int k = 0;
+                while ((nn << k) < aa) {
+                    k++;
                 }
-                if (cc < 127) {
-                    cc++;
+                // limited-length Golomb code (T.87 A.5.3): the unary part from the buffer when it
+                // holds the whole of it, else (a refill, a long code, the escape) by decodeValue
+                if (nb < 32) {
+                    buf = bb;
+                    bits = nb;
+                    fill();
+                    bb = buf;
+                    nb = bits;
                 }
+                int m;
+                int zeros = Long.numberOfLeadingZeros(bb);
+                if (zeros < nb && zeros < escape && k <= 30 && nb - zeros - 1 >= k) {
+                    bb <<= zeros + 1;
+                    nb -= zeros + 1;
+                    if (k == 0) {
+                        m = zeros;
+                    } else {
+                        m = (zeros << k) | (int) (bb >>> (64 - k));
+                        bb <<= k;
+                        nb -= k;
+                    }
+                } else {
+                    buf = bb;
+                    bits = nb;
+                    m = decodeValue(k, limit);
+                    bb = buf;
+                    nb = bits;
+                }
+                int err = (m >>> 1) ^ -(m & 1);
+                int bv = cb[ctx];
+                if (k == 0 && lossless && 2 * bv + nn - 1 < 0) {
+                    err = ~err;
+                }
+                // update the context statistics (T.87 A.6)
+                aa += err < 0 ? -err : err;
+                bv += err * step;
+                if (nn == rst) {
+                    aa >>= 1;
+                    bv >>= 1;
+                    nn >>= 1;
+                }
+                nn++;
+                if (bv + nn <= 0) {
+                    bv += nn;
+                    if (bv <= -nn) {
+                        bv = -nn + 1;
+                    }
+                    if (bias > -128) {
+                        bias--;
+                    }
+                } else if (bv > 0) {
+                    bv -= nn;
+                    if (bv > 0) {
+                        bv = 0;
+                    }
+                    if (bias < 127) {
+                        bias++;
+                    }
+                }
+                ca[ctx] = aa;
+                cb[ctx] = bv;
+                cc[ctx] = bias;
+                cn[ctx] = nn;
+                // reconstruction (T.87 A.4.4, modulo the range)
+                int v = px + ((err ^ sign) - sign) * step;
+                if (v < -nr) {
+                    v += wrap;
+                } else if (v > maxV + nr) {
+                    v -= wrap;
+                }
+                if (v < 0) {
+                    v = 0;
+                } else if (v > maxV) {
+                    v = maxV;
+                }
+                cur[x] = v;
+                x++;
+                raV = v;
+                rcV = rbV;
+                rbV = rdV;
             }
-            a[ctx] = aa;
-            b[ctx] = bb;
-            c[ctx] = cc;
-            n[ctx] = nn;
-            return reconstruct(px, (err ^ sign) - sign);
+            buf = bb;
+            bits = nb;
         }
 
         private int reconstruct(int px, int err) {
