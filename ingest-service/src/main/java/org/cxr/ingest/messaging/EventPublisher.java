@@ -1,5 +1,10 @@
 package org.cxr.ingest.messaging;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,6 +19,13 @@ import org.cxr.platform.messaging.KafkaEvents;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * Announces stored objects and waits for the broker's acknowledgement: the caller commits its
@@ -55,7 +67,32 @@ public class EventPublisher {
     }
 
     private void send(Emitter<String> emitter, CxrEvent event) {
-        send(emitter, event, KafkaEvents.message(event, SOURCE));
+        try (Scope trace = studyTrace(event.studyId())) {
+            send(emitter, event, KafkaEvents.message(event, SOURCE));
+        }
+    }
+
+    /**
+     * The trace of the announcement: the caller's (an upload's HTTP request, with the uploader's
+     * traceparent if it sent one); else (DIMSE, HL7, drop folder, an import's workers) a trace whose
+     * ids are derived from the research study id, so that every announcement of a study joins the
+     * same trace whichever association or message brought it. The study id is a pseudonym: the
+     * trace id reveals nothing about the patient.
+     */
+    static Scope studyTrace(String studyId) {
+        if (studyId == null || Span.current().getSpanContext().isValid()) {
+            return Scope.noop();
+        }
+        String h;
+        try {
+            h = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(("cxr-study-trace:" + studyId).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        SpanContext study = SpanContext.createFromRemoteParent(h.substring(0, 32), h.substring(32, 48),
+                TraceFlags.getSampled(), TraceState.getDefault());
+        return Context.current().with(Span.wrap(study)).makeCurrent();
     }
 
     private void send(Emitter<String> emitter, CxrEvent event, org.eclipse.microprofile.reactive.messaging.Message<String> message) {
