@@ -20,6 +20,7 @@ import org.cxr.events.Topics;
 import org.cxr.local.infra.Endpoints;
 import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.platform.storage.ObjectStore;
+import org.cxr.testing.PrometheusText;
 import org.cxr.testing.TopicTap;
 
 /**
@@ -109,9 +110,8 @@ final class Pipeline {
 
     /** The value of a series of the service's /q/metrics (0 when absent). */
     static double metric(String series) {
-        return io.restassured.RestAssured.given().get(Management.url("/metrics")).asString().lines()
-                .filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElse(0.0);
+        return PrometheusText.value(io.restassured.RestAssured.given().get(Management.url("/metrics")).asString(),
+                series);
     }
 
     void publish(InstanceReceived e) {
