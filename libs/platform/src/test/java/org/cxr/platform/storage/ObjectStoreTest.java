@@ -1,4 +1,4 @@
-package org.cxr.platform;
+package org.cxr.platform.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
