@@ -1,5 +1,7 @@
 package org.cxr.catalog.rest;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
@@ -8,6 +10,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.minio.GetObjectResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 
 @Path("/releases")
@@ -104,13 +108,20 @@ public class ReleaseResource {
     @Operation(summary = "Download a file of a DONE release",
             description = "A release file by name (mimic-cxr-2.0.0-metadata.csv.gz, ..., SHA256SUMS.txt), or a JPG by its"
                     + " path in IMAGE_FILENAMES (files/pXX/pSUBJECT/sSTUDY/DICOM_ID.jpg), streamed from the object store.")
-    @APIResponse(responseCode = "200", description = "the bytes")
+    @APIResponse(responseCode = "200", description = "the bytes (Accept-Ranges: bytes, ETag)")
+    @APIResponse(responseCode = "206", description = "the range asked for (Content-Range)")
+    @APIResponse(responseCode = "416", description = "the range is malformed or starts past the end (Content-Range: bytes */SIZE)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such release or file",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the release is not DONE",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response file(@PathParam("releaseId") String releaseId,
-            @Parameter(in = ParameterIn.PATH, example = "mimic-cxr-2.0.0-metadata.csv.gz") @PathParam("path") String path) {
+            @Parameter(in = ParameterIn.PATH, example = "mimic-cxr-2.0.0-metadata.csv.gz") @PathParam("path") String path,
+            @Parameter(description = "one byte range, e.g. bytes=1048576- to continue an interrupted download")
+            @HeaderParam("Range") String range,
+            @Parameter(description = "the ETag of the bytes already held: the range is served only if it still matches")
+            @HeaderParam("If-Range") String ifRange) {
         ReleaseEntity r = release(releaseId);
         if (!ReleaseEntity.DONE.equals(r.status)) {
             throw CatalogException.conflict("the release is " + r.status + "; files are served once it is DONE");
@@ -145,12 +156,71 @@ public class ReleaseResource {
             }
             throw new CatalogException(503, "object store unavailable; retry later", null);
         }
-        StreamingOutput body = out -> {
+        return ranged(in, BucketReleaseSink.contentType(path), range, ifRange);
+    }
+
+    /**
+     * The object's bytes: whole (200), or the one range asked for (206) so that an interrupted
+     * download continues where it stopped ({@code ./cxr release} sends {@code If-Range} with the
+     * ETag it got first, and gets the whole object again if it has changed since). The store is read
+     * from the start and the bytes before the range are skipped: {@code ObjectStore} (libs/platform)
+     * has no ranged read yet. Size and ETag are read from the SDK's answer ({@link GetObjectResponse}, what {@code ObjectStore.open} returns).
+     */
+    private static Response ranged(InputStream in, String contentType, String rangeHeader, String ifRange) {
+        long size = -1;
+        String etag = null;
+        if (in instanceof GetObjectResponse g) {
+            String length = g.headers().get("Content-Length");
+            size = length == null ? -1 : Long.parseLong(length);
+            etag = g.headers().get("ETag");
+            if (etag != null && !etag.startsWith("\"") && !etag.startsWith("W/")) {
+                etag = "\"" + etag + "\"";
+            }
+        }
+        if (size < 0) { // not a ranged-capable answer: the whole object, as before
+            return Response.ok(copy(in, 0, -1), contentType).build();
+        }
+        ByteRange range = ifRange == null || ifRange.strip().equals(etag) ? ByteRange.of(rangeHeader, size) : null;
+        if (range == ByteRange.UNSATISFIABLE) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // nothing was read; the connection is the SDK's to recycle
+            }
+            return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
+                    .type(Problem.MEDIA_TYPE).entity(new Problem("about:blank", "Range Not Satisfiable", 416, "the object has " + size
+                            + " bytes; ask for one range within them (bytes=FIRST-[LAST] or bytes=-SUFFIX)",
+                            "Range"))
+                    .build();
+        }
+        Response.ResponseBuilder r = range == null // no Range, or one to ignore: the whole object
+                ? Response.ok(copy(in, 0, size), contentType).header("Content-Length", size)
+                : Response.status(206).entity(copy(in, range.first(), range.length())).type(contentType)
+                        .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size)
+                        .header("Content-Length", range.length());
+        return r.header("Accept-Ranges", "bytes").header("ETag", etag).build();
+    }
+
+    /** Streams {@code length} bytes (all when negative) of {@code in} after skipping {@code skip}. */
+    private static StreamingOutput copy(InputStream in, long skip, long length) {
+        return out -> {
             try (in) {
-                in.transferTo(out);
+                in.skipNBytes(skip);
+                if (length < 0) {
+                    in.transferTo(out);
+                    return;
+                }
+                byte[] buf = new byte[64 * 1024];
+                for (long left = length; left > 0; ) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        throw new EOFException("the object ended " + left + " bytes early");
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
             }
         };
-        return Response.ok(body, BucketReleaseSink.contentType(path)).build();
     }
 
     private boolean listsImage(ReleaseEntity r, String dicomId) {
