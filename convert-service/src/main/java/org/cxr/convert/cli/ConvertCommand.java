@@ -217,14 +217,15 @@ public final class ConvertCommand {
     }
 
     /**
-     * Loads OpenCV and OpenJPEG on another thread while this one lists and reads the first files:
-     * a few hundred milliseconds of a short run. The first encode waits for it (class
-     * initialisation is once, for every thread); a load failure shows there, so it is dropped here.
+     * Loads OpenCV on another thread while this one lists and reads the first files: a few hundred
+     * milliseconds of a short run. The first encode waits for it (class initialisation is once,
+     * for every thread); a load failure shows there, so it is dropped here. OpenJPEG loads with
+     * the first JPEG 2000 file.
      */
     private static void preloadNatives() {
         Thread t = new Thread(() -> {
             try {
-                NativeConverter.preload();
+                NativeConverter.preloadEncoder();
             } catch (RuntimeException | LinkageError e) {
                 // reported by the conversions that need the library
             }

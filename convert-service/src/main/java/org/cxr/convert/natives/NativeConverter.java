@@ -23,17 +23,25 @@ public final class NativeConverter {
     }
 
     /**
-     * Loads the native libraries now: OpenCV, with a first encode (a broken OpenCV throws here), and
-     * OpenJPEG (a failure to load it is reported by each JPEG 2000 decode instead). Loading takes a
-     * few hundred milliseconds of CPU: a caller can start it early, on another thread.
+     * Loads the native libraries now: OpenCV ({@link #preloadEncoder}) and OpenJPEG (a failure to
+     * load it is reported by each JPEG 2000 decode instead).
      */
     public static void preload() {
-        new OpenCvEncoder().jpeg(new EightBitImage(2, 2, new byte[4]), Converter.JPEG_QUALITY);
+        preloadEncoder();
         try {
             OpenJpeg.version();
         } catch (PixelDecodeException e) {
             // not fatal: only JPEG 2000 needs it, and its decodes say why it is missing
         }
+    }
+
+    /**
+     * Loads OpenCV now, with a first encode (a broken OpenCV throws here): a few hundred
+     * milliseconds of CPU, which a caller can start early, on another thread. OpenJPEG is left to
+     * the first JPEG 2000 file (~70 ms of CPU that a run without one does not spend).
+     */
+    public static void preloadEncoder() {
+        new OpenCvEncoder().jpeg(new EightBitImage(2, 2, new byte[4]), Converter.JPEG_QUALITY);
     }
 
     /** No memory cap, default options. */

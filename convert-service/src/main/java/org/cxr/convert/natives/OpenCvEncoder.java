@@ -15,6 +15,10 @@ import org.cxr.convert.domain.recipe.EightBitImage;
  * the output is byte-identical to the reference's JPG). Native memory is freed after each call.
  */
 public final class OpenCvEncoder implements ImageEncoder {
+    static {
+        JavaCpp.configure();
+    }
+
     @Override
     public byte[] jpeg(EightBitImage image, int quality) {
         return encode(".jpg", image, new int[]{IMWRITE_JPEG_QUALITY, quality});

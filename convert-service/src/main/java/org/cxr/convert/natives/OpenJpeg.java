@@ -152,6 +152,7 @@ public final class OpenJpeg implements Jpeg2000Library {
             Lib lib = null;
             Memory parameters = null;
             String failure = null;
+            JavaCpp.configure();
             try {
                 File file = Loader.cacheResource(OpenJpeg.class, LIBRARY);
                 lib = Native.load(file.getAbsolutePath(), Lib.class, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY));
