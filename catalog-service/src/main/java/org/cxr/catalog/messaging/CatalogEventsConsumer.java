@@ -15,6 +15,7 @@ import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.events.EventHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -24,17 +25,25 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * indexed (at-least-once; indexing is idempotent). Up to
  * {@code smallrye.messaging.worker.catalog-indexer.max-concurrency} batches are indexed at once:
  * facts are order-independent and the derivation of a study is serialised by the catalog write
- * lock, so batches need not wait for each other.
+ * lock, so batches need not wait for each other. Each record is indexed in a span of its own trace
+ * ({@link RecordSpans}).
  */
 @ApplicationScoped
 public class CatalogEventsConsumer {
     @Inject
     CatalogIndexer indexer;
+    @Inject
+    Tracer tracer;
 
     @Incoming("catalog-events")
     @Blocking(value = "catalog-indexer", ordered = false)
     public void consume(ConsumerRecords<String, String> records) {
-        indexer.index(toRawEvents(records));
+        List<ConsumerRecord<String, String>> each = new ArrayList<>(records.count());
+        records.forEach(each::add);
+        List<RawEvent> raw = toRawEvents(each);
+        try (RecordSpans spans = new RecordSpans(tracer, each, raw)) {
+            indexer.index(raw, spans);
+        }
     }
 
     public static List<RawEvent> toRawEvents(Iterable<ConsumerRecord<String, String>> records) {

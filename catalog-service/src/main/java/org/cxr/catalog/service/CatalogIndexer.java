@@ -32,6 +32,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -74,6 +75,17 @@ public class CatalogIndexer {
      */
     public record Result(int events, int invalid, int studiesChanged, int eventsEmitted, int isolatedFailures,
             int lost) {
+    }
+
+    /**
+     * The trace of each record (the messaging adapter's spans): entered around what is done and
+     * logged about one record alone, so those log lines carry the record's traceId.
+     */
+    @FunctionalInterface
+    public interface RecordTrace {
+        RecordTrace NONE = r -> Scope.noop();
+
+        Scope enter(RawEvent record);
     }
 
     /** Counts of one call, added up over the parts a failed batch is split into. */
@@ -133,11 +145,20 @@ public class CatalogIndexer {
     }
 
     public Result index(List<RawEvent> records) {
-        return index(records, splitPolicy.assigner());
+        return index(records, splitPolicy.assigner(), RecordTrace.NONE);
+    }
+
+    /** As {@link #index(List)}, each record's own log lines in its trace. */
+    public Result index(List<RawEvent> records, RecordTrace trace) {
+        return index(records, splitPolicy.assigner(), trace);
     }
 
     /** As {@link #index(List)} with an explicit split rule (tests of split stability). */
     public Result index(List<RawEvent> records, SplitRule splits) {
+        return index(records, splits, RecordTrace.NONE);
+    }
+
+    private Result index(List<RawEvent> records, SplitRule splits, RecordTrace trace) {
         if (records.isEmpty()) {
             return new Result(0, 0, 0, 0, 0, 0);
         }
@@ -153,15 +174,15 @@ public class CatalogIndexer {
         }
         Tally tally = new Tally();
         long tx = System.nanoTime();
-        apply(decoded, splits, tally);
+        apply(decoded, splits, tally, trace);
         if (LOG.isDebugEnabled()) {
             LOG.debugf("indexed %d records, %d studies changed in %.1f ms (decode %.1f ms)", records.size(),
                     tally.studies, (System.nanoTime() - tx) / 1e6, (tx - t0) / 1e6);
         }
-        undecodable.forEach((d, t) -> deadLetter(d, "decoding failed", t, splits, tally));
+        undecodable.forEach((d, t) -> deadLetter(d, "decoding failed", t, splits, tally, trace));
         for (DecodedEvent d : decoded) {
             if (d.invalid()) {
-                try (StudyLog log = StudyLog.of(d.raw().key(), null)) {
+                try (StudyLog log = StudyLog.of(d.raw().key(), null); Scope s = trace.enter(d.raw())) {
                     LOG.warnf("invalid event on %s (dead-lettered): %s", d.raw().topic(), d.invalidReason());
                 }
             }
@@ -198,7 +219,7 @@ public class CatalogIndexer {
     }
 
     /** Indexes the records in one transaction; if that fails, each half on its own, down to single records. */
-    private void apply(List<DecodedEvent> part, SplitRule splits, Tally tally) {
+    private void apply(List<DecodedEvent> part, SplitRule splits, Tally tally, RecordTrace trace) {
         if (part.isEmpty()) {
             return;
         }
@@ -209,21 +230,22 @@ public class CatalogIndexer {
         } catch (Throwable t) {
             stopIfInterrupted(t);
             if (part.size() == 1) {
-                deadLetter(part.get(0), "indexing failed", t, splits, tally);
+                deadLetter(part.get(0), "indexing failed", t, splits, tally, trace);
                 return;
             }
             LOG.warnf("%d records failed together (%s); indexing each half on its own", part.size(),
                     DatabaseOutages.rootMessage(t));
             int half = part.size() / 2;
-            apply(part.subList(0, half), splits, tally);
-            apply(part.subList(half, part.size()), splits, tally);
+            apply(part.subList(0, half), splits, tally, trace);
+            apply(part.subList(half, part.size()), splits, tally, trace);
         }
     }
 
     /** Dead-letters a record that failed alone (INTERNAL_ERROR); if even that fails, logs and skips it. */
-    private void deadLetter(DecodedEvent d, String what, Throwable failure, SplitRule splits, Tally tally) {
+    private void deadLetter(DecodedEvent d, String what, Throwable failure, SplitRule splits, Tally tally,
+            RecordTrace trace) {
         String message = what + ": " + DatabaseOutages.describe(failure);
-        try (StudyLog log = StudyLog.of(d.raw().key(), null)) {
+        try (StudyLog log = StudyLog.of(d.raw().key(), null); Scope s = trace.enter(d.raw())) {
             LOG.errorf(failure, "record %s on %s cannot be indexed; dead-lettered as INTERNAL_ERROR", d.eventId(),
                     d.raw().topic());
             try {

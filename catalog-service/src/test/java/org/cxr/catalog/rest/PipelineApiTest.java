@@ -26,6 +26,7 @@ import org.cxr.events.ReportReceived;
 import org.cxr.events.ReportSection;
 import org.cxr.events.Topics;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
@@ -175,7 +176,6 @@ class PipelineApiTest {
 
     /** A series' value, 0 when it is not there yet. */
     private double metric(String series) {
-        return metrics().lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip())).orElse(0.0);
+        return PrometheusText.value(metrics(), series);
     }
 }
