@@ -2,6 +2,8 @@ package org.cxr.ingest.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.opentelemetry.api.trace.SpanKind;
@@ -15,6 +17,7 @@ class SpanUrlRedactionTest {
     @Test
     void serverSpansKeepNeitherUidsInThePathNorTheQuery() {
         InMemorySpanExporter kept = InMemorySpanExporter.create();
+        List<SpanData> spans;
         try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(new SpanUrlRedaction())
                 .addSpanProcessor(SimpleSpanProcessor.create(kept)).build()) {
             var tracer = tracing.get("test");
@@ -24,12 +27,13 @@ class SpanUrlRedactionTest {
                     .setAttribute("http.route", "/studies/{studyInstanceUid}/report").startSpan().end();
             tracer.spanBuilder("send").setSpanKind(SpanKind.PRODUCER)
                     .setAttribute(SpanUrlRedaction.URL_PATH, "/left/1").startSpan().end();
+            spans = List.copyOf(kept.getFinishedSpanItems()); // the provider's shutdown clears the exporter
         }
-        SpanData server = kept.getFinishedSpanItems().get(0);
+        SpanData server = spans.get(0);
         assertThat(server.getAttributes().get(SpanUrlRedaction.URL_PATH)).isEqualTo("/studies/{id}/report");
         assertThat(server.getAttributes().get(SpanUrlRedaction.URL_QUERY)).isEmpty();
         assertThat(server.getAttributes().toString()).doesNotContain("12345").doesNotContain("MRN");
-        assertThat(kept.getFinishedSpanItems().get(1).getAttributes().get(SpanUrlRedaction.URL_PATH)).isEqualTo("/left/1");
+        assertThat(spans.get(1).getAttributes().get(SpanUrlRedaction.URL_PATH)).isEqualTo("/left/1");
         assertThat(SpanUrlRedaction.redactPath("/dicomweb/studies/2.25.7")).isEqualTo("/dicomweb/studies/{id}");
         assertThat(SpanUrlRedaction.redactPath("/studies/instances")).isEqualTo("/studies/instances");
     }
