@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
@@ -86,9 +85,9 @@ class KafkaReplayTest {
                 completeStudies.add(rs.getString(1));
             }
         }
-        Function<List<ConsumerRecord<String, String>>, Set<String>> announced = l -> l.stream()
+        Function<List<KafkaTestClient.Received>, Set<String>> announced = l -> l.stream()
                 .filter(r -> completeStudies.contains(r.key()) && r.value().contains("\"state\":\"COMPLETE\""))
-                .map(ConsumerRecord::key).collect(Collectors.toCollection(TreeSet::new));
+                .map(KafkaTestClient.Received::key).collect(Collectors.toCollection(TreeSet::new));
         var indexed = KafkaTestClient.readUntil(Topics.STUDY_INDEXED,
                 l -> announced.apply(l).size() >= completeStudies.size(), Duration.ofSeconds(60));
         assertThat(announced.apply(indexed)).as("every complete study was announced on cxr.study-indexed")

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
@@ -84,9 +83,9 @@ class PoisonRecordTest {
             assertThat(CatalogDb.count(ds, "SELECT count(*)" + ownDeadLetters + " AND message LIKE '%" + why + "%'"))
                     .as(why).isEqualTo(1);
         }
-        List<ConsumerRecord<String, String>> dlq = KafkaTestClient.readUntil(Topics.CATALOG_DLQ,
+        List<KafkaTestClient.Received> dlq = KafkaTestClient.readUntil(Topics.CATALOG_DLQ,
                 l -> l.stream().filter(r -> POISON_STUDY.equals(r.key())).count() >= poison.size(), Duration.ofSeconds(60));
-        List<ConsumerRecord<String, String>> ours = dlq.stream().filter(r -> POISON_STUDY.equals(r.key())).toList();
+        List<KafkaTestClient.Received> ours = dlq.stream().filter(r -> POISON_STUDY.equals(r.key())).toList();
         assertThat(ours).hasSize(poison.size()).allSatisfy(r -> {
             assertThat(r.value()).contains("\"reason\":\"INVALID_EVENT\"");
             assertThat(r.value().length()).as("a dead letter stays small").isLessThan(80_000);

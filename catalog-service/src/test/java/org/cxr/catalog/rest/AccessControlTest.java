@@ -3,21 +3,17 @@ package org.cxr.catalog.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.inject.Inject;
 
 import org.cxr.catalog.testing.CatalogDb;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.auth.OpenApiOperation;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,36 +46,16 @@ class AccessControlTest {
     @Inject
     AgroalDataSource ds;
 
-    record Op(String method, String path, Set<String> roles) {
-        String url() {
-            String u = path;
-            for (var e : SAMPLES.entrySet()) {
-                u = u.replace("{" + e.getKey() + "}", e.getValue());
-            }
-            assertThat(u).as("a sample value for every path parameter of " + path).doesNotContain("{");
-            return u;
-        }
-    }
-
     @Test
     void everyOperationRefusesMissingBadAndWrongRoleTokens() throws Exception {
-        List<Op> ops = operations();
+        List<OpenApiOperation> ops = operations();
         assertThat(ops).hasSizeGreaterThan(15);
         Map<String, Long> before = counts();
-        Map<String, String> bad = TestTokens.refused(ALL_ROLES.toArray(String[]::new));
         List<String> failures = new ArrayList<>();
-        for (Op op : ops) {
+        for (OpenApiOperation op : ops) {
             assertThat(op.roles()).as(op + " names its roles").isNotEmpty();
             assertThat(ALL_ROLES).as(op + ": roles of the realm").containsAll(op.roles());
-            check(failures, op, "no token", RestAssured.given(), 401);
-            for (var b : bad.entrySet()) {
-                check(failures, op, b.getKey(), RestAssured.given().auth().oauth2(b.getValue()), 401);
-            }
-            for (String role : ALL_ROLES) {
-                if (!op.roles().contains(role)) {
-                    check(failures, op, "role " + role, RestAssured.given().auth().oauth2(TestTokens.token(role)), 403);
-                }
-            }
+            op.refusals(ALL_ROLES).forEach(refusal -> check(failures, op, refusal));
         }
         assertThat(failures).isEmpty();
         assertThat(counts()).as("nothing recorded or announced by refused calls").isEqualTo(before);
@@ -88,12 +64,12 @@ class AccessControlTest {
     /** The allowed roles get through on reads (neither 401 nor 403; writes are exercised by their own tests). */
     @Test
     void everyReadAnswersItsRoles() throws Exception {
-        for (Op op : operations()) {
+        for (OpenApiOperation op : operations()) {
             if (!op.method().equals("get")) {
                 continue;
             }
             for (String role : op.roles()) {
-                int status = RestAssured.given().auth().oauth2(TestTokens.token(role)).get(op.url()).statusCode();
+                int status = RestAssured.given().auth().oauth2(TestTokens.token(role)).get(op.url(SAMPLES)).statusCode();
                 assertThat(status).as(op + " as " + role).isNotIn(401, 403);
             }
         }
@@ -134,37 +110,26 @@ class AccessControlTest {
                         org.hamcrest.Matchers.containsString("Max-Age=0"));
     }
 
-    private static void check(List<String> failures, Op op, String what, RequestSpecification spec, int expected) {
+    private static void check(List<String> failures, OpenApiOperation op, OpenApiOperation.Refusal refusal) {
+        RequestSpecification spec = refusal.token() == null ? RestAssured.given()
+                : RestAssured.given().auth().oauth2(refusal.token());
         Response r = spec.redirects().follow(false).contentType(ContentType.JSON).body("{}")
-                .request(op.method().toUpperCase(), op.url());
-        if (r.statusCode() != expected) {
-            failures.add(op.method() + " " + op.path() + " with " + what + ": " + r.statusCode() + " (expected "
-                    + expected + ")");
+                .request(op.method().toUpperCase(), op.url(SAMPLES));
+        if (r.statusCode() != refusal.status()) {
+            failures.add(refusal.unexpected(op, r.statusCode()));
         }
         String body = r.asString();
         for (String id : SAMPLES.values()) {
             if (id.length() >= 8 && body.contains(id)) {
-                failures.add(op.method() + " " + op.path() + " with " + what + " echoes " + id);
+                failures.add(op.method() + " " + op.path() + " with " + refusal.what() + " echoes " + id);
             }
         }
     }
 
     /** Every operation of the OpenAPI document with the roles its bearer requirement lists. */
-    static List<Op> operations() throws Exception {
-        String doc = RestAssured.given().auth().oauth2(TestTokens.token("researcher")).accept(ContentType.JSON)
-                .get("/q/openapi?format=json").then().statusCode(200).extract().asString();
-        JsonNode root = new ObjectMapper().readTree(doc);
-        List<Op> ops = new ArrayList<>();
-        root.path("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
-            if (!Set.of("get", "put", "post", "delete", "patch").contains(m.getKey())) {
-                return;
-            }
-            Set<String> roles = new LinkedHashSet<>();
-            m.getValue().path("security").forEach(req -> req.fields().forEachRemaining(s -> s.getValue()
-                    .forEach(r -> roles.add(r.asText()))));
-            ops.add(new Op(m.getKey(), p.getKey(), roles));
-        }));
-        return ops;
+    static List<OpenApiOperation> operations() {
+        return OpenApiOperation.all(RestAssured.given().auth().oauth2(TestTokens.token("researcher"))
+                .accept(ContentType.JSON).get("/q/openapi?format=json").then().statusCode(200).extract().asString());
     }
 
     private Map<String, Long> counts() throws Exception {

@@ -12,7 +12,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cxr.catalog.cli.RedriveCommand;
 import org.cxr.catalog.service.CatalogIndexer;
 import org.cxr.catalog.testing.CatalogDb;
@@ -88,14 +87,14 @@ class RedriveApiTest {
                 .body("redriven", org.hamcrest.Matchers.equalTo(0)).body("alreadyRedriven", org.hamcrest.Matchers.equalTo(1));
         redrive(Map.of("stage", "convert", "reason", "INTERNAL_ERROR", "requestId", "click-2")).then().statusCode(200)
                 .body("redriven", org.hamcrest.Matchers.equalTo(0));
-        List<ConsumerRecord<String, String>> sent = KafkaTestClient.readUntil(Topics.CONVERT_REDRIVE,
+        List<KafkaTestClient.Received> sent = KafkaTestClient.readUntil(Topics.CONVERT_REDRIVE,
                 l -> l.stream().anyMatch(r -> image.eventId().equals(KafkaTestClient.header(r, EventHeaders.ID))),
                 Duration.ofSeconds(30));
         Thread.sleep(1500); // a second copy would have been sent with the first
         sent = KafkaTestClient.readUntil(Topics.CONVERT_REDRIVE, l -> false, Duration.ofSeconds(2)).stream()
                 .filter(r -> image.eventId().equals(KafkaTestClient.header(r, EventHeaders.ID))).toList();
         assertThat(sent).hasSize(1);
-        ConsumerRecord<String, String> r = sent.get(0);
+        KafkaTestClient.Received r = sent.get(0);
         assertThat(r.key()).isEqualTo(study);
         assertThat(KafkaTestClient.header(r, EventHeaders.ATTEMPTS)).isEqualTo("3");
         assertThat(KafkaTestClient.header(r, EventHeaders.TYPE)).isEqualTo(image.eventType());

@@ -22,7 +22,6 @@ import java.util.zip.GZIPInputStream;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cxr.catalog.domain.indexing.RawEvent;
 import org.cxr.catalog.domain.release.DeterministicGzip;
 import org.cxr.catalog.domain.release.ReleaseResult;
@@ -157,11 +156,11 @@ class ReleaseGoldenTest {
         for (int s = 0; s < 12; s++) {
             studies.add(TestEvents.study(LATER_BASE + s * 7));
         }
-        List<ConsumerRecord<String, String>> records = KafkaTestClient.readUntil(Topics.STUDY_INDEXED,
+        List<KafkaTestClient.Received> records = KafkaTestClient.readUntil(Topics.STUDY_INDEXED,
                 l -> l.stream().filter(r -> studies.contains(r.key())).count() >= expected, Duration.ofSeconds(60));
         List<String> lines = new ArrayList<>();
         boolean pinSeen = false;
-        for (ConsumerRecord<String, String> r : records) {
+        for (KafkaTestClient.Received r : records) {
             if (!studies.contains(r.key())) {
                 continue;
             }

@@ -6,29 +6,32 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxr.catalog.domain.indexing.RawEvent;
 import org.cxr.events.CxrEvent;
 import org.cxr.events.EventHeaders;
 import org.cxr.events.EventJson;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.TopicTap;
 
 /** Produces events to and reads records from the test broker. */
 public final class KafkaTestClient {
+    /** One record as consumed (headers by name, the last of a name). */
+    public record Received(String topic, String key, String value, Map<String, String> headers) {
+    }
+
+    private static final Map<String, TopicTap<Received>> TAPS = new ConcurrentHashMap<>();
+
     private KafkaTestClient() {
     }
 
@@ -91,29 +94,21 @@ public final class KafkaTestClient {
         produce(events.stream().map(e -> new RawEvent(topic, e.studyId(), EventJson.write(e), e.eventId(), -1, -1)).toList());
     }
 
-    /** Reads a topic from the beginning (fresh group) until {@code done} holds or the timeout passes. */
-    public static List<ConsumerRecord<String, String>> readUntil(String topic, Predicate<List<ConsumerRecord<String, String>>> done,
-            Duration timeout) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap());
-        p.put("group.id", "test-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "false");
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (var c = new KafkaConsumer<String, String>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && !done.test(out)) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(r);
-                }
-            }
+    /**
+     * The records of a topic (all of them, from its beginning) once {@code done} holds for them or
+     * the timeout has passed; the first call for a topic starts its tap.
+     */
+    public static List<Received> readUntil(String topic, Predicate<List<Received>> done, Duration timeout) {
+        var tap = TAPS.computeIfAbsent(topic, t -> TopicTap.start(bootstrap(), "catalog-test-tap", List.of(t), Received::new));
+        try {
+            return tap.until(r -> true, done, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + topic, e);
         }
-        return out;
     }
 
-    public static String header(ConsumerRecord<String, String> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    public static String header(Received r, String name) {
+        return r.headers().get(name);
     }
 }

@@ -3,10 +3,7 @@ package org.cxr.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +32,8 @@ import org.cxr.generator.GeneratedStudy;
 import org.cxr.generator.GeneratorOptions;
 import org.cxr.generator.StudyGenerator;
 import org.cxr.generator.image.EncodedSyntax;
+import org.cxr.testing.Chromium;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,12 +42,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -74,14 +68,10 @@ import io.restassured.specification.RequestSpecification;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
     SharedPlatform platform;
     String catalog;
+    Chromium chromium;
     ChromeDriver browser;
-    Path profile;
     WebDriverWait wait;
     /** The study ingested through the REST API, and the raw (de-identified) bytes of one of its instances. */
     String studyId;
@@ -89,30 +79,18 @@ class DashboardBrowserIT {
     byte[] rawDicom;
 
     @BeforeAll
-    void start(SharedPlatform shared) throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "SKIPPED: Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+    void start(SharedPlatform shared) {
+        chromium = Chromium.start(); // skips the class where chromium or chromedriver is not installed
         platform = shared;
         catalog = platform.url("catalog");
-        profile = Files.createTempDirectory("cxr-e2e-chromium-");
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        // root on a shared CI machine without GPU; a fresh profile, no background traffic
-        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--window-size=1400,1000", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), o);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));
+        browser = chromium.driver;
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            org.cxr.local.infra.InfraProcess.deleteTree(profile);
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -356,11 +334,6 @@ class DashboardBrowserIT {
     }
 
     private void screenshot(String name) {
-        try {
-            Files.createDirectories(SCREENSHOTS);
-            Files.write(SCREENSHOTS.resolve("e2e-dashboard-" + name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        chromium.screenshot("e2e-dashboard-" + name);
     }
 }

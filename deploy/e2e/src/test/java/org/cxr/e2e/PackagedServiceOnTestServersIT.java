@@ -13,7 +13,7 @@ import org.cxr.local.infra.InfraProcess;
 import org.cxr.local.infra.LocalClasspath;
 import org.cxr.local.launcher.ServiceProcess;
 import org.cxr.local.launcher.ServiceSpec;
-import org.cxr.testing.auth.Jwt;
+import org.cxr.security.Jwt;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

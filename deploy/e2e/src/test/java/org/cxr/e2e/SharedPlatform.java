@@ -20,7 +20,7 @@ import org.cxr.local.infra.FreePorts;
 import org.cxr.local.infra.LocalClasspath;
 import org.cxr.local.infra.Secrets;
 import org.cxr.local.launcher.PlatformState;
-import org.cxr.testing.auth.Jwt;
+import org.cxr.security.Jwt;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

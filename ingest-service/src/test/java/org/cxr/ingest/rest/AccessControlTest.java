@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,7 @@ import org.cxr.ingest.testing.EventTap;
 import org.cxr.ingest.testing.Infra;
 import org.cxr.ingest.testing.TestDicoms;
 import org.cxr.local.testing.LocalInfraTestResource;
-import org.cxr.testing.auth.TestTokens;
+import org.cxr.testing.auth.OpenApiOperation;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,39 +50,19 @@ class AccessControlTest {
     static final List<String> TABLES = List.of("subject", "study", "instance", "instance_id", "report_revision",
             "receipt", "import_job", "instance_conflict");
 
-    record Op(String method, String path, Set<String> roles, List<String> consumes) {
-        String url() {
-            String u = path;
-            for (var e : SAMPLES.entrySet()) {
-                u = u.replace("{" + e.getKey() + "}", e.getValue());
-            }
-            assertThat(u).as("a sample value for every path parameter of " + path).doesNotContain("{");
-            return u;
-        }
-    }
-
     @Test
     void everyOperationRefusesMissingBadAndWrongRoleTokens() throws Exception {
-        List<Op> ops = operations();
-        assertThat(ops).extracting(Op::path).contains("/studies/instances", "/studies/{studyInstanceUid}/report",
-                "/dicomweb/studies", "/dicomweb/studies/{studyUid}", "/imports", "/imports/{id}", "/reports",
-                "/receipts/{receipt}");
+        List<OpenApiOperation> ops = operations();
+        assertThat(ops).extracting(OpenApiOperation::path).contains("/studies/instances",
+                "/studies/{studyInstanceUid}/report", "/dicomweb/studies", "/dicomweb/studies/{studyUid}", "/imports",
+                "/imports/{id}", "/reports", "/receipts/{receipt}");
         Map<String, Long> before = counts();
         int events = EventTap.get().all().size();
-        Map<String, String> bad = TestTokens.refused(ALL_ROLES.toArray(String[]::new));
         List<String> failures = new ArrayList<>();
-        for (Op op : ops) {
+        for (OpenApiOperation op : ops) {
             assertThat(op.roles()).as(op + " names its roles").isNotEmpty();
             assertThat(ALL_ROLES).as(op + ": roles of the realm").containsAll(op.roles());
-            check(failures, op, "no token", RestAssured.given(), 401);
-            for (var b : bad.entrySet()) {
-                check(failures, op, b.getKey(), RestAssured.given().auth().oauth2(b.getValue()), 401);
-            }
-            for (String role : ALL_ROLES) {
-                if (!op.roles().contains(role)) {
-                    check(failures, op, "role " + role, RestAssured.given().auth().oauth2(TestTokens.token(role)), 403);
-                }
-            }
+            op.refusals(ALL_ROLES).forEach(refusal -> check(failures, op, refusal));
         }
         assertThat(failures).isEmpty();
         Thread.sleep(500); // an announcement would be on the broker by now (sends are awaited before answering)
@@ -95,7 +74,7 @@ class AccessControlTest {
     @Test
     void eachOperationNamesTheAgreedRoles() throws Exception {
         Map<String, Set<String>> roles = new TreeMap<>();
-        for (Op op : operations()) {
+        for (OpenApiOperation op : operations()) {
             roles.put(op.method() + " " + op.path(), op.roles());
         }
         assertThat(roles).containsEntry("post /studies/instances", Set.of("uploader"))
@@ -152,22 +131,23 @@ class AccessControlTest {
         assertThat(both.jsonPath().getString("results[0].studyId")).isEqualTo(ids.path("studyId").asText());
     }
 
-    private static void check(List<String> failures, Op op, String what, RequestSpecification spec, int expected) {
-        Response r = withBody(spec.redirects().follow(false), op).request(op.method().toUpperCase(), op.url());
-        if (r.statusCode() != expected) {
-            failures.add(op.method() + " " + op.path() + " with " + what + ": " + r.statusCode() + " (expected "
-                    + expected + ")");
+    private static void check(List<String> failures, OpenApiOperation op, OpenApiOperation.Refusal refusal) {
+        RequestSpecification spec = refusal.token() == null ? RestAssured.given()
+                : RestAssured.given().auth().oauth2(refusal.token());
+        Response r = withBody(spec.redirects().follow(false), op).request(op.method().toUpperCase(), op.url(SAMPLES));
+        if (r.statusCode() != refusal.status()) {
+            failures.add(refusal.unexpected(op, r.statusCode()));
         }
         String body = r.asString();
         for (String id : List.of(MRN, SPEC.studyUid(), SPEC.sopUid(), "Quackenbush", TestDicoms.ACCESSION)) {
             if (body.contains(id)) {
-                failures.add(op.method() + " " + op.path() + " with " + what + " echoes " + id);
+                failures.add(op.method() + " " + op.path() + " with " + refusal.what() + " echoes " + id);
             }
         }
     }
 
     /** A body the operation would accept, full of identifiers: refused calls must store and echo none of it. */
-    private static RequestSpecification withBody(RequestSpecification spec, Op op) {
+    private static RequestSpecification withBody(RequestSpecification spec, OpenApiOperation op) {
         if (op.method().equals("get")) {
             return spec;
         }
@@ -192,23 +172,9 @@ class AccessControlTest {
     }
 
     /** Every operation of the OpenAPI document with the roles its bearer requirement lists and what it consumes. */
-    static List<Op> operations() throws Exception {
-        String doc = Api.as("operator").accept(ContentType.JSON).get("/q/openapi?format=json").then().statusCode(200)
-                .extract().asString();
-        JsonNode root = new ObjectMapper().readTree(doc);
-        List<Op> ops = new ArrayList<>();
-        root.path("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
-            if (!Set.of("get", "put", "post", "delete", "patch").contains(m.getKey())) {
-                return;
-            }
-            Set<String> roles = new LinkedHashSet<>();
-            m.getValue().path("security").forEach(req -> req.fields().forEachRemaining(s -> s.getValue()
-                    .forEach(r -> roles.add(r.asText()))));
-            List<String> consumes = new ArrayList<>();
-            m.getValue().path("requestBody").path("content").fieldNames().forEachRemaining(consumes::add);
-            ops.add(new Op(m.getKey(), p.getKey(), roles, consumes));
-        }));
-        return ops;
+    static List<OpenApiOperation> operations() {
+        return OpenApiOperation.all(Api.as("operator").accept(ContentType.JSON).get("/q/openapi?format=json").then()
+                .statusCode(200).extract().asString());
     }
 
     private static Map<String, Long> counts() {

@@ -1,19 +1,13 @@
 package org.cxr.ingest.testing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.cxr.events.Topics;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.TopicTap;
 
 /** Reads everything ingest announces on the real broker, for assertions on what was (not) announced. */
 public final class EventTap {
@@ -22,12 +16,11 @@ public final class EventTap {
     }
 
     private static EventTap instance;
-    private final List<Event> events = new ArrayList<>();
+    private final TopicTap<Event> tap;
 
     private EventTap(String bootstrap) {
-        Thread t = new Thread(() -> run(bootstrap), "event-tap");
-        t.setDaemon(true);
-        t.start();
+        tap = TopicTap.start(bootstrap, "ingest-test-tap",
+                List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.IMPORT_PROGRESS), Event::new);
     }
 
     public static synchronized EventTap get() {
@@ -37,30 +30,8 @@ public final class EventTap {
         return instance;
     }
 
-    private void run(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "ingest-test-tap-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("metadata.max.age.ms", "1000");
-        try (var c = new KafkaConsumer<String, String>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(Topics.INSTANCE_RECEIVED, Topics.REPORT_RECEIVED, Topics.IMPORT_PROGRESS));
-            while (true) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    Map<String, String> h = new java.util.LinkedHashMap<>();
-                    r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
-                    synchronized (events) {
-                        events.add(new Event(r.topic(), r.key(), r.value(), h));
-                    }
-                }
-            }
-        }
-    }
-
     public List<Event> matching(Predicate<Event> p) {
-        synchronized (events) {
-            return events.stream().filter(p).toList();
-        }
+        return tap.matching(p);
     }
 
     /** The study events (instances and reports received); import progress is kept apart: {@link #importProgress}. */
@@ -73,14 +44,9 @@ public final class EventTap {
         return matching(e -> e.topic().equals(Topics.IMPORT_PROGRESS) && importId.equals(e.key()));
     }
 
-    /** Waits until at least {@code n} events match, then a quiet second more (to catch extra ones); returns them. */
+    /** Waits (up to 30 s) until at least {@code n} events match, then a quiet second more (to catch extra ones); returns them. */
     public List<Event> await(Predicate<Event> p, int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (matching(p).size() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(1000);
-        return matching(p);
+        return tap.await(p, n, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     /** Events about one study. */

@@ -33,12 +33,12 @@ public final class TopicTap<T> {
     }
 
     private final List<T> seen = new ArrayList<>();
-    private final KafkaProducer<String, String> producer;
+    private final String bootstrap;
+    /** Made on the first {@link #send} (a tap that only reads needs none). */
+    private KafkaProducer<String, String> producer;
 
     private TopicTap(String bootstrap, String name, Collection<String> topics, Recorder<T> recorder) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        this.bootstrap = bootstrap;
         Thread tap = new Thread(() -> read(bootstrap, name, List.copyOf(topics), recorder), name);
         tap.setDaemon(true); // reads until the test JVM exits
         tap.start();
@@ -79,19 +79,42 @@ public final class TopicTap<T> {
 
     /** Waits (up to a minute) until {@code n} records match, then a quiet {@code settle} more to catch extra ones. */
     public List<T> await(Predicate<T> p, int n, Duration settle) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (matching(p).size() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        return await(p, n, settle, Duration.ofMinutes(1));
+    }
+
+    /** Waits (up to {@code timeout}) until {@code n} records match, then a quiet {@code settle} more to catch extra ones. */
+    public List<T> await(Predicate<T> p, int n, Duration settle, Duration timeout) throws InterruptedException {
+        until(p, l -> l.size() >= n, timeout);
         Thread.sleep(settle.toMillis());
         return matching(p);
+    }
+
+    /** The records that match {@code p}, once {@code done} holds for them or {@code timeout} has passed. */
+    public List<T> until(Predicate<T> p, Predicate<List<T>> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<T> now = matching(p);
+        while (!done.test(now) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = matching(p);
+        }
+        return now;
     }
 
     /** Sends one record with these headers and waits until the broker has it. */
     public void send(String topic, String key, String value, Map<String, String> headers) {
         ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
         headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(r);
-        producer.flush();
+        KafkaProducer<String, String> p = producer();
+        p.send(r);
+        p.flush();
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        }
+        return producer;
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Finds the classpath of the cxr-local module (its classes plus target/classpath.txt written by
@@ -13,9 +15,17 @@ public final class LocalClasspath {
     private LocalClasspath() {
     }
 
-    /** The repository root: {@code -Dcxr.repo.root} (set by the build), else found upwards from the working directory. */
+    /**
+     * The repository root: {@code -Dcxr.repo.root} (set by the build), else found upwards from the
+     * working directory. The rule of cxr-testing's {@code RepoRoot}, which the launcher does not
+     * depend on (test support stays off its classpath).
+     */
     public static Path repoRoot() {
-        return org.cxr.testing.RepoRoot.get();
+        Stream<Path> upwards = Stream.iterate(Path.of("").toAbsolutePath(), Objects::nonNull, Path::getParent)
+                .filter(p -> Files.isRegularFile(p.resolve("cxr")));
+        return Stream.concat(Stream.ofNullable(System.getProperty("cxr.repo.root")).map(Path::of), upwards)
+                .filter(p -> Files.isDirectory(p.resolve("deploy/local"))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("cannot find the repository root (set -Dcxr.repo.root)"));
     }
 
     public static String infraClasspath() {

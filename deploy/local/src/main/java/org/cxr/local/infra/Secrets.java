@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-import org.cxr.testing.auth.Pem;
+import org.cxr.security.Pem;
 
 /**
  * The local platform's generated secrets, one owner-only file each in {@code <data-dir>/secrets/}

@@ -16,8 +16,8 @@ import org.cxr.local.infra.KafkaLogin;
 import org.cxr.local.infra.PostgresRoles;
 import org.cxr.local.infra.PostgresServer;
 import org.cxr.local.infra.Secrets;
-import org.cxr.testing.auth.Jwt;
-import org.cxr.testing.auth.Pem;
+import org.cxr.security.Jwt;
+import org.cxr.security.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

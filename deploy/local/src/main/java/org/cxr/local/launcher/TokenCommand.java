@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.cxr.local.infra.Secrets;
-import org.cxr.testing.auth.Jwt;
+import org.cxr.security.Jwt;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

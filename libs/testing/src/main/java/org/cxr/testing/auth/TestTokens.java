@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.cxr.security.Jwt;
+import org.cxr.security.Pem;
+
 /**
  * Real RS256 tokens for tests, signed with the repository's <b>test</b> key pair. A service's
  * {@code %test} profile trusts its public key:

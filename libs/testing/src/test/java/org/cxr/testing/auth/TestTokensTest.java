@@ -3,19 +3,14 @@ package org.cxr.testing.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
 import java.security.PublicKey;
-import java.time.Duration;
-import java.util.List;
 
+import org.cxr.security.Jwt;
+import org.cxr.security.Pem;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The tokens verify the way quarkus-oidc verifies them (signature, issuer, audience, expiry). */
 class TestTokensTest {
@@ -49,18 +44,5 @@ class TestTokensTest {
                 TEST_PUBLIC)).isInstanceOf(InvalidJwtException.class).hasMessageContaining("Issuer");
         assertThatThrownBy(() -> verify(TestTokens.sign(TestTokens.claims("operator").withAudience("other")),
                 TEST_PUBLIC)).isInstanceOf(InvalidJwtException.class).hasMessageContaining("Audience");
-    }
-
-    @Test
-    void aDataDirectoryKeyIsCreatedOnceOwnerOnlyAndSignsTokens(@TempDir Path dir) throws Exception {
-        KeyPair first = Pem.loadOrCreate(dir, "oidc-signing-key");
-        KeyPair again = Pem.loadOrCreate(dir, "oidc-signing-key");
-        assertThat(again.getPublic().getEncoded()).isEqualTo(first.getPublic().getEncoded());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("oidc-signing-key.pem"))))
-                .isEqualTo("rw-------");
-        String token = Jwt.sign(Jwt.Claims.local("ops", List.of("operator"), Duration.ofHours(1)), again.getPrivate());
-        assertThat(verify(token, first.getPublic()).getStringListClaimValue("groups")).containsExactly("operator");
-        assertThat(Pem.readPublicKey(Pem.publicKey(first.getPublic())).getEncoded())
-                .isEqualTo(first.getPublic().getEncoded());
     }
 }

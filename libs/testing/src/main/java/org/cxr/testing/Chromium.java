@@ -1,4 +1,4 @@
-package org.cxr.catalog.testing;
+package org.cxr.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,11 +12,14 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.io.FileHandler;
 
 /**
  * Debian's headless chromium driven through its chromedriver (no browser download: Selenium
  * Manager is not used), with the flags docs/testing needs on these machines (root, no GPU, no
- * background traffic, a fresh profile). Screenshots go under {@code target/screenshots/}.
+ * background traffic, a fresh profile). Screenshots go under {@code target/screenshots/}. The
+ * catalog's dashboard test and the e2e browser test share it; Selenium comes from the caller's test
+ * dependencies.
  */
 public final class Chromium implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/chromium");
@@ -69,7 +72,7 @@ public final class Chromium implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            org.cxr.local.infra.InfraProcess.deleteTree(profile);
+            FileHandler.delete(profile.toFile());
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.cxr.catalog.dashboard;
+package org.cxr.catalog.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 
 import org.cxr.catalog.rest.DashboardAccess;
 import org.cxr.catalog.service.CatalogIndexer;
-import org.cxr.catalog.testing.Chromium;
 import org.cxr.catalog.testing.LabelledStudy;
 import org.cxr.catalog.testing.TestEvents;
 import org.cxr.events.DeadLetter;
@@ -20,6 +19,7 @@ import org.cxr.events.InstanceReceived;
 import org.cxr.events.Topics;
 import org.cxr.platform.storage.ObjectStore;
 import org.cxr.local.testing.LocalInfraTestResource;
+import org.cxr.testing.Chromium;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
