@@ -18,7 +18,11 @@ final class CatalogClient {
 
     private final String base;
     private final String token;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    /**
+     * HTTP/1.1: one connection per parallel download, so a cut connection breaks off one file (not
+     * all of them, as one multiplexed HTTP/2 connection would), and proxies see plain requests.
+     */
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     CatalogClient(String url, String token) {
