@@ -43,6 +43,8 @@ public final class Platform implements AutoCloseable {
     private final List<ServiceProcess> services = new ArrayList<>();
     private Endpoints endpoints;
     private final Map<String, String> listeners = new LinkedHashMap<>();
+    /** Variables every service gets besides its own (tracing); the launcher's environment is inherited too. */
+    private final Map<String, String> serviceEnvironment = new LinkedHashMap<>();
     private volatile PlatformState state;
     private String startedAt;
 
@@ -97,6 +99,15 @@ public final class Platform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The services export their spans to this OTLP collector ({@code ./cxr up --otlp URL}; tracing is
+     * off by default, docs/operations.md#tracing). Call before {@link #start}.
+     */
+    public void exportTraces(String otlpEndpoint) {
+        serviceEnvironment.put("QUARKUS_OTEL_SDK_DISABLED", "false");
+        serviceEnvironment.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
     }
 
     /** Creates every credential before a server process reads one (they are never created twice). */
@@ -159,6 +170,7 @@ public final class Platform implements AutoCloseable {
             env.put("CXR_INGEST_HL7_PORT", port(listeners.get("hl7")));
             env.put("CXR_INGEST_HL7_ALLOWED_SENDERS", DEMO_SENDER + "@127.0.0.1");
         }
+        env.putAll(serviceEnvironment);
         return env;
     }
 

@@ -60,6 +60,11 @@ public final class PlatformMain {
         int labelPort = 8083;
         @Option(names = "--catalog-port", description = "default ${DEFAULT-VALUE}")
         int catalogPort = 8084;
+        @Option(names = "--otlp", paramLabel = "URL", description = "export the services' traces to this OTLP"
+                + " collector (gRPC, e.g. http://localhost:4317): QUARKUS_OTEL_SDK_DISABLED=false and"
+                + " QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=URL for each service. Without it, those variables (and any other"
+                + " QUARKUS_OTEL_*) are taken from the environment; tracing is off unless asked.")
+        String otlp;
 
         Path dataDir() {
             if (dataDir != null) {
@@ -76,10 +81,14 @@ public final class PlatformMain {
         }
 
         List<String> asArgs() {
-            return List.of("--data-dir", dataDir().toString(), "--kafka-port", "" + kafkaPort,
+            List<String> args = new ArrayList<>(List.of("--data-dir", dataDir().toString(), "--kafka-port", "" + kafkaPort,
                     "--postgres-port", "" + postgresPort, "--s3-port", "" + s3Port, "--ingest-port", "" + ingestPort,
                     "--convert-port", "" + convertPort, "--label-port", "" + labelPort, "--catalog-port",
-                    "" + catalogPort);
+                    "" + catalogPort));
+            if (otlp != null) {
+                args.addAll(List.of("--otlp", otlp));
+            }
+            return args;
         }
     }
 
@@ -93,6 +102,9 @@ public final class PlatformMain {
         public Integer call() {
             PlatformConfig config = common.config();
             Platform platform = new Platform(config);
+            if (common.otlp != null) {
+                platform.exportTraces(common.otlp);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 platform.close();
