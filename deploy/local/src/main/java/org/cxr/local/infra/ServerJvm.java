@@ -27,6 +27,14 @@ public final class ServerJvm {
     /** Short-lived test servers start faster with the client compiler only and the serial collector. */
     public static final List<String> QUICK_START = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /**
+     * The platform's JVMs (services, broker, S3 server) on 2 shared cores: the serial collector. G1
+     * puts every multi-MB array (a DICOM in ingest, S3Proxy and convert) in humongous regions, and
+     * each such allocation started a concurrent cycle - about 8 CPU-seconds of GC threads per
+     * 241-image import (docs/benchmarks.md "Whole platform vs the converter").
+     */
+    public static final List<String> PLATFORM = List.of("-XX:+UseSerialGC");
+
     /** Starts {@code mainClass args} with the given heap; stdout is read by {@link #awaitReady}. */
     public static Process launch(Class<?> mainClass, String maxHeap, String label, List<String> args,
             ProcessBuilder.Redirect stderr) {

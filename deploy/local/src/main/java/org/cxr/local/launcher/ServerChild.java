@@ -41,7 +41,8 @@ final class ServerChild implements Child {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ServerJvm.launch(ServerMain.class, maxHeap, name, args, ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return ServerJvm.launch(ServerMain.class, maxHeap, ServerJvm.PLATFORM, name, args,
+                ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
     @Override

@@ -96,6 +96,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + spec.maxHeap());
+        cmd.addAll(org.cxr.local.infra.ServerJvm.PLATFORM);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Dcxr.launcher.service=" + spec.name()); // lets `ps` and `./cxr down` recognise our JVMs
         cmd.add("-Dcxr.launcher.data=" + log.getParent().getParent()); // ... and the platform they belong to
