@@ -20,10 +20,13 @@
 # The first run after a build writes the class-data-sharing archive (bin/cxr-convert); it is made
 # (and timed: "first run after a build") before the measured runs.
 # BEFORE=/path/to/an/older/checkout (built: mvn -pl convert-service package -DskipTests) adds that
-# tree's converter as a third side, started the way its ./cxr started it then (java -cp
-# target/classes + the module's whole classpath.txt), e.g. the tree before issue 19's changes:
+# tree's converter as a third side, started the way its ./cxr started it then: its
+# bin/cxr-convert when it has one, else java -cp target/classes + the module's whole classpath.txt
+# (e.g. the tree before issue 19's changes):
 #   mkdir /tmp/before && git archive a29051f^ pom.xml convert-service | tar -x -C /tmp/before
 #   (cd /tmp/before/convert-service && mvn -q -o -B package -DskipTests)
+# (a tree with bin/cxr-convert alone outside the repository: package it with
+#  -Dmaven.test.skip=true -Dquarkus.build.skip=true -Dquarkus.generate-code.skip=true)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -52,11 +55,16 @@ timed() { # timed LABEL COMMAND...: appends "LABEL wall user sys" to $TIMES; a f
 }
 # commands, not functions: /usr/bin/time runs programs
 ours=(env CXR_NO_BUILD=1 ./cxr convert)
-[ -z "${BEFORE:-}" ] || older=(java -cp "$BEFORE/convert-service/target/classes:$(cat "$BEFORE/convert-service/target/classpath.txt")" \
-  org.cxr.convert.cli.ConvertCommand)
+if [ -n "${BEFORE:-}" ] && [ -x "$BEFORE/convert-service/bin/cxr-convert" ]; then
+  older=("$BEFORE/convert-service/bin/cxr-convert") # its own launcher (its archive is written below)
+elif [ -n "${BEFORE:-}" ]; then
+  older=(java -cp "$BEFORE/convert-service/target/classes:$(cat "$BEFORE/convert-service/target/classpath.txt")" \
+    org.cxr.convert.cli.ConvertCommand)
+fi
 
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed first-run-after-build "${ours[@]}" "$OUT/in11" "$OUT/o" --workers 1 --quiet
+[ -z "${BEFORE:-}" ] || "${older[@]}" "$OUT/in11" "$OUT/o" --workers 1 --quiet >/dev/null 2>&1
 for run in $(seq "$RUNS"); do
   load0=$(load)
   rm -rf "$OUT/o"; timed ours-11 "${ours[@]}" "$OUT/in11" "$OUT/o" --workers 1 --quiet
