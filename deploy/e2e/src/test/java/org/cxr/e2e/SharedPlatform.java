@@ -47,6 +47,8 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
     private final Path dataDir;
     private final List<String> ports;
     private final Secrets secrets;
+    /** Where the services export their spans (tracing is on for the shared platform: TracingIT). */
+    private final OtlpReceiver traces;
     private volatile PlatformState state;
 
     private SharedPlatform(Path repo, Path dataDir, List<String> ports) {
@@ -54,6 +56,7 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
         this.dataDir = dataDir;
         this.ports = ports;
         this.secrets = dataDir == null ? null : new Secrets(dataDir);
+        this.traces = dataDir == null ? null : OtlpReceiver.start(dataDir.resolve("otlp-traces"));
     }
 
     /** The extension instance JUnit creates per class only looks the shared one up. */
@@ -105,6 +108,7 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
     @Override
     public void close() throws Exception {
         Cxr.Result r = cxr(Duration.ofMinutes(3), "down");
+        traces.close();
         try {
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("no process left, ports free");
@@ -159,6 +163,11 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
                 secrets.oidcSigningKey().getPrivate());
     }
 
+    /** The spans the services exported so far. */
+    OtlpReceiver traces() {
+        return traces;
+    }
+
     /** The S3 server with the platform's own identity. */
     public MinioClient s3() {
         return MinioClient.builder().endpoint(state.endpoints().s3Endpoint())
@@ -193,8 +202,12 @@ public final class SharedPlatform implements BeforeAllCallback, ParameterResolve
                 all.addAll(ports);
             }
         }
+        Map<String, String> env = new java.util.HashMap<>(Map.of("CXR_DATA_DIR", dataDir.toString()));
+        if (command.equals("up")) {
+            env.putAll(traces.environment()); // the services inherit the launcher's environment
+        }
         try {
-            return Cxr.run(repo, timeout, all, Map.of("CXR_DATA_DIR", dataDir.toString()));
+            return Cxr.run(repo, timeout, all, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
