@@ -1,4 +1,4 @@
-package org.cxr.ingest.domain;
+package org.cxr.ingest.domain.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
