@@ -85,7 +85,7 @@ public class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "parallel downloads (default ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "6",
             description = "retries of a file whose download broke off, each continuing it (default ${DEFAULT-VALUE})")
     int retries;
 
@@ -243,8 +243,16 @@ public class ReleaseCommand implements Callable<Integer> {
         ReleaseProgress.Phase building = null;
         try {
             while (System.nanoTime() < deadline) {
-                HttpResponse<String> r = http.send(catalog.request("/releases/" + id, Duration.ofSeconds(60)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r;
+                try {
+                    r = http.send(catalog.request("/releases/" + id, Duration.ofSeconds(60)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) { // a catalog restarting: the release goes on (or fails) without us
+                    building = building != null ? building : progress.phase("release " + id + " building", -1, 0);
+                    building.status("catalog unreachable (" + e.getMessage() + "), asking again");
+                    Thread.sleep(2000);
+                    continue;
+                }
                 if (r.statusCode() != 200) {
                     stderr.println("cannot read release " + id + " (HTTP " + r.statusCode() + "): "
                             + CatalogClient.detail(r.statusCode(), r.body()));
@@ -260,9 +268,7 @@ public class ReleaseCommand implements Callable<Integer> {
                             + " (./cxr release " + out + " --new writes a new release)");
                     return null;
                 }
-                if (building == null) {
-                    building = progress.phase("release " + id + " building", -1, 0);
-                }
+                building = building != null ? building : progress.phase("release " + id + " building", -1, 0);
                 building.status(status.toLowerCase());
                 Thread.sleep(delay);
                 delay = Math.min(delay * 2, 2000);
@@ -356,8 +362,8 @@ public class ReleaseCommand implements Callable<Integer> {
                 return phase.fetchedBytes();
             }
         } catch (ExecutionException e) {
-            stderr.println("download failed: " + e.getCause().getMessage()
-                    + (e.getCause() instanceof Refused ? "" : "; run the same command again to continue"));
+            // a refusal too: an expired token (401) or a restored object (404) is continued by a rerun
+            stderr.println("download failed: " + e.getCause().getMessage() + "; run the same command again to continue");
             return -1;
         } finally {
             pool.shutdownNow();
