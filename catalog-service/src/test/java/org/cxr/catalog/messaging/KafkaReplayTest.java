@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +20,7 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.cxr.catalog.domain.indexing.RawEvent;
@@ -45,7 +48,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * consumer; then the catalog is emptied and every topic is replayed from the beginning (a new
  * consumer group), once as polled and once topic by topic in reverse order. Each time the release
  * CSVs are byte-identical. Also checks what the service publishes (study-indexed, catalog DLQ).
- * This is the only test that produces to the input topics (the others call the indexer directly).
+ * Other tests of the same JVM may write to the input topics too, so the replay starts at the end
+ * offsets the topics had before this test produced.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "catalog"))
@@ -68,6 +72,8 @@ class KafkaReplayTest {
         events.add(new RawEvent(Topics.INSTANCE_RECEIVED, "50000800", "{\"schemaVersion\":1,\"oops\":true}",
                 "bad-record-1", -1, -1));
         long before = indexer.indexedTotal();
+        // other test classes of this JVM may have written to the same topics: replay from here
+        Map<TopicPartition, Long> start = endOffsets();
         KafkaTestClient.produce(events);
 
         // 1. live: the service's consumer indexes them
@@ -101,7 +107,7 @@ class KafkaReplayTest {
 
         // 2. empty catalog, replay every topic from the beginning with a new consumer group
         CatalogDb.reset(ds);
-        List<List<RawEvent>> polls = readAll();
+        List<List<RawEvent>> polls = readAll(start);
         int n = 0;
         for (List<RawEvent> batch : polls) {
             indexer.index(batch);
@@ -137,17 +143,12 @@ class KafkaReplayTest {
         }
     }
 
-    /** Every record of the input topics, poll by poll, with a fresh consumer group. */
-    private static List<List<RawEvent>> readAll() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", KafkaTestClient.bootstrap());
-        p.put("group.id", "catalog-replay-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "150");
+    /** Every record of the input topics from {@code start} on, poll by poll, with a fresh consumer. */
+    private static List<List<RawEvent>> readAll(Map<TopicPartition, Long> start) {
         List<List<RawEvent>> polls = new ArrayList<>();
-        try (var c = new KafkaConsumer<String, String>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(INPUT);
+        try (var c = consumer()) {
+            c.assign(start.keySet());
+            start.forEach(c::seek);
             int empty = 0;
             while (empty < 10) {
                 var records = c.poll(Duration.ofMillis(500));
@@ -160,5 +161,23 @@ class KafkaReplayTest {
             }
         }
         return polls;
+    }
+
+    /** The end offset of every partition of the input topics. */
+    private static Map<TopicPartition, Long> endOffsets() {
+        try (var c = consumer()) {
+            List<TopicPartition> partitions = INPUT.stream().flatMap(t -> c.partitionsFor(t).stream())
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            return new HashMap<>(c.endOffsets(partitions));
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestClient.bootstrap());
+        p.put("group.id", "catalog-replay-" + UUID.randomUUID());
+        p.put("enable.auto.commit", "false");
+        p.put("max.poll.records", "150");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 }
