@@ -1,4 +1,4 @@
-package org.cxr.ingest.rest;
+package org.cxr.platform.tracing;
 
 import java.util.regex.Pattern;
 
@@ -12,12 +12,13 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 
 /**
- * Keeps hospital identifiers out of ingest's HTTP server spans (the PHI rule for traces): the
- * request path names original StudyInstanceUIDs ({@code /studies/{uid}/report},
- * {@code /dicomweb/studies/{uid}}) and a query string may carry anything, so before the span is
- * recorded every path segment with a digit becomes {@code {id}} and the query is dropped. The route
- * template ({@code http.route}, the span name) stays, which is all a trace needs. Only runs when the
- * SDK exports spans ({@code QUARKUS_OTEL_SDK_DISABLED=false}).
+ * Keeps identifiers out of the HTTP server spans of every service (the PHI rule for traces): a
+ * request path may name a hospital's StudyInstanceUID (ingest's {@code /studies/{uid}/report}) or a
+ * patient id a client typed ({@code /subjects/{id}} on the catalog), and a query string may carry
+ * anything, so before a span is recorded every path segment with a digit becomes {@code {id}} and
+ * the query is dropped. The route template ({@code http.route}, the span name) stays, which is all a
+ * trace needs. A bean of each service that has quarkus-opentelemetry; it only runs when the SDK
+ * exports spans ({@code QUARKUS_OTEL_SDK_DISABLED=false}).
  */
 @ApplicationScoped
 public class SpanUrlRedaction implements SpanProcessor {

@@ -1,4 +1,4 @@
-package org.cxr.ingest.rest;
+package org.cxr.platform.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class SpanUrlRedactionTest {
             var tracer = tracing.get("test");
             tracer.spanBuilder("PUT /studies/{studyInstanceUid}/report").setSpanKind(SpanKind.SERVER)
                     .setAttribute(SpanUrlRedaction.URL_PATH, "/studies/1.2.840.99.12345/report")
-                    .setAttribute(SpanUrlRedaction.URL_QUERY, "patient=MRN-4471")
+                    .setAttribute(SpanUrlRedaction.URL_QUERY, "subject=McCormack, Anastasia 53049853")
                     .setAttribute("http.route", "/studies/{studyInstanceUid}/report").startSpan().end();
             tracer.spanBuilder("send").setSpanKind(SpanKind.PRODUCER)
                     .setAttribute(SpanUrlRedaction.URL_PATH, "/left/1").startSpan().end();
@@ -32,9 +32,10 @@ class SpanUrlRedactionTest {
         SpanData server = spans.get(0);
         assertThat(server.getAttributes().get(SpanUrlRedaction.URL_PATH)).isEqualTo("/studies/{id}/report");
         assertThat(server.getAttributes().get(SpanUrlRedaction.URL_QUERY)).isEmpty();
-        assertThat(server.getAttributes().toString()).doesNotContain("12345").doesNotContain("MRN");
+        assertThat(server.getAttributes().toString()).doesNotContain("12345").doesNotContain("53049853").doesNotContain("McCormack");
         assertThat(spans.get(1).getAttributes().get(SpanUrlRedaction.URL_PATH)).isEqualTo("/left/1");
         assertThat(SpanUrlRedaction.redactPath("/dicomweb/studies/2.25.7")).isEqualTo("/dicomweb/studies/{id}");
+        assertThat(SpanUrlRedaction.redactPath("/subjects/53049853/split")).isEqualTo("/subjects/{id}/split");
         assertThat(SpanUrlRedaction.redactPath("/studies/instances")).isEqualTo("/studies/instances");
     }
 }
