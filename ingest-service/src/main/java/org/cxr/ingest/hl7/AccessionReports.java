@@ -27,6 +27,8 @@ import org.cxr.platform.logging.StudyLog;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -50,6 +52,8 @@ import io.quarkus.scheduler.Scheduled;
 public class AccessionReports {
     private static final Logger LOG = Logger.getLogger(AccessionReports.class);
     private static final int RESOLVE_BATCH = 50;
+    /** The scheduled job that resolves waiting reports (its identity, to pause it). */
+    static final String RESOLVER = "waiting-reports";
 
     @Inject
     Accessions accessions;
@@ -141,7 +145,8 @@ public class AccessionReports {
      * waited too long. An outage stops the round; the rest is tried at the next one (a report
      * recorded just before an outage is recorded again: UNCHANGED).
      */
-    @Scheduled(every = "${cxr.ingest.hl7.resolve-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = RESOLVER, every = "${cxr.ingest.hl7.resolve-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resolve() {
         try {
             for (String source : accessions.expire(Instant.now())) {
@@ -150,7 +155,7 @@ public class AccessionReports {
                 LOG.infof("a report waited %s for images with its accession number and was dropped (UNKNOWN_STUDY)", config.reportWait());
             }
             for (Accessions.Pending p : accessions.resolvable(RESOLVE_BATCH)) {
-                if (!resolve(p)) {
+                if (!resolve(p.id())) {
                     return;
                 }
             }
@@ -159,8 +164,33 @@ public class AccessionReports {
         }
     }
 
-    /** False when a dependency is down. */
-    private boolean resolve(Accessions.Pending p) {
+    /**
+     * One waiting report, in one transaction: claimed (its row locked; a replica that finds it locked
+     * skips it), recorded (the revision joins this transaction) and removed. So of several replicas
+     * resolving at once exactly one records and announces it, in arrival order, and a replica that dies
+     * midway leaves it whole for the next round. False when a dependency is down (the report stays).
+     */
+    private boolean resolve(long id) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> accessions.claim(id).ifPresent(p -> {
+                record(p);
+                if (QuarkusTransaction.isRollbackOnly()) {
+                    throw new Refused(); // the database refused a value of it (REJECTED INVALID_VALUE)
+                }
+                accessions.removePending(id);
+            }));
+        } catch (Refused e) {
+            // nothing of it committed; it would be refused again: it goes
+            QuarkusTransaction.requiringNew().run(() -> accessions.claim(id).ifPresent(p -> accessions.removePending(id)));
+        } catch (Unavailable | DatabaseUnavailable | QuarkusTransactionException e) {
+            LOG.warnf("waiting report kept, a dependency is down: %s", e.getMessage());
+            return false;
+        }
+        return true;
+    }
+
+    /** Records (or drops, with its reason) a claimed report; an outage propagates and rolls the claim back. */
+    private void record(Accessions.Pending p) {
         Source source = Source.valueOf(p.source());
         List<String> studies = accessions.studies(p.accessionKey());
         Optional<Accessions.StudyRow> study = studies.size() == 1 ? accessions.study(studies.get(0)) : Optional.empty();
@@ -176,12 +206,14 @@ public class AccessionReports {
         } catch (IntakeRejected e) {
             count(source, "REJECTED", e.reason().name());
             LOG.infof("waiting report dropped (%s): %s", e.reason(), e.getMessage());
-        } catch (Unavailable | DatabaseUnavailable e) {
-            LOG.warnf("waiting report kept, a dependency is down: %s", e.getMessage());
-            return false;
         }
-        accessions.removePending(p.id());
-        return true;
+    }
+
+    /** Rolls back the transaction of a report whose recording the database refused. */
+    private static final class Refused extends RuntimeException {
+        Refused() {
+            super(null, null, false, false);
+        }
     }
 
     private static ResearchIdentity ids(Accessions.StudyRow s) {

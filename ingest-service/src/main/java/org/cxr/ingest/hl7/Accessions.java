@@ -86,25 +86,41 @@ public class Accessions {
 
     /** Waiting reports whose accession number now has a study, oldest first. */
     public List<Pending> resolvable(int limit) {
+        return pending("where exists (select 1 from study_accession a where a.accession_key = p.accession_key)"
+                + " order by p.id limit ?", limit);
+    }
+
+    /**
+     * Claims a waiting report for the caller's transaction: its row, locked until that transaction
+     * ends. Empty when another resolver (another replica) holds it or has removed it — SKIP LOCKED: the
+     * other resolver moves on instead of waiting to record the same report again — and while an older
+     * report with the same accession number still waits (reports are recorded in arrival order).
+     */
+    public Optional<Pending> claim(long id) {
+        return pending("where p.id = ? and not exists (select 1 from pending_report q where q.accession_key = p.accession_key"
+                + " and q.id < p.id) for update skip locked", id).stream().findFirst();
+    }
+
+    /** The waiting reports {@code p} that the rest of the statement selects. */
+    private List<Pending> pending(String where, Object param) {
         List<Pending> rows = new ArrayList<>();
-        query("select p.id, p.accession_key, p.patient_keys, p.report_text, p.source from pending_report p"
-                        + " where exists (select 1 from study_accession a where a.accession_key = p.accession_key)"
-                        + " order by p.id limit ?",
+        query("select p.id, p.accession_key, p.patient_keys, p.report_text, p.source from pending_report p " + where,
                 rs -> rows.add(new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))),
-                limit);
+                param);
         return rows;
     }
 
+    /** Removes a claimed report, in the transaction that claimed it. */
     public void removePending(long id) {
-        QuarkusTransaction.requiringNew().run(() -> update("delete from pending_report where id = ?", id));
+        update("delete from pending_report where id = ?", id);
     }
 
-    /** Drops the reports that waited too long; returns the source of each. */
+    /** Drops the reports that waited too long (but those another resolver holds); returns the source of each. */
     public List<String> expire(Instant now) {
         List<String> sources = new ArrayList<>();
-        QuarkusTransaction.requiringNew().run(() -> query(
-                "delete from pending_report where expires_at < ? returning source", rs -> sources.add(rs.getString(1)),
-                Timestamp.from(now)));
+        QuarkusTransaction.requiringNew().run(() -> query("delete from pending_report where id in (select id from"
+                        + " pending_report where expires_at < ? for update skip locked) returning source",
+                rs -> sources.add(rs.getString(1)), Timestamp.from(now)));
         return sources;
     }
 
