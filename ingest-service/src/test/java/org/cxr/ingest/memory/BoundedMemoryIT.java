@@ -6,7 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,12 +28,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterInputStream;
@@ -42,18 +47,12 @@ import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
 import org.cxr.dicom.VR;
 import org.cxr.events.Buckets;
-import org.cxr.events.Topics;
 import org.cxr.ingest.testing.TestDicoms;
 import org.cxr.local.infra.Endpoints;
-import org.cxr.local.infra.FreePorts;
-import org.cxr.local.infra.InfraProcess;
-import org.cxr.local.infra.LocalClasspath;
-import org.cxr.local.launcher.ServiceProcess;
-import org.cxr.local.launcher.ServiceSpec;
 import org.cxr.platform.storage.ObjectStore;
-import org.cxr.security.Jwt;
-import org.cxr.testing.TopicTap;
 import org.cxr.testing.auth.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,11 +69,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (the raw bucket's object has the size and SHA-256 the instance row records, and its pixel data is
  * byte for byte what was sent); nothing of a refused upload is left in the raw bucket, the database,
  * the instance-received topic or the service's temporary directory.
+ *
+ * <p>Then the answers made before any of our resources reads a body, which anyone on the network can
+ * get: 401 without a token or with a refused one (quarkus-oidc), 403, 404, 413 (Vert.x's body limit),
+ * 400 (a pre-matching filter), against 200 MB bodies, partly from raw-socket clients that write all of
+ * theirs whatever the answer. Same process, no OutOfMemoryError, the expected status, nothing left.
+ * (With those clients sending as an uploader into 503s and {@code UnreadBody} switched off, the child
+ * runs out of memory within seconds: they do find queued bodies.)
  */
 class BoundedMemoryIT {
     static final int UPLOADS = 16;
     static final int SIDE = 10_000; // 16-bit square: 200,000,000 bytes of pixel data
     static final long PIXEL_BYTES = (long) SIDE * SIDE * 2;
+    /** Raw-socket clients that write their whole body whatever the answer (an attacker's, not a polite one). */
+    static final int STUBBORN = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Answer(String what, int status, String retryAfter, JsonNode body, Throwable failure) {
@@ -88,142 +96,271 @@ class BoundedMemoryIT {
         }
     }
 
-    @Test
-    void sixteenLargeUploadsAndADeflateBombAgainstTheServiceAt512MbAreStoredOrRefusedCleanly() throws Exception {
-        Path repo = LocalClasspath.repoRoot();
-        ServiceSpec ingest = ServiceSpec.ALL.stream().filter(s -> s.name().equals("ingest")).findFirst().orElseThrow();
-        assertThat(ingest.maxHeap()).isEqualTo("512m");
-        Path work = Files.createTempDirectory("cxr-memory-");
-        Path tmp = Files.createDirectories(work.resolve("tmp"));
-        try (InfraProcess infra = InfraProcess.startTemporary();
-             ObjectStore store = store(infra.endpoints())) {
-            Endpoints e = infra.endpoints();
-            // what the deployment creates before ingest starts (its MinIO policy lets it check, not create)
-            store.ensureBucket(Buckets.RAW);
-            store.ensureBucket(Buckets.REPORTS);
-            TopicTap<String> events = TopicTap.start(e.kafkaBootstrap(), "memory-it", List.of(Topics.INSTANCE_RECEIVED),
-                    (topic, key, value, headers) -> value);
-            Map<String, String> env = new HashMap<>(e.environment("ingest"));
-            env.put("QUARKUS_LOG_CONSOLE_JSON", "false");
-            env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.PUBLIC_KEY);
-            env.put("QUARKUS_OIDC_TOKEN_ISSUER", Jwt.LOCAL_ISSUER);
-            env.put("QUARKUS_OIDC_TOKEN_AUDIENCE", Jwt.LOCAL_AUDIENCE);
-            env.put("CXR_INGEST_ID_SECRET", UUID.randomUUID() + "-" + UUID.randomUUID());
-            // its spool files in a folder of its own, to find any left behind
-            env.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
-            try (ServiceProcess service = ServiceProcess.start(ingest, repo, FreePorts.pick(0), env, work)) {
-                service.awaitReady(Duration.ofMinutes(3));
-                long pid = service.pid();
-                assertThat(ProcessHandle.of(pid).orElseThrow().info().arguments().map(List::of).orElse(List.of()))
-                        .as("started as the launcher starts it").contains("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+    private static PackagedIngest ingest;
 
-                long t0 = System.nanoTime();
-                // as uploaders send (curl -T, the importer): HTTP/1.1, no h2c upgrade
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(10)).build();
-                long run = TestDicoms.runBase();
-                List<CompletableFuture<Answer>> uploads = new ArrayList<>();
-                for (int i = 0; i < UPLOADS; i++) {
-                    byte[] header = header(TestDicoms.spec("MRN-MEM-" + run, run, i + 1));
-                    uploads.add(send(http, "upload " + (i + 1), service.url(), HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
-                                    new ByteArrayInputStream(header), new Pattern(PIXEL_BYTES))),
-                            header.length + PIXEL_BYTES)));
-                }
-                byte[] bombHead = deflateBombHead(run);
-                Answer bomb = send(http, "deflate bomb", service.url(), bomb(bombHead)).join();
-                List<Answer> answers = uploads.stream().map(CompletableFuture::join).toList();
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                answers.forEach(a -> System.out.println("memory test: " + a));
-                System.out.println("memory test: " + bomb);
+    @BeforeAll
+    static void startTheService() throws IOException {
+        ingest = PackagedIngest.start();
+    }
 
-                // the same process, alive, and it never ran out of memory
-                assertThat(outOfMemory(work.resolve("ingest.log"))).as("the service ran out of memory").isEmpty();
-                assertThat(service.alive()).isTrue();
-                assertThat(service.pid()).isEqualTo(pid);
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
-
-                List<Answer> stored = new ArrayList<>();
-                int busy = 0;
-                for (Answer a : answers) {
-                    assertThat(a.failure()).as(a.toString()).isNull();
-                    if (a.status() == 200) {
-                        assertThat(a.result().path("status").asText()).as(a.toString()).isEqualTo("ACCEPTED");
-                        assertThat(a.result().path("receipt").asText()).as(a.toString()).isNotBlank();
-                        stored.add(a);
-                    } else {
-                        assertBusy(a);
-                        busy++;
-                    }
-                }
-                assertThat(stored).as("stored (%d refused 503)", busy).isNotEmpty();
-                assertThat(bomb.failure()).as(bomb.toString()).isNull();
-                if (bomb.status() == 503) { // no room while the large uploads ran: clean too; sent again now there is
-                    assertBusy(bomb);
-                    bomb = send(http, "deflate bomb again", service.url(), bomb(bombHead)).join();
-                }
-                assertThat(bomb.status()).as(bomb.toString()).isEqualTo(200);
-                assertThat(bomb.result().path("status").asText()).as(bomb.toString()).isEqualTo("REJECTED");
-                assertThat(bomb.result().path("reason").asText()).as(bomb.toString()).isEqualTo("TOO_LARGE");
-
-                assertThat(service.alive()).isTrue();
-                assertThat(http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-                assertThat(outOfMemory(work.resolve("ingest.log"))).isEmpty();
-                long peakRss = peakRssKb(pid);
-
-                // every stored instance whole: object size and digest as recorded, its pixel data as sent
-                String pixelDigest = sha256(new Pattern(PIXEL_BYTES), Long.MAX_VALUE)[0];
-                Set<String> objectKeys = new HashSet<>();
-                try (Connection db = DriverManager.getConnection(e.jdbcUrl("ingest"), e.dbUser(), e.dbPassword())) {
-                    for (Answer a : stored) {
-                        String receipt = a.result().path("receipt").asText();
-                        Map<String, Object> row = row(db, "SELECT i.sha256, i.size_bytes, i.object_key FROM receipt r"
-                                + " JOIN instance i ON i.dicom_id = r.dicom_id WHERE r.receipt = ?", receipt);
-                        assertThat(row).as("instance of receipt " + receipt).isNotEmpty();
-                        String key = (String) row.get("object_key");
-                        long size = (Long) row.get("size_bytes");
-                        assertThat(size).isGreaterThan(PIXEL_BYTES);
-                        assertThat(store.stat(Buckets.RAW, key).orElseThrow().size()).isEqualTo(size);
-                        String[] digests;
-                        try (InputStream in = store.open(Buckets.RAW, key)) {
-                            digests = sha256(in, size - PIXEL_BYTES);
-                        }
-                        assertThat(digests[0]).as("the object's SHA-256").isEqualTo(((String) row.get("sha256")).trim());
-                        assertThat(digests[1]).as("its pixel data, byte for byte what was sent").isEqualTo(pixelDigest);
-                        objectKeys.add(key);
-                    }
-                    // nothing of a refused upload or of the bomb recorded, stored or announced
-                    assertThat(count(db, "SELECT count(*) FROM instance_id")).isEqualTo(stored.size());
-                    assertThat(count(db, "SELECT count(*) FROM instance")).isEqualTo(stored.size());
-                    assertThat(count(db, "SELECT count(*) FROM receipt")).isEqualTo(stored.size());
-                    assertThat(count(db, "SELECT count(*) FROM instance_conflict")).isZero();
-                    assertThat(count(db, "SELECT count(*) FROM study")).isEqualTo(1);
-                }
-                assertThat(new HashSet<>(store.listKeysToList(Buckets.RAW, ""))).isEqualTo(objectKeys);
-                assertThat(events.await(v -> true, stored.size(), Duration.ofSeconds(2))).hasSize(stored.size());
-                try (Stream<Path> left = Files.walk(tmp)) {
-                    assertThat(left.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                            .filter(n -> n.startsWith("cxr-") || n.startsWith(".deid-")).toList())
-                            .as("spool files left in the service's temporary directory").isEmpty();
-                }
-                System.out.printf("memory test: %d x %d MB + a deflate bomb against the packaged ingest at -Xmx512m in"
-                        + " %.1f s: %d stored, %d refused 503 + Retry-After, bomb REJECTED TOO_LARGE; child peak RSS %d MB%n",
-                        UPLOADS, PIXEL_BYTES / 1_000_000, seconds, stored.size(), busy, peakRss / 1024);
-            }
-        } finally {
-            // the service's log stays for a failure's diagnosis
-            Path log = work.resolve("ingest.log");
-            if (Files.exists(log)) {
-                Files.copy(log, Path.of("target", "bounded-memory-ingest.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            InfraProcess.deleteTree(work);
+    @AfterAll
+    static void stopIt() throws IOException {
+        if (ingest != null) {
+            ingest.close();
         }
     }
 
-    /** The lines of the service's output that say it ran out of memory. */
-    private static List<String> outOfMemory(Path log) throws IOException {
-        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains("OutOfMemoryError")).toList();
+    @Test
+    void sixteenLargeUploadsAndADeflateBombAgainstTheServiceAt512MbAreStoredOrRefusedCleanly() throws Exception {
+        Endpoints e = ingest.endpoints;
+        ObjectStore store = ingest.store;
+        HttpClient http = ingest.http;
+        Footprint before = footprint();
+        long t0 = System.nanoTime();
+        long run = TestDicoms.runBase();
+        String token = TestTokens.token("uploader");
+        List<CompletableFuture<Answer>> uploads = new ArrayList<>();
+        for (int i = 0; i < UPLOADS; i++) {
+            uploads.add(send("upload " + (i + 1), token, largeUpload(TestDicoms.spec("MRN-MEM-" + run, run, i + 1))));
+        }
+        byte[] bombHead = deflateBombHead(run);
+        Answer bomb = send("deflate bomb", token, bomb(bombHead)).join();
+        List<Answer> answers = uploads.stream().map(CompletableFuture::join).toList();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        answers.forEach(a -> System.out.println("memory test: " + a));
+        System.out.println("memory test: " + bomb);
+
+        ingest.assertSameLiveProcessThatNeverRanOutOfMemory();
+
+        List<Answer> stored = new ArrayList<>();
+        int busy = 0;
+        for (Answer a : answers) {
+            assertThat(a.failure()).as(a.toString()).isNull();
+            if (a.status() == 200) {
+                assertThat(a.result().path("status").asText()).as(a.toString()).isEqualTo("ACCEPTED");
+                assertThat(a.result().path("receipt").asText()).as(a.toString()).isNotBlank();
+                stored.add(a);
+            } else {
+                assertBusy(a);
+                busy++;
+            }
+        }
+        assertThat(stored).as("stored (%d refused 503)", busy).isNotEmpty();
+        assertThat(bomb.failure()).as(bomb.toString()).isNull();
+        if (bomb.status() == 503) { // no room while the large uploads ran: clean too; sent again now there is
+            assertBusy(bomb);
+            bomb = send("deflate bomb again", token, bomb(bombHead)).join();
+        }
+        assertThat(bomb.status()).as(bomb.toString()).isEqualTo(200);
+        assertThat(bomb.result().path("status").asText()).as(bomb.toString()).isEqualTo("REJECTED");
+        assertThat(bomb.result().path("reason").asText()).as(bomb.toString()).isEqualTo("TOO_LARGE");
+
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(ingest.service.managementUrl() + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        ingest.assertSameLiveProcessThatNeverRanOutOfMemory();
+        long peakRss = peakRssKb(ingest.pid);
+
+        // every stored instance whole: object size and digest as recorded, its pixel data as sent
+        String pixelDigest = sha256(new Pattern(PIXEL_BYTES), Long.MAX_VALUE)[0];
+        Set<String> objectKeys = new HashSet<>(before.objectKeys());
+        try (Connection db = DriverManager.getConnection(e.jdbcUrl("ingest"), e.dbUser(), e.dbPassword())) {
+            for (Answer a : stored) {
+                String receipt = a.result().path("receipt").asText();
+                Map<String, Object> row = row(db, "SELECT i.sha256, i.size_bytes, i.object_key FROM receipt r"
+                        + " JOIN instance i ON i.dicom_id = r.dicom_id WHERE r.receipt = ?", receipt);
+                assertThat(row).as("instance of receipt " + receipt).isNotEmpty();
+                String key = (String) row.get("object_key");
+                long size = (Long) row.get("size_bytes");
+                assertThat(size).isGreaterThan(PIXEL_BYTES);
+                assertThat(store.stat(Buckets.RAW, key).orElseThrow().size()).isEqualTo(size);
+                String[] digests;
+                try (InputStream in = store.open(Buckets.RAW, key)) {
+                    digests = sha256(in, size - PIXEL_BYTES);
+                }
+                assertThat(digests[0]).as("the object's SHA-256").isEqualTo(((String) row.get("sha256")).trim());
+                assertThat(digests[1]).as("its pixel data, byte for byte what was sent").isEqualTo(pixelDigest);
+                objectKeys.add(key);
+            }
+        }
+        // nothing of a refused upload or of the bomb recorded, stored, announced or left spooled
+        ingest.received.await(v -> true, before.announced() + stored.size(), Duration.ofSeconds(2));
+        Footprint after = footprint();
+        assertThat(after.rows()).isEqualTo(Map.of("instance_id", before.count("instance_id") + stored.size(),
+                "instance", before.count("instance") + stored.size(), "receipt", before.count("receipt") + stored.size(),
+                "instance_conflict", 0L, "study", before.count("study") + 1));
+        assertThat(after.objectKeys()).isEqualTo(objectKeys);
+        assertThat(after.announced()).isEqualTo(before.announced() + stored.size());
+        assertThat(after.spoolFiles()).as("spool files left in the service's temporary directory").isEmpty();
+        System.out.printf("memory test: %d x %d MB + a deflate bomb against the packaged ingest at -Xmx512m in"
+                + " %.1f s: %d stored, %d refused 503 + Retry-After, bomb REJECTED TOO_LARGE; child peak RSS %d MB%n",
+                UPLOADS, PIXEL_BYTES / 1_000_000, seconds, stored.size(), busy, peakRss / 1024);
+    }
+
+    /**
+     * Refused before any of our code runs (quarkus-oidc's 401, on the public port, to anyone on the
+     * network): 16 concurrent 200 MB uploads without a token, and one with each kind of token the
+     * service refuses (expired, forged, wrong issuer, wrong audience, not a token). Asserted: every one
+     * answered 401 (no reset, no hang), the child the same live process with no OutOfMemoryError,
+     * nothing recorded, stored, announced or spooled.
+     */
+    @Test
+    void largeUploadsWithoutAValidTokenAreRefused401WithoutQueueingTheirBodies() throws Exception {
+        Footprint before = footprint();
+        long run = TestDicoms.runBase();
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Answer>> uploads = new ArrayList<>();
+        for (int i = 0; i < UPLOADS; i++) {
+            uploads.add(send("no token " + (i + 1), null, largeUpload(TestDicoms.spec("MRN-ANON-" + run, run, i + 1))));
+        }
+        int n = UPLOADS;
+        for (Map.Entry<String, String> refused : TestTokens.refused("uploader").entrySet()) {
+            uploads.add(send(refused.getKey() + " token", refused.getValue(),
+                    largeUpload(TestDicoms.spec("MRN-ANON-" + run, run, ++n))));
+        }
+        ExecutorService threads = Executors.newCachedThreadPool();
+        for (int i = 0; i < STUBBORN; i++) {
+            uploads.add(sendRegardless("no token, writing on regardless " + (i + 1), "/studies/instances",
+                    "Content-Type: application/dicom", header(TestDicoms.spec("MRN-ANON-" + run, run, ++n)), 0, threads));
+        }
+        List<Answer> answers = uploads.stream().map(CompletableFuture::join).toList();
+        threads.shutdown();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        answers.forEach(a -> System.out.println("memory test: " + a));
+
+        ingest.assertSameLiveProcessThatNeverRanOutOfMemory();
+        for (Answer a : answers) {
+            assertThat(a.failure()).as(a.toString()).isNull();
+            assertThat(a.status()).as(a.toString()).isEqualTo(401);
+        }
+        ingest.received.await(v -> true, before.announced() + 1, Duration.ZERO, Duration.ofSeconds(2));
+        assertThat(footprint()).isEqualTo(before);
+        System.out.printf("memory test: %d x %d MB without a valid token against the packaged ingest at -Xmx512m:"
+                + " all 401 in %.1f s%n", answers.size(), PIXEL_BYTES / 1_000_000, seconds);
+    }
+
+    /**
+     * The other answers made before any of our resources reads the body, to clients that write their
+     * whole 200 MB regardless (two each, at once): 403 for a token without the uploader role (the
+     * security layer), 404 for an unknown path, 413 for a body announced beyond
+     * {@code quarkus.http.limits.max-body-size} (Vert.x), 400 for a multipart body without a boundary
+     * (a pre-matching filter). Asserted as for the 401s.
+     */
+    @Test
+    void largeBodiesRefusedBeforeOurResourcesReadThemAreNotQueued() throws Exception {
+        Footprint before = footprint();
+        long run = TestDicoms.runBase();
+        String uploader = "Authorization: Bearer " + TestTokens.token("uploader");
+        record Refusal(String what, int status, String path, String headers, long declaredExtra) {
+        }
+        List<Refusal> refusals = List.of(
+                new Refusal("researcher token", 403, "/studies/instances",
+                        "Authorization: Bearer " + TestTokens.token("researcher") + "\r\nContent-Type: application/dicom", 0),
+                new Refusal("unknown path", 404, "/nowhere", uploader + "\r\nContent-Type: application/dicom", 0),
+                new Refusal("announced 2 GB", 413, "/studies/instances", uploader + "\r\nContent-Type: application/dicom",
+                        2_000_000_000L - PIXEL_BYTES),
+                new Refusal("multipart without a boundary", 400, "/dicomweb/studies", uploader
+                        + "\r\nContent-Type: multipart/related; type=\"application/dicom\"", 0));
+        ExecutorService threads = Executors.newCachedThreadPool();
+        Map<CompletableFuture<Answer>, Integer> sent = new LinkedHashMap<>();
+        int n = 0;
+        for (Refusal r : refusals) {
+            for (int i = 1; i <= 2; i++) {
+                sent.put(sendRegardless(r.what() + " " + i, r.path(), r.headers(),
+                        header(TestDicoms.spec("MRN-REFUSED-" + run, run, ++n)), r.declaredExtra(), threads), r.status());
+            }
+        }
+        sent.keySet().forEach(CompletableFuture::join);
+        threads.shutdown();
+        sent.keySet().forEach(a -> System.out.println("memory test: " + a.join()));
+
+        ingest.assertSameLiveProcessThatNeverRanOutOfMemory();
+        sent.forEach((answer, status) -> {
+            assertThat(answer.join().failure()).as(answer.join().toString()).isNull();
+            assertThat(answer.join().status()).as(answer.join().toString()).isEqualTo(status);
+        });
+        ingest.received.await(v -> true, before.announced() + 1, Duration.ZERO, Duration.ofSeconds(2));
+        assertThat(footprint()).isEqualTo(before);
+    }
+
+    /** What the service has recorded, stored, announced and left spooled. */
+    record Footprint(Map<String, Long> rows, Set<String> objectKeys, int announced, List<String> spoolFiles) {
+        long count(String table) {
+            return rows.get(table);
+        }
+    }
+
+    private static Footprint footprint() throws Exception {
+        Endpoints e = ingest.endpoints;
+        Map<String, Long> rows = new HashMap<>();
+        try (Connection db = DriverManager.getConnection(e.jdbcUrl("ingest"), e.dbUser(), e.dbPassword())) {
+            for (String table : List.of("instance_id", "instance", "receipt", "instance_conflict", "study")) {
+                rows.put(table, count(db, "SELECT count(*) FROM " + table));
+            }
+        }
+        List<String> spooled;
+        try (Stream<Path> left = Files.walk(ingest.tmp)) {
+            spooled = left.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(f -> f.startsWith("cxr-") || f.startsWith(".deid-")).toList();
+        }
+        return new Footprint(rows, new HashSet<>(ingest.store.listKeysToList(Buckets.RAW, "")),
+                ingest.received.matching(v -> true).size(), spooled);
+    }
+
+    /**
+     * Sends an instance over a plain socket with these header lines (CRLF between them), announcing
+     * {@code declaredExtra} bytes more than it has, and writes all of its 200 MB whatever comes back, until the server closes the connection or stops reading (no progress for 3 s after its
+     * answer: then this client gives up). The answer's status line is read as it comes.
+     */
+    private static CompletableFuture<Answer> sendRegardless(String what, String path, String headers, byte[] header,
+            long declaredExtra, ExecutorService threads) {
+        return CompletableFuture.supplyAsync(() -> {
+            URI base = URI.create(ingest.service.url());
+            AtomicLong sent = new AtomicLong();
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                CompletableFuture<String> writing = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\n" + headers
+                                + "\r\nContent-Length: " + (header.length + PIXEL_BYTES + declaredExtra)
+                                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(header);
+                        byte[] buf = new byte[1 << 16];
+                        try (InputStream body = new Pattern(PIXEL_BYTES)) {
+                            for (int n; (n = body.read(buf)) > 0; sent.addAndGet(n)) {
+                                out.write(buf, 0, n);
+                            }
+                        }
+                        return "wrote it all";
+                    } catch (IOException e) {
+                        return "the server closed the connection (" + e.getMessage() + ")";
+                    }
+                }, threads);
+                ByteArrayOutputStream statusLine = new ByteArrayOutputStream();
+                InputStream in = socket.getInputStream();
+                for (int b; (b = in.read()) != -1 && b != '\n';) {
+                    statusLine.write(b);
+                }
+                String[] status = statusLine.toString(StandardCharsets.US_ASCII).split(" ");
+                long seen = -1;
+                while (!writing.isDone() && sent.get() != seen) {
+                    seen = sent.get();
+                    Thread.sleep(3000);
+                }
+                String outcome = writing.isDone() ? writing.join() : "the server stopped reading";
+                return new Answer(what + " (" + outcome + " after " + sent.get() / 1_000_000 + " MB)",
+                        status.length > 1 ? Integer.parseInt(status[1]) : -1, null, null, null);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                return new Answer(what, -1, null, null, e);
+            }
+        }, threads);
+    }
+
+    /** An instance of 200 MB of pixel data, streamed from a generator (it never exists in this JVM). */
+    private static HttpRequest.BodyPublisher largeUpload(TestDicoms.Spec spec) throws IOException {
+        byte[] header = header(spec);
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                new ByteArrayInputStream(header), new Pattern(PIXEL_BYTES))), header.length + PIXEL_BYTES);
     }
 
     private static void assertBusy(Answer a) {
@@ -232,13 +369,15 @@ class BoundedMemoryIT {
         assertThat(a.body().path("message").asText()).as(a.toString()).isNotBlank();
     }
 
-    private static CompletableFuture<Answer> send(HttpClient http, String what, String base,
-            HttpRequest.BodyPublisher body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/studies/instances"))
+    /** Sends an instance with this bearer token (none if null). */
+    private static CompletableFuture<Answer> send(String what, String token, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(ingest.service.url() + "/studies/instances"))
                 .header("Content-Type", "application/dicom")
-                .header("Authorization", "Bearer " + TestTokens.token("uploader"))
-                .timeout(Duration.ofMinutes(3)).POST(body).build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+                .timeout(Duration.ofMinutes(3)).POST(body);
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return ingest.http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
             if (failure != null) {
                 return new Answer(what, -1, null, null, failure instanceof CompletionException c ? c.getCause() : failure);
             }
@@ -258,10 +397,6 @@ class BoundedMemoryIT {
                 new ByteArrayInputStream(head, 0, meta),
                 new DeflaterInputStream(new SequenceInputStream(new ByteArrayInputStream(head, meta, head.length - meta),
                         new Zeros(1L << 30)), new Deflater(Deflater.BEST_SPEED, true), 1 << 16)));
-    }
-
-    private static ObjectStore store(Endpoints e) {
-        return new ObjectStore(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey());
     }
 
     /** Everything of an instance before its pixel data, then the Pixel Data element's header (OW, explicit VR LE). */
