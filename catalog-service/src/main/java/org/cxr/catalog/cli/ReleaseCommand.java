@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.cxr.platform.messaging.OutageRetry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -406,9 +408,9 @@ public class ReleaseCommand implements Callable<Integer> {
                 if (attempt >= retries) {
                     throw new IOException(item.path() + ": " + e.getMessage(), e);
                 }
-                // equal jitter, as OutageRetry: parallel downloads do not all return at once
-                long pause = (500L << Math.min(attempt, 5)) / 2;
-                pause += ThreadLocalRandom.current().nextLong(pause + 1);
+                // jittered: parallel downloads do not all return at once
+                long pause = OutageRetry.equalJitter(Duration.ofMillis(500L << Math.min(attempt, 5)),
+                        ThreadLocalRandom.current().nextDouble()).toMillis();
                 stderr.printf("%s: %s; continuing in %.1f s%n", item.path(), e.getMessage(), pause / 1000.0);
                 Thread.sleep(pause);
             }

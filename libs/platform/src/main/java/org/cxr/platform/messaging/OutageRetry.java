@@ -77,8 +77,13 @@ public final class OutageRetry {
     }
 
     private Duration jittered(Duration delay) {
+        return equalJitter(delay, random.getAsDouble());
+    }
+
+    /** A pause between half and all of {@code delay}, {@code uniform} in [0, 1) choosing where. */
+    public static Duration equalJitter(Duration delay, double uniform) {
         long half = delay.toNanos() / 2;
-        return Duration.ofNanos(half + (long) (random.getAsDouble() * (delay.toNanos() - half)));
+        return Duration.ofNanos(half + (long) (uniform * (delay.toNanos() - half)));
     }
 
     /** {@link #call} for a call without a result. */
