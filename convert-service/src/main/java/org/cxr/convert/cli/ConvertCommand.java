@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.apache.commons.cli.DefaultParser;
@@ -58,7 +61,8 @@ public final class ConvertCommand {
             + " images and OUT/failures.csv the files that failed, with their reason.";
     static final String EXIT_CODES = "Exit code: 0 all converted, 1 some failed, 2 usage error.";
 
-    private static final Option WORKERS = valued("workers", "N", "parallel conversions (default: number of cores)");
+    private static final Option WORKERS = valued("workers", "N", "files decoded at once (default: number of cores);"
+            + " each file's recipe, encode and write run on a second thread while the next one decodes");
     private static final Option PNG = flag("png", "write the 8-bit image just before JPEG encoding as PNG instead of the JPG");
     private static final Option FAIL_FAST = flag("fail-fast", "stop at the first file that fails");
     private static final Option MEMORY_MB = valued("memory-mb", "MB",
@@ -279,41 +283,68 @@ public final class ConvertCommand {
         return jobs;
     }
 
+    /** A decoded file on its way from a lane's decoding thread to its finishing thread; {@code job} null: no more. */
+    private record Handoff(Job job, Converter.Decoded decoded, long decodeNanos) {
+        static final Handoff END = new Handoff(null, null, 0);
+    }
+
+    /**
+     * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is two threads: one reads and decodes a
+     * file, then hands it to the other, which runs the recipe, the encode and the write while the
+     * first decodes the next file. The hand-off has no buffer (a {@link SynchronousQueue}), so a lane
+     * holds at most two files: the one being decoded and the one being finished (the decoded pixels
+     * of both within the {@link MemoryBudget}). Files go to lanes in order as they free up.
+     */
     private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        int lanes = Math.min(workers, jobs.size());
+        ExecutorService pool = Executors.newFixedThreadPool(2 * lanes, r -> {
             Thread t = new Thread(r, "convert-worker");
             t.setDaemon(true);
             return t;
         });
         AtomicBoolean stop = new AtomicBoolean();
-        List<Outcome> outcomes = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         ProgressBar bar = progress && System.console() != null
                 ? new ProgressBarBuilder().setTaskName("convert").setInitialMax(jobs.size())
                 .setStyle(ProgressBarStyle.ASCII).continuousUpdate().setUpdateIntervalMillis(200).build()
                 : null;
         try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Job job : jobs) {
-                futures.add(pool.submit(() -> {
-                    if (stop.get()) {
-                        return null;
+            List<Future<?>> finishing = new ArrayList<>();
+            List<Future<?>> decoding = new ArrayList<>();
+            for (int lane = 0; lane < lanes; lane++) {
+                SynchronousQueue<Handoff> handoff = new SynchronousQueue<>();
+                decoding.add(pool.submit(() -> {
+                    try {
+                        for (int i; !stop.get() && (i = next.getAndIncrement()) < jobs.size(); ) {
+                            Job job = jobs.get(i);
+                            long t0 = System.nanoTime();
+                            Converter.Decoded d = converter.decode(job.source(), job.ids());
+                            handoff.put(new Handoff(job, d, System.nanoTime() - t0));
+                        }
+                    } finally { // also after an Error: the finishing thread must not wait forever
+                        handoff.put(Handoff.END);
                     }
-                    Outcome o = convert(converter, job);
-                    if (failFast && o.result() instanceof Failed) {
-                        stop.set(true);
+                    return null;
+                }));
+                finishing.add(pool.submit(() -> {
+                    for (Handoff h; (h = handoff.take()) != Handoff.END; ) {
+                        Outcome o = finish(converter, h);
+                        outcomes.add(o);
+                        if (failFast && o.result() instanceof Failed) {
+                            stop.set(true);
+                        }
+                        if (bar != null) {
+                            bar.step();
+                        }
                     }
-                    if (bar != null) {
-                        bar.step();
-                    }
-                    return o;
+                    return null;
                 }));
             }
-            for (Future<Outcome> f : futures) {
+            // finishing threads first: if one dies, shutdownNow below frees its lane's decoding thread
+            for (Future<?> f : concat(finishing, decoding)) {
                 try {
-                    Outcome o = f.get();
-                    if (o != null) {
-                        outcomes.add(o);
-                    }
+                    f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IllegalStateException(e.getCause());
                 }
@@ -324,22 +355,29 @@ public final class ConvertCommand {
                 bar.close();
             }
         }
-        return outcomes;
+        return new ArrayList<>(outcomes);
     }
 
-    private Outcome convert(Converter converter, Job job) {
+    private static List<Future<?>> concat(List<Future<?>> a, List<Future<?>> b) {
+        List<Future<?>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The second half of a conversion and the write; the time is both halves' own, without the wait between. */
+    private Outcome finish(Converter converter, Handoff h) {
         long t0 = System.nanoTime();
-        ConversionResult r = converter.convert(job.source(), job.ids());
+        ConversionResult r = converter.finish(h.decoded());
         InstanceIds ids = r.ids();
         if (r instanceof Converted c) {
             try {
-                writeAtomically(job.target(), png ? c.png() : c.jpg());
+                writeAtomically(h.job().target(), png ? c.png() : c.jpg());
             } catch (IOException e) {
-                r = new Failed(ids, ConversionFailure.IO_ERROR, "cannot write " + job.target() + ": " + e.getMessage(),
-                        c.timings());
+                r = new Failed(ids, ConversionFailure.IO_ERROR, "cannot write " + h.job().target() + ": "
+                        + e.getMessage(), c.timings());
             }
         }
-        return new Outcome(job, r, System.nanoTime() - t0);
+        return new Outcome(h.job(), r, h.decodeNanos() + System.nanoTime() - t0);
     }
 
     private int report(List<Outcome> outcomes, int planned, List<List<Outcome>> repeats) throws IOException {

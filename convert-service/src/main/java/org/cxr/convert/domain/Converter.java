@@ -91,34 +91,80 @@ public final class Converter {
      * {@code ids} null: {@link InstanceIds#fromHeader} (the path when the header is unreadable).
      */
     public ConversionResult convert(Path file, InstanceIds ids) {
+        return finish(decode(file, ids));
+    }
+
+    /** Converts a file held in memory ({@code ids} as for {@link #convert(Path, InstanceIds)}). */
+    public ConversionResult convert(byte[] dicom, InstanceIds ids) {
+        return finish(decode(dicom, ids));
+    }
+
+    /**
+     * The first half of {@link #convert(Path, InstanceIds)}: read, checks and pixel decoding. The
+     * result must be passed to {@link #finish} (on any thread): it holds the decoded pixels' memory
+     * lease until then. A caller may decode the next file while another thread finishes this one.
+     */
+    public Decoded decode(Path file, InstanceIds ids) {
         long t0 = System.nanoTime();
         try {
             // a converted file needs all its bytes: one read (as the service gets them from S3);
             // very large files are parsed by their header and their pixel data read on demand
             long size = Files.size(file);
             DicomFile dicom = size <= WHOLE_FILE_LIMIT ? DicomReader.read(Files.readAllBytes(file)) : DicomReader.read(file);
-            return convert(dicom, ids, file.toString(), t0);
+            return decode(dicom, ids, file.toString(), t0);
         } catch (IOException e) {
-            return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), ConversionFailure.IO_ERROR,
+            return rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), ConversionFailure.IO_ERROR,
                     "cannot read " + file + ": " + e.getMessage(), t0);
         } catch (DicomException e) {
-            return failed(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
+            return rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
                     ConversionFailure.of(e.reason()), e.getMessage(), t0);
         }
     }
 
-    /** Converts a file held in memory ({@code ids} as for {@link #convert(Path, InstanceIds)}). */
-    public ConversionResult convert(byte[] dicom, InstanceIds ids) {
+    /** {@link #decode(Path, InstanceIds)} of a file held in memory. */
+    public Decoded decode(byte[] dicom, InstanceIds ids) {
         long t0 = System.nanoTime();
         try {
-            return convert(DicomReader.read(dicom), ids, "", t0);
+            return decode(DicomReader.read(dicom), ids, "", t0);
         } catch (DicomException e) {
-            return failed(ids != null ? ids : InstanceIds.fromHeader(null, ""), ConversionFailure.of(e.reason()),
+            return rejected(ids != null ? ids : InstanceIds.fromHeader(null, ""), ConversionFailure.of(e.reason()),
                     e.getMessage(), t0);
         }
     }
 
-    private ConversionResult convert(DicomFile file, InstanceIds givenIds, String fallbackKey, long t0) {
+    /**
+     * A file read and decoded, waiting for the recipe and the encoding ({@link #finish}), or a
+     * conversion that already failed. Handed from one thread to another, it is safely published
+     * by the hand-off (a blocking queue).
+     */
+    public static final class Decoded {
+        private final Failed failed;
+        private final DicomFile file;
+        private final ImageDescriptor descriptor;
+        private final InstanceIds ids;
+        private final MemoryBudget.Lease lease;
+        private final long readNanos;
+        private final long decodeNanos;
+        private DecodedFrame frame;
+
+        private Decoded(Failed failed) {
+            this(failed, null, null, null, null, null, 0, 0);
+        }
+
+        private Decoded(Failed failed, DicomFile file, ImageDescriptor descriptor, InstanceIds ids,
+                        MemoryBudget.Lease lease, DecodedFrame frame, long readNanos, long decodeNanos) {
+            this.failed = failed;
+            this.file = file;
+            this.descriptor = descriptor;
+            this.ids = ids;
+            this.lease = lease;
+            this.frame = frame;
+            this.readNanos = readNanos;
+            this.decodeNanos = decodeNanos;
+        }
+    }
+
+    private Decoded decode(DicomFile file, InstanceIds givenIds, String fallbackKey, long t0) {
         long tRead = System.nanoTime();
         Dataset ds = file.dataset();
         InstanceIds ids = givenIds != null ? givenIds : InstanceIds.fromHeader(ds, fallbackKey);
@@ -126,24 +172,24 @@ public final class Converter {
         if (px == null) {
             String more = ds.contains(Tag.FloatPixelData) || ds.contains(Tag.DoubleFloatPixelData)
                     ? " (float pixel data is not converted)" : "";
-            return failed(ids, ConversionFailure.NO_PIXEL_DATA, "no Pixel Data (7FE0,0010)" + more, t0);
+            return rejected(ids, ConversionFailure.NO_PIXEL_DATA, "no Pixel Data (7FE0,0010)" + more, t0);
         }
         int frames = 1;
         if (ds.contains(Tag.NumberOfFrames)) {
             OptionalInt nf = ds.getInt(Tag.NumberOfFrames);
             if (nf.isEmpty()) {
-                return failed(ids, ConversionFailure.MALFORMED, "NumberOfFrames '" + ds.getString(Tag.NumberOfFrames)
+                return rejected(ids, ConversionFailure.MALFORMED, "NumberOfFrames '" + ds.getString(Tag.NumberOfFrames)
                         + "' is not an integer", t0);
             }
             frames = Math.max(1, nf.getAsInt());
         }
         if (frames > 1) {
-            return failed(ids, ConversionFailure.MULTI_FRAME, frames + " frames: multi-frame images are not converted",
+            return rejected(ids, ConversionFailure.MULTI_FRAME, frames + " frames: multi-frame images are not converted",
                     t0);
         }
         String missing = missingImageAttributes(ds);
         if (missing != null) {
-            return failed(ids, ConversionFailure.MALFORMED, "Image Pixel attributes missing or not numbers: " + missing,
+            return rejected(ids, ConversionFailure.MALFORMED, "Image Pixel attributes missing or not numbers: " + missing,
                     t0);
         }
         String photometric = ds.getString(Tag.PhotometricInterpretation, "");
@@ -154,94 +200,123 @@ public final class Converter {
                 ds.getInt(Tag.PixelRepresentation, 0, 0) == 1, photometric,
                 ds.getInt(Tag.PlanarConfiguration, 0, 0), frames);
         if (d.rows() <= 0 || d.columns() <= 0) {
-            return failed(ids, ConversionFailure.MALFORMED, "image size " + d.rows() + "x" + d.columns(), t0);
+            return rejected(ids, ConversionFailure.MALFORMED, "image size " + d.rows() + "x" + d.columns(), t0);
         }
         if (d.samplesPerPixel() != 1 || !(photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"))) {
-            return failed(ids, ConversionFailure.UNSUPPORTED_IMAGE, "photometric interpretation '" + photometric
+            return rejected(ids, ConversionFailure.UNSUPPORTED_IMAGE, "photometric interpretation '" + photometric
                     + "' with " + d.samplesPerPixel() + " sample(s) per pixel: only grayscale (MONOCHROME1/2)"
                     + " images are converted", t0);
         }
         if (d.bitsStored() < 1 || d.bitsStored() > d.bitsAllocated() || d.bitsAllocated() > 32) {
-            return failed(ids, ConversionFailure.MALFORMED, "BitsStored " + d.bitsStored() + " with BitsAllocated "
+            return rejected(ids, ConversionFailure.MALFORMED, "BitsStored " + d.bitsStored() + " with BitsAllocated "
                     + d.bitsAllocated(), t0);
         }
         long pixels = (long) d.rows() * d.columns();
         if (pixels > options.maxPixels()) {
-            return failed(ids, ConversionFailure.TOO_LARGE, d.rows() + "x" + d.columns() + " pixels is over the limit of "
+            return rejected(ids, ConversionFailure.TOO_LARGE, d.rows() + "x" + d.columns() + " pixels is over the limit of "
                     + options.maxPixels(), t0);
         }
         TransferSyntax ts = file.transferSyntax();
         Optional<FrameDecoder> decoder = decoders.forTransferSyntax(ts.uid());
         if (decoder.isEmpty()) {
-            return failed(ids, ConversionFailure.UNSUPPORTED_TRANSFER_SYNTAX, "no decoder for " + ts, t0);
+            return rejected(ids, ConversionFailure.UNSUPPORTED_TRANSFER_SYNTAX, "no decoder for " + ts, t0);
         }
         if (px.isEncapsulated() != ts.encapsulated()) {
-            return failed(ids, ConversionFailure.MALFORMED, (px.isEncapsulated() ? "encapsulated" : "native")
+            return rejected(ids, ConversionFailure.MALFORMED, (px.isEncapsulated() ? "encapsulated" : "native")
                     + " pixel data in " + ts, t0);
         }
         long frameBytes;
         if (!px.isEncapsulated()) {
             frameBytes = NativeFrameDecoder.frameBytes(d);
             if (frameBytes < 0) {
-                return failed(ids, ConversionFailure.UNSUPPORTED_IMAGE, "BitsAllocated " + d.bitsAllocated()
+                return rejected(ids, ConversionFailure.UNSUPPORTED_IMAGE, "BitsAllocated " + d.bitsAllocated()
                         + " (native pixel data must be 8, 16 or 32 bits)", t0);
             }
             if (px.availableLength() < frameBytes) {
-                return failed(ids, ConversionFailure.TRUNCATED, "pixel data has " + px.availableLength() + " bytes, "
+                return rejected(ids, ConversionFailure.TRUNCATED, "pixel data has " + px.availableLength() + " bytes, "
                         + d.rows() + "x" + d.columns() + "x" + d.bitsAllocated() + " bits needs " + frameBytes, t0);
             }
         } else {
             if (!px.isComplete()) {
-                return failed(ids, ConversionFailure.TRUNCATED, "encapsulated pixel data ends before its sequence delimiter",
+                return rejected(ids, ConversionFailure.TRUNCATED, "encapsulated pixel data ends before its sequence delimiter",
                         t0);
             }
             if (px.fragments().isEmpty()) {
-                return failed(ids, ConversionFailure.NO_PIXEL_DATA, "encapsulated pixel data has no fragments", t0);
+                return rejected(ids, ConversionFailure.NO_PIXEL_DATA, "encapsulated pixel data has no fragments", t0);
             }
             frameBytes = px.availableLength();
         }
         // int samples + frame bytes + 8-bit images; codecs get the same again for their work buffers
         long estimate = pixels * (4 + 3) + frameBytes + (px.isEncapsulated() ? pixels * 4 : 0);
-        try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
-            return decodeAndConvert(file, px, d, decoder.get(), frameBytes, ids, t0, tRead);
-        } catch (RuntimeException e) { // a bug or a native encoder error must not take the caller down
-            return failed(ids, ConversionFailure.DECODE_ERROR, "conversion failed: " + e, t0);
+        MemoryBudget.Lease lease;
+        try {
+            lease = budget.acquire(estimate);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(ids, ConversionFailure.IO_ERROR, "interrupted while waiting for memory", t0);
+            return rejected(ids, ConversionFailure.IO_ERROR, "interrupted while waiting for memory", t0);
         }
+        Decoded decoded;
+        try {
+            decoded = decodeFrame(file, px, d, decoder.get(), frameBytes, ids, t0, tRead, lease);
+        } catch (RuntimeException e) { // a bug must not take the caller down
+            decoded = rejected(ids, ConversionFailure.DECODE_ERROR, "conversion failed: " + e, t0);
+        }
+        if (decoded.failed != null) {
+            lease.close();
+        }
+        return decoded;
     }
 
-    private ConversionResult decodeAndConvert(DicomFile file, PixelData px, ImageDescriptor d, FrameDecoder decoder,
-                                              long frameBytes, InstanceIds ids, long t0, long tRead) {
+    private Decoded decodeFrame(DicomFile file, PixelData px, ImageDescriptor d, FrameDecoder decoder,
+                                long frameBytes, InstanceIds ids, long t0, long tRead, MemoryBudget.Lease lease) {
         DecodedFrame frame;
         try {
             byte[] bytes = px.isEncapsulated() ? px.readFrame(0, 1) : px.readNativeFrame(0, (int) frameBytes);
             frame = decoder.decode(bytes, d);
         } catch (IOException e) {
-            return failed(ids, ConversionFailure.IO_ERROR, "cannot read pixel data: " + e.getMessage(), t0);
+            return rejected(ids, ConversionFailure.IO_ERROR, "cannot read pixel data: " + e.getMessage(), t0);
         } catch (PixelDecodeException e) {
-            return failed(ids, ConversionFailure.DECODE_ERROR, e.getMessage(), t0);
+            return rejected(ids, ConversionFailure.DECODE_ERROR, e.getMessage(), t0);
         } catch (RuntimeException e) {
-            return failed(ids, ConversionFailure.DECODE_ERROR, "decoder failed: " + e, t0);
+            return rejected(ids, ConversionFailure.DECODE_ERROR, "decoder failed: " + e, t0);
         }
         if (frame.rows() != d.rows() || frame.columns() != d.columns() || frame.samplesPerPixel() != 1) {
-            return failed(ids, ConversionFailure.DECODE_ERROR, "decoded " + frame.rows() + "x" + frame.columns() + "x"
+            return rejected(ids, ConversionFailure.DECODE_ERROR, "decoded " + frame.rows() + "x" + frame.columns() + "x"
                     + frame.samplesPerPixel() + ", header says " + d.rows() + "x" + d.columns() + "x1", t0);
         }
-        long tDecode = System.nanoTime();
-        MimicCxrRecipe.Rescaled rescaled = MimicCxrRecipe.apply(d.rows(), d.columns(), frame.samples(), d.bitsStored(),
-                d.signed(), "MONOCHROME1".equals(d.photometricInterpretation()));
-        frame = null; // let the samples go before encoding
-        EightBitImage image = rescaled.image();
-        long tRecipe = System.nanoTime();
-        byte[] jpg = options.jpeg() ? encoder.jpeg(image, JPEG_QUALITY) : null;
-        byte[] png = options.png() ? encoder.png(image) : null;
-        long tEnd = System.nanoTime();
-        return new Converted(ids, jpg, png, options.keepImage() ? image : null, d.rows(), d.columns(),
-                MetadataSource.read(file.dataset(), d.rows(), d.columns()),
-                rescaled.constant(), file.transferSyntax().uid(),
-                new Timings(tRead - t0, tDecode - tRead, tRecipe - tDecode, tEnd - tRecipe, tEnd - t0));
+        return new Decoded(null, file, d, ids, lease, frame, tRead - t0, System.nanoTime() - tRead);
+    }
+
+    /**
+     * The second half of a conversion: the recipe and the encoding of a {@link #decode}d file
+     * (its failure, if it failed); releases its memory lease. The timings are the two halves' own
+     * time, without any wait between them.
+     */
+    public ConversionResult finish(Decoded decoded) {
+        if (decoded.failed != null) {
+            return decoded.failed;
+        }
+        long t0 = System.nanoTime();
+        long before = decoded.readNanos + decoded.decodeNanos;
+        ImageDescriptor d = decoded.descriptor;
+        try (MemoryBudget.Lease lease = decoded.lease) {
+            MimicCxrRecipe.Rescaled rescaled = MimicCxrRecipe.apply(d.rows(), d.columns(), decoded.frame.samples(),
+                    d.bitsStored(), d.signed(), "MONOCHROME1".equals(d.photometricInterpretation()));
+            decoded.frame = null; // let the samples go before encoding
+            EightBitImage image = rescaled.image();
+            long tRecipe = System.nanoTime();
+            byte[] jpg = options.jpeg() ? encoder.jpeg(image, JPEG_QUALITY) : null;
+            byte[] png = options.png() ? encoder.png(image) : null;
+            long tEnd = System.nanoTime();
+            DicomFile file = decoded.file;
+            return new Converted(decoded.ids, jpg, png, options.keepImage() ? image : null, d.rows(), d.columns(),
+                    MetadataSource.read(file.dataset(), d.rows(), d.columns()),
+                    rescaled.constant(), file.transferSyntax().uid(),
+                    new Timings(decoded.readNanos, decoded.decodeNanos, tRecipe - t0, tEnd - tRecipe, before + tEnd - t0));
+        } catch (RuntimeException e) { // a bug or a native encoder error must not take the caller down
+            decoded.frame = null;
+            return failed(decoded.ids, ConversionFailure.DECODE_ERROR, "conversion failed: " + e, t0 - before);
+        }
     }
 
     /** Names of required Image Pixel attributes that are absent or not numbers (as pydicom requires them), or null. */
@@ -257,6 +332,10 @@ public final class Converter {
             sb.append(sb.length() > 0 ? ", " : "").append("PhotometricInterpretation");
         }
         return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static Decoded rejected(InstanceIds ids, ConversionFailure reason, String message, long t0) {
+        return new Decoded(failed(ids, reason, message, t0));
     }
 
     private static Failed failed(InstanceIds ids, ConversionFailure reason, String message, long t0) {

@@ -8,20 +8,26 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import org.cxr.convert.domain.ConversionResult.Converted;
 import org.cxr.convert.domain.Converter;
 import org.cxr.convert.domain.InstanceIds;
 import org.cxr.convert.domain.TestDicom;
+import org.cxr.convert.natives.NativeConverter;
 import org.cxr.dicom.Dataset;
 import org.cxr.dicom.Tag;
 import org.cxr.dicom.TransferSyntax;
 import org.cxr.dicom.VR;
 import org.cxr.local.testing.SharedData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConvertCommandTest {
@@ -100,6 +106,55 @@ class ConvertCommandTest {
         // --png mirrors with .png
         assertThat(run(tmp.resolve("flat").toString(), tmp.resolve("pngs").toString(), "--png", "--quiet")).isEqualTo(1);
         assertThat(tmp.resolve("pngs/sub/a.png")).exists();
+    }
+
+    /**
+     * One worker decodes a file while a second thread finishes the one before (ConvertCommand#run):
+     * every image is the bytes the converter gives one file at a time, every bad file between good
+     * ones is reported with its reason, and a memory cap that holds one decoded image but not two
+     * (so each decode waits for the finish before it) does not stall it.
+     */
+    @Test
+    @Timeout(120)
+    void oneWorkerPipelineKeepsBytesReasonsAndOrder() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("mixed"));
+        Converter serial = NativeConverter.standard();
+        Map<String, byte[]> expected = new TreeMap<>();
+        for (int i = 0; i < 12; i++) {
+            String name = String.format("f%02d.dcm", i);
+            byte[] bytes = switch (i % 4) {
+                case 1 -> "not dicom".getBytes(StandardCharsets.US_ASCII);
+                case 3 -> { // two frames
+                    Dataset ds = TestDicom.image(40, 50, 16, 12, false, "MONOCHROME1", TestDicom.pattern(80, 50, 12));
+                    ds.putInt(Tag.NumberOfFrames, VR.IS, 2);
+                    yield TestDicom.explicitLe(ds);
+                }
+                default -> {
+                    Dataset ds = TestDicom.image(300 + i, 200, 16, 12, false, i % 8 == 0 ? "MONOCHROME1" : "MONOCHROME2",
+                            TestDicom.pattern(300 + i, 200, 12 - i % 3));
+                    ds.putString(Tag.SOPInstanceUID, VR.UI, "1.2.3." + i);
+                    yield TestDicom.explicitLe(ds);
+                }
+            };
+            Files.write(in.resolve(name), bytes);
+            if (serial.convert(bytes, null) instanceof Converted c) {
+                expected.put(name.replace(".dcm", ".jpg"), c.jpg());
+            }
+        }
+        assertThat(expected).hasSize(6);
+        for (String[] memory : new String[][]{{}, {"--memory-mb", "1"}}) {
+            Path out = tmp.resolve("mixed-out" + memory.length);
+            List<String> args = new ArrayList<>(List.of(in.toString(), out.toString(), "--workers", "1", "--quiet"));
+            args.addAll(List.of(memory));
+            assertThat(run(args.toArray(String[]::new))).isEqualTo(1);
+            for (var e : expected.entrySet()) {
+                assertThat(Files.readAllBytes(out.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+            }
+            assertThat(Files.readAllLines(out.resolve("failures.csv")).stream().map(l -> l.replaceAll("^([^,]*,[^,]*),.*", "$1")))
+                    .containsExactly("file,reason", "f01.dcm,NOT_DICOM", "f03.dcm,MULTI_FRAME", "f05.dcm,NOT_DICOM",
+                            "f07.dcm,MULTI_FRAME", "f09.dcm,NOT_DICOM", "f11.dcm,MULTI_FRAME");
+            assertThat(Files.readAllLines(out.resolve("metadata.csv"))).hasSize(7);
+        }
     }
 
     @Test
