@@ -54,11 +54,13 @@ final class CodecSupport {
 
     /**
      * Masks every sample to BitsStored and sign-extends it when PixelRepresentation is 1, as
-     * pydicom's pixel_array presents stored values, and wraps the result.
+     * pydicom's pixel_array presents stored values, and wraps the result. Unsigned samples the codec
+     * bounds to {@code valueBits} <= BitsStored are left as they are (the mask would keep every
+     * value: a pass over the image saved, on the decoding thread).
      */
-    static DecodedFrame finish(int[] samples, ImageDescriptor d) {
+    static DecodedFrame finish(int[] samples, int valueBits, ImageDescriptor d) {
         int bits = d.bitsStored();
-        if (bits < 32) {
+        if (bits < 32 && (d.signed() || valueBits > bits)) {
             if (d.signed()) {
                 int shift = 32 - bits;
                 for (int i = 0; i < samples.length; i++) {

@@ -21,18 +21,25 @@ abstract class GuardedDecoder implements FrameDecoder {
     @Override
     public final DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
         int total = CodecSupport.sampleCount(d, codec);
-        int[] samples;
+        Samples samples;
         try {
             samples = decodeSamples(frame, d, total);
         } catch (RuntimeException e) {
             throw new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
         }
-        return CodecSupport.finish(samples, d);
+        return CodecSupport.finish(samples.values(), samples.bits(), d);
+    }
+
+    /**
+     * Decoded samples, each in 0..2^bits - 1 by the codec's own arithmetic (its precision, clamping or
+     * modulus), whatever the codestream holds; {@code bits} 32: no such bound.
+     */
+    record Samples(int[] values, int bits) {
     }
 
     /**
      * The {@code total} (rows x columns x samples per pixel) samples of the frame, interleaved, as
      * the codestream gives them; the descriptor's geometry is already checked.
      */
-    abstract int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException;
+    abstract Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException;
 }

@@ -39,7 +39,7 @@ public final class Jpeg2000Decoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
         Siz siz = readSiz(frame);
         CodecSupport.checkGeometry(CODEC, d, siz.height(), siz.width(), siz.components());
         if (siz.precision() > 16 || siz.precision() > d.bitsAllocated()) {
@@ -53,8 +53,10 @@ public final class Jpeg2000Decoder extends GuardedDecoder {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (out[i] << shift) >> shift;
             }
+            return new Samples(out, 32);
         }
-        return out;
+        // OpenJPEG clamps unsigned samples to 0..2^precision - 1 (opj_tcd_dc_level_shift_decode)
+        return new Samples(out, siz.signed() ? 32 : p);
     }
 
     /** Finds SOC+SIZ (directly, or inside a JP2 file) and reads the image geometry. */

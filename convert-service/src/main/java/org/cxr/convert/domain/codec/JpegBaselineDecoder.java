@@ -50,7 +50,7 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
         FrameHeader header = FrameHeader.of(frame);
         if (header == null) {
             throw new PixelDecodeException(CODEC + ": no frame header (SOF) found in the codestream");
@@ -85,7 +85,7 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
                     throw new PixelDecodeException(CODEC + ": codestream truncated (" + w + ")");
                 }
             }
-            return out;
+            return new Samples(out, 8);
         } catch (IOException e) {
             throw new PixelDecodeException(CODEC + ": " + e.getMessage(), e);
         } finally {

@@ -46,7 +46,7 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC0 && js.sofMarker != 0xC1) {
             throw js.error("frame is not sequential Huffman DCT (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
@@ -117,7 +117,7 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
             }
             js.checkOverrun();
         }
-        return out;
+        return new Samples(out, js.precision); // clamped to 0..MAXJSAMPLE
     }
 
     /**

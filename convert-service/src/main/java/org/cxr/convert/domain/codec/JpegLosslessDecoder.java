@@ -22,7 +22,7 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC3) {
             throw js.error("frame is not lossless JPEG process 14 (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
@@ -73,7 +73,8 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
                 out[i] <<= pt;
             }
         }
-        return out;
+        // reconstruction is modulo 2^8 or 2^16 (decodeScan), then shifted by the point transform
+        return new Samples(out, (js.precision <= 8 ? 8 : 16) + Math.max(0, pt));
     }
 
     private static void decodeScan(JpegCodestream js, int[] out, int nc) throws PixelDecodeException {

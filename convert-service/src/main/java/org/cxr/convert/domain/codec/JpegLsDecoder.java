@@ -21,8 +21,10 @@ public final class JpegLsDecoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return new Parser(frame, d, total).run();
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        Parser parser = new Parser(frame, d, total);
+        int[] out = parser.run();
+        return new Samples(out, parser.precision); // reconstruction clamps to 0..MAXVAL, MAXVAL < 2^precision
     }
 
     private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,

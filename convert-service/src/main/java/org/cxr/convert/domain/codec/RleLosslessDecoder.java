@@ -18,7 +18,7 @@ public final class RleLosslessDecoder extends GuardedDecoder {
     }
 
     @Override
-    int[] decodeSamples(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
+    Samples decodeSamples(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
         int bytesPerSample = switch (d.bitsAllocated()) {
             case 8 -> 1;
             case 16 -> 2;
@@ -62,7 +62,7 @@ public final class RleLosslessDecoder extends GuardedDecoder {
                 }
             }
         }
-        return out;
+        return new Samples(out, 8 * bytesPerSample);
     }
 
     /** PackBits: returns the number of bytes written into dst (at most dst.length). */
