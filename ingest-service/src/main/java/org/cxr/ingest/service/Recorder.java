@@ -63,7 +63,7 @@ public class Recorder {
         if (in.bytes() != null) {
             put(buckets.raw(), key, in.bytes(), "application/dicom", in.sha256());
         } else {
-            putFile(buckets.raw(), key, in.file(), in.size(), in.sha256());
+            putFile(buckets.raw(), key, in.file(), in.sha256());
         }
         publisher.announce(new InstanceReceived(InstanceReceived.SCHEMA_VERSION, ids.subjectId(), ids.studyId(),
                 ids.dicomId(), buckets.raw(), key, in.sha256(), in.size(), in.transferSyntaxUid(),
@@ -107,12 +107,10 @@ public class Recorder {
         return new ReportResult(Outcome.ACCEPTED, null, null, revision, ids.subjectId(), ids.studyId());
     }
 
-    /** A large object streamed from its file (the store verifies a CRC32 of the stream). */
-    private void putFile(String bucket, String key, java.nio.file.Path file, long size, String sha256) {
-        try (var in = java.nio.file.Files.newInputStream(file)) {
-            store.put(bucket, key, in, size, "application/dicom", Map.of("sha256", sha256));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /** A large object streamed from its file in one PUT (the server verifies the digest). */
+    private void putFile(String bucket, String key, java.nio.file.Path file, String sha256) {
+        try {
+            store.put(bucket, key, file, sha256, "application/dicom", Map.of("sha256", sha256));
         } catch (ObjectStoreException e) {
             throw new Unavailable("object store: " + e.getMessage(), e);
         }

@@ -2,6 +2,9 @@ package org.cxr.platform.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
@@ -38,15 +42,23 @@ import okhttp3.OkHttpClient;
 /**
  * The object store (MinIO in production, any S3 API server locally) through the MinIO Java SDK.
  * Only calls that S3Proxy also serves are used: no bucket notifications, no object lock.
+ * <p>
+ * Uploads with a known SHA-256 (byte arrays, files) are signed requests with an unsigned payload whose
+ * integrity the server checks against the signed {@code x-amz-checksum-sha256} header
+ * ({@link #verifiedUnsignedPayload}): every request is authenticated, and no body is stored unless it
+ * matches its digest.
  */
 public class ObjectStore implements AutoCloseable {
     /**
      * The checksum the server verifies on a streamed upload. The SDK's default, CRC32C, is computed a
      * byte at a time in Java and was 40 % of ingest's CPU per 1 MB upload; CRC32 is java.util.zip's
      * (intrinsic, ~30x faster) and as good at catching a damaged transfer. Uploads of a byte array
-     * send their SHA-256 instead (see {@link #put(String, String, byte[], String, String, Map)}).
+     * and of a file send their SHA-256 instead (see {@link #verifiedUnsignedPayload}).
      */
     static final Checksum.Algorithm UPLOAD_CHECKSUM = Checksum.Algorithm.CRC32;
+    /** S3's limit for one PUT. */
+    static final long MAX_SINGLE_PUT = 5L << 30;
+    private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
     private final OkHttpClient http;
     private final MinioClient client;
@@ -108,9 +120,8 @@ public class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * Uploads {@code data} whose SHA-256 the caller already has. The digest is sent as the upload's
-     * checksum ({@code x-amz-checksum-sha256}, which the server verifies before it stores anything)
-     * and, over plain HTTP, as the signed payload hash; the SDK itself then hashes nothing (through
+     * Uploads {@code data} whose SHA-256 the caller already has, in one PUT with a verified unsigned
+     * payload (see {@link #verifiedUnsignedPayload}); the SDK itself hashes nothing (through
      * {@link MinioClient#putObject} it would compute a CRC32 and a SHA-256 of every payload again).
      *
      * @param sha256Hex lower-case hex SHA-256 of {@code data}; a wrong one makes the server refuse the upload
@@ -119,12 +130,64 @@ public class ObjectStore implements AutoCloseable {
             Map<String, String> userMetadata) {
         PutObjectArgs args = PutObjectArgs.builder().bucket(bucket).object(key).data(data, data.length)
                 .contentType(contentType).userMetadata(userMetadata).build();
-        Http.Headers checksum = new Http.Headers();
-        checksum.put("x-amz-sdk-checksum-algorithm", Checksum.Algorithm.SHA256.toString());
-        checksum.put(Checksum.Algorithm.SHA256.header(), Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)));
-        call("put " + bucket + "/" + key, () -> {
+        putObject("put " + bucket + "/" + key,
+                () -> new PutObjectAPIArgs(args, data, data.length, args.contentType(), verifiedUnsignedPayload(sha256Hex)));
+    }
+
+    /**
+     * Uploads a file whose SHA-256 the caller already has (ingest computes it while spooling), streamed
+     * from disk in <em>one</em> PUT with a verified unsigned payload: memory stays bounded (the SDK
+     * copies from the file in small buffers) and the server keeps a single copy (a multipart upload is
+     * concatenated into a second one at completion). Files over {@link #MAX_SINGLE_PUT}, S3's limit for
+     * one PUT, go up as a streamed multipart upload instead, each part checked by its CRC32 (a
+     * multipart upload cannot carry the whole object's SHA-256).
+     *
+     * @param sha256Hex lower-case hex SHA-256 of the file; a wrong one makes the server refuse the upload
+     */
+    public void put(String bucket, String key, Path file, String sha256Hex, String contentType,
+            Map<String, String> userMetadata) {
+        String what = "put " + bucket + "/" + key;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long size = raf.length();
+            if (size > MAX_SINGLE_PUT) {
+                put(bucket, key, Channels.newInputStream(raf.getChannel()), size, contentType, userMetadata);
+                return;
+            }
+            UploadObjectArgs args = call(what, () -> UploadObjectArgs.builder().bucket(bucket).object(key)
+                    .filename(file.toString()).contentType(contentType).userMetadata(userMetadata).build());
+            putObject(what, () -> new PutObjectAPIArgs(args, raf, size, args.contentType(), verifiedUnsignedPayload(sha256Hex)));
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + file + " for " + what + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    /**
+     * The headers of a PUT whose body the server verifies by its SHA-256 instead of the signature:
+     * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} and {@code x-amz-checksum-sha256}. The SDK takes a
+     * content hash given in the headers as is (over plain HTTP it would otherwise sign the payload's
+     * SHA-256, which makes S3 servers buffer the body and hash it once more). The request stays
+     * authenticated: the SigV4 signature covers the method, path, content length and every
+     * {@code x-amz-*} header, so the checksum cannot be changed without the secret key, and the server
+     * refuses a body that does not match it (S3Proxy, MinIO and AWS do) and stores nothing.
+     */
+    static Http.Headers verifiedUnsignedPayload(String sha256Hex) {
+        Http.Headers headers = new Http.Headers();
+        headers.put(Http.Headers.X_AMZ_CONTENT_SHA256, UNSIGNED_PAYLOAD);
+        headers.put(Http.Headers.X_AMZ_SDK_CHECKSUM_ALGORITHM, Checksum.Algorithm.SHA256.toString());
+        headers.put(Http.Headers.X_AMZ_CHECKSUM_SHA256,
+                Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)));
+        return headers;
+    }
+
+    @FunctionalInterface
+    private interface PutArgs {
+        PutObjectAPIArgs build() throws IOException;
+    }
+
+    private void putObject(String what, PutArgs args) {
+        call(what, () -> {
             try {
-                return async.putObject(new PutObjectAPIArgs(args, data, data.length, args.contentType(), checksum)).join();
+                return async.putObject(args.build()).join();
             } catch (CompletionException e) {
                 async.throwMinioException(e);
                 return null;
@@ -142,7 +205,11 @@ public class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Streams {@code size} bytes (use -1 when unknown: then the SDK uploads in parts). */
+    /**
+     * Streams {@code size} bytes (use -1 when unknown) as a multipart upload, each part held in memory
+     * and checked by its CRC32; only an object smaller than one part goes up in one PUT. For a file
+     * with a known SHA-256, {@link #put(String, String, Path, String, String, Map)} is cheaper for the server.
+     */
     public void put(String bucket, String key, InputStream in, long size, String contentType,
             Map<String, String> userMetadata) {
         call("put " + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
