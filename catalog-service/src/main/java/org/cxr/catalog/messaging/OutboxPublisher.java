@@ -27,9 +27,13 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -108,12 +112,16 @@ public class OutboxPublisher {
      * headers), from the outbox row as stored: the payload is sent as written, not parsed again.
      */
     static Message<String> message(String studyId, String eventId, String type, String payload, Instant time) {
-        return message(studyId, eventId, type, payload, time, null, null);
+        return message(studyId, eventId, type, payload, time, null, null, null);
     }
 
-    /** ... sent to another topic than the emitter's, with the redrive header when attempts is set. */
+    /**
+     * ... sent to another topic than the emitter's, with the redrive header when attempts is set, in
+     * the trace of {@code traceparent} when set: the connector writes that trace's {@code traceparent}
+     * (as {@code KafkaEvents} has it for the other services), else it takes the sending thread's context.
+     */
     static Message<String> message(String studyId, String eventId, String type, String payload, Instant time,
-            String topic, Integer attempts) {
+            String topic, Integer attempts, String traceparent) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
         headers.add(EventHeaders.ID, bytes(eventId));
@@ -134,8 +142,26 @@ public class OutboxPublisher {
         if (studyId != null) {
             meta.withKey(studyId);
         }
-        return Message.of(payload).addMetadata(meta.build());
+        Message<String> m = Message.of(payload).addMetadata(meta.build());
+        if (traceparent == null) {
+            return m;
+        }
+        Context trace = W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, STORED);
+        return m.addMetadata(TracingMetadata.withCurrent(trace));
     }
+
+    /** A stored traceparent as the only header of a carrier. */
+    private static final TextMapGetter<String> STORED = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String traceparent) {
+            return List.of(RecordSpans.TRACEPARENT);
+        }
+
+        @Override
+        public String get(String traceparent, String key) {
+            return RecordSpans.TRACEPARENT.equals(key) ? traceparent : null;
+        }
+    };
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -154,7 +180,7 @@ public class OutboxPublisher {
             boolean indexed = Topics.STUDY_INDEXED.equals(e.topic());
             // the dlq channel's producer also sends the redrives (the topic set per record)
             Message<String> m = message(e.key(), e.eventId(), e.type(), e.payload(), r.createdAt(),
-                    indexed || Topics.CATALOG_DLQ.equals(e.topic()) ? null : e.topic(), e.attempts())
+                    indexed || Topics.CATALOG_DLQ.equals(e.topic()) ? null : e.topic(), e.attempts(), e.traceparent())
                     .withAck(() -> {
                         ack.complete(null);
                         return CompletableFuture.completedFuture(null);

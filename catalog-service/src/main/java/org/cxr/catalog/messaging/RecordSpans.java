@@ -17,6 +17,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
 
 /**
  * One span per record of a poll batch, in the record's own trace (its W3C {@code traceparent}; a
@@ -65,6 +66,22 @@ final class RecordSpans implements CatalogIndexer.RecordTrace, AutoCloseable {
     public Scope enter(RawEvent record) {
         Context c = contexts.get(record);
         return c == null ? Scope.noop() : c.makeCurrent();
+    }
+
+    @Override
+    public String traceparent(RawEvent record) {
+        Context c = contexts.get(record);
+        if (c == null) {
+            return null;
+        }
+        String[] value = new String[1];
+        TextMapSetter<String[]> setter = (carrier, key, v) -> {
+            if (TRACEPARENT.equals(key)) {
+                carrier[0] = v;
+            }
+        };
+        W3CTraceContextPropagator.getInstance().inject(c, value, setter);
+        return value[0];
     }
 
     /** Ends every span (the batch is indexed, or given up). */

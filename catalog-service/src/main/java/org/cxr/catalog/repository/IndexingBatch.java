@@ -6,12 +6,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.cxr.catalog.domain.indexing.DecodedEvent;
 import org.cxr.catalog.domain.indexing.Fact;
+import org.cxr.catalog.domain.indexing.RawEvent;
 import org.cxr.catalog.domain.report.ReportResolver;
 import org.cxr.catalog.domain.split.SplitRule;
 import org.cxr.catalog.domain.state.StudyAnnouncement;
@@ -37,6 +42,8 @@ import org.cxr.events.StudyIndexed;
  *     StudyIndexed event to the outbox when its announcement changed ({@link StudyAnnouncement});
  * <li>writes invalid events as dead letters (cxr.catalog.dlq, reason INVALID_EVENT) to the outbox.
  * </ol>
+ * Each outbox event carries the W3C traceparent of the record that caused it (a study's last record
+ * of the batch, a dead letter's own record), so the study's trace goes on in what the catalog sends.
  * Every statement covers all rows of the batch: a few round trips whatever its size.
  */
 public final class IndexingBatch {
@@ -55,14 +62,23 @@ public final class IndexingBatch {
     private final JdbcArrays db;
     private final SplitRule splits;
     private final Instant now;
+    private final Function<RawEvent, String> traceparents;
+    /** The traceparent of each study's last record of the batch, by study id. */
+    private final Map<String, String> studyTraces = new HashMap<>();
     private final StringBuilder timings = new StringBuilder();
     private long lap = System.nanoTime();
 
     public IndexingBatch(Connection connection, SplitRule splits, Instant now) {
+        this(connection, splits, now, r -> null);
+    }
+
+    /** @param traceparents the W3C traceparent of a record's trace (the messaging adapter's), or null */
+    public IndexingBatch(Connection connection, SplitRule splits, Instant now, Function<RawEvent, String> traceparents) {
         this.c = connection;
         this.db = new JdbcArrays(connection);
         this.splits = splits;
         this.now = now;
+        this.traceparents = traceparents;
     }
 
     public Outcome apply(List<DecodedEvent> events) throws SQLException {
@@ -74,6 +90,10 @@ public final class IndexingBatch {
             if (e.invalid()) {
                 invalid.add(e);
                 continue;
+            }
+            String traceparent = traceparents.apply(e.raw());
+            if (traceparent != null && e.event() != null && e.event().studyId() != null) {
+                studyTraces.put(e.event().studyId(), traceparent);
             }
             if (e.event() instanceof ImportProgress p) {
                 imports.add(p);
@@ -106,13 +126,15 @@ public final class IndexingBatch {
                 : new StudyProjection(db, now).project(changed.studies());
         lap("studies");
         List<DeadLetter> rejected = new ArrayList<>();
+        List<String> rejectedTraces = new ArrayList<>();
         for (DecodedEvent e : invalid) {
             rejected.add(DeadLetterRows.of(e, FailureReason.INVALID_EVENT, e.invalidReason(), now));
+            rejectedTraces.add(traceparents.apply(e.raw()));
         }
         if (!rejected.isEmpty()) {
             newDeadLetters.addAll(deadLetters().insert(rejected.stream().map(DeadLetterRows.Row::written).toList()));
         }
-        writeOutbox(emitted, rejected);
+        writeOutbox(emitted, rejected, rejectedTraces);
         lap("outbox");
         List<Integer> completed = emitted.stream().filter(e -> e.state() == StudyState.COMPLETE)
                 .map(e -> Integer.parseInt(e.studyId())).toList();
@@ -155,7 +177,7 @@ public final class IndexingBatch {
         }
         List<StudyIndexed> events = new StudyProjection(db, now).project(new TreeSet<>(studies));
         if (emit) {
-            writeOutbox(events, List.of());
+            writeOutbox(events, List.of(), List.of());
         }
         return studies.size();
     }
@@ -164,7 +186,7 @@ public final class IndexingBatch {
     public List<String[]> recordFailure(DecodedEvent e, String message) throws SQLException {
         DeadLetter d = DeadLetterRows.of(e, FailureReason.INTERNAL_ERROR, message, now);
         List<String[]> recorded = deadLetters().insert(List.of(DeadLetterRows.Row.written(d)));
-        writeOutbox(List.of(), List.of(d));
+        writeOutbox(List.of(), List.of(d), Collections.singletonList(traceparents.apply(e.raw())));
         return recorded;
     }
 
@@ -172,10 +194,14 @@ public final class IndexingBatch {
         return new DeadLetterRows(db, now.toString());
     }
 
-    private void writeOutbox(List<StudyIndexed> indexed, List<DeadLetter> rejected) throws SQLException {
+    /** @param rejectedTraces the traceparent of each of {@code rejected}, in order (entries may be null) */
+    private void writeOutbox(List<StudyIndexed> indexed, List<DeadLetter> rejected, List<String> rejectedTraces)
+            throws SQLException {
         List<OutboxRepository.Entry> entries = new ArrayList<>();
-        indexed.forEach(e -> entries.add(OutboxRepository.Entry.indexed(e)));
-        rejected.forEach(d -> entries.add(OutboxRepository.Entry.deadLetter(d)));
+        indexed.forEach(e -> entries.add(OutboxRepository.Entry.indexed(e).traced(studyTraces.get(e.studyId()))));
+        for (int i = 0; i < rejected.size(); i++) {
+            entries.add(OutboxRepository.Entry.deadLetter(rejected.get(i)).traced(rejectedTraces.get(i)));
+        }
         new OutboxRepository(c).append(entries, now);
     }
 

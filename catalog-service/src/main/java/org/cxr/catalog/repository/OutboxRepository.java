@@ -22,20 +22,32 @@ import org.cxr.events.Topics;
  */
 public final class OutboxRepository {
     private static final String APPEND = "INSERT INTO outbox (topic, event_key, event_id, event_type, payload, attempts,"
-            + " created_at) SELECT tp, k, e, ty, pl, a, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS t(tp, k, e, ty, pl, a, o) ORDER BY o";
+            + " traceparent, created_at) SELECT tp, k, e, ty, pl, a, tr, ?::timestamptz FROM unnest(?::text[], ?::text[],"
+            + " ?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS t(tp, k, e, ty, pl, a, tr, o)"
+            + " ORDER BY o";
     private static final String NEXT = "SELECT outbox_id, topic, event_key, event_id, event_type, payload, created_at,"
-            + " attempts"
+            + " attempts, traceparent"
             + " FROM outbox ORDER BY outbox_id LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String DELETE = "DELETE FROM outbox WHERE outbox_id = ANY (?)";
 
     /**
      * An event to publish: topic, record key (the study id) and ce_id, type and payload as sent;
-     * attempts (header {@code cxr-attempts}) only on a redriven event.
+     * attempts (header {@code cxr-attempts}) only on a redriven event; the W3C traceparent of the
+     * record that caused it, or null.
      */
-    public record Entry(String topic, String key, String eventId, String type, String payload, Integer attempts) {
+    public record Entry(String topic, String key, String eventId, String type, String payload, Integer attempts,
+            String traceparent) {
+        public Entry(String topic, String key, String eventId, String type, String payload, Integer attempts) {
+            this(topic, key, eventId, type, payload, attempts, null);
+        }
+
         public Entry(String topic, String key, String eventId, String type, String payload) {
             this(topic, key, eventId, type, payload, null);
+        }
+
+        /** The same event in the trace of {@code traceparent} (null: none). */
+        public Entry traced(String traceparent) {
+            return new Entry(topic, key, eventId, type, payload, attempts, traceparent);
         }
 
         public static Entry of(String topic, CxrEvent event) {
@@ -74,7 +86,7 @@ public final class OutboxRepository {
         JdbcArrays db = new JdbcArrays(c);
         db.update(APPEND, now.toString(), db.text(entries, Entry::topic), db.text(entries, Entry::key),
                 db.text(entries, Entry::eventId), db.text(entries, Entry::type), db.text(entries, Entry::payload),
-                db.int4(entries, Entry::attempts));
+                db.int4(entries, Entry::attempts), db.text(entries, Entry::traceparent));
     }
 
     /** The oldest entries no other transaction holds, locked until the caller's transaction ends. */
@@ -85,7 +97,8 @@ public final class OutboxRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Row(rs.getLong(1), new Entry(rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), (Integer) rs.getObject(8)), rs.getTimestamp(7).toInstant()));
+                            rs.getString(5), rs.getString(6), (Integer) rs.getObject(8), rs.getString(9)),
+                            rs.getTimestamp(7).toInstant()));
                 }
             }
         }

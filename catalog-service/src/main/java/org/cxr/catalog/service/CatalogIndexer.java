@@ -79,13 +79,19 @@ public class CatalogIndexer {
 
     /**
      * The trace of each record (the messaging adapter's spans): entered around what is done and
-     * logged about one record alone, so those log lines carry the record's traceId.
+     * logged about one record alone, so those log lines carry the record's traceId; and written with
+     * what the record causes in the outbox, so the events the catalog sends go on in its trace.
      */
     @FunctionalInterface
     public interface RecordTrace {
         RecordTrace NONE = r -> Scope.noop();
 
         Scope enter(RawEvent record);
+
+        /** The W3C traceparent of the record's span, or null. */
+        default String traceparent(RawEvent record) {
+            return null;
+        }
     }
 
     /** Counts of one call, added up over the parts a failed batch is split into. */
@@ -226,7 +232,7 @@ public class CatalogIndexer {
         try {
             tally.add(DatabaseOutages.retrying("indexing", () -> QuarkusTransaction.requiringNew().call(
                     () -> session().doReturningWork(conn -> new IndexingBatch(conn, splits,
-                            Clock.systemUTC().instant()).apply(part)))));
+                            Clock.systemUTC().instant(), trace::traceparent).apply(part)))));
         } catch (Throwable t) {
             stopIfInterrupted(t);
             if (part.size() == 1) {
@@ -251,7 +257,7 @@ public class CatalogIndexer {
             try {
                 tally.deadLetters.addAll(DatabaseOutages.retrying("recording a dead letter", () -> QuarkusTransaction
                         .requiringNew().call(() -> session().doReturningWork(conn -> new IndexingBatch(conn, splits,
-                                Clock.systemUTC().instant()).recordFailure(d, message)))));
+                                Clock.systemUTC().instant(), trace::traceparent).recordFailure(d, message)))));
                 tally.failed++;
             } catch (Throwable t) {
                 stopIfInterrupted(t);

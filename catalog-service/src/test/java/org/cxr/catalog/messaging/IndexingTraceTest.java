@@ -32,7 +32,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The catalog's batch consumer, with the configuration it ships with: what it logs about one record
- * of a batch carries that record's trace id (each record's span: {@link RecordSpansTest}).
+ * of a batch carries that record's trace id (each record's span: {@link RecordSpansTest}), and what
+ * the record causes in the outbox goes on in its trace (the study-indexed event of its study, the
+ * dead letter of an invalid record: header {@code traceparent}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "catalog"))
@@ -86,6 +88,17 @@ class IndexingTraceTest {
         }
         // the invalid record's warning is in its own trace; nothing is logged about the good one
         assertThat(traceOfStudy).containsEntry(bad, TRACE_BAD).doesNotContainKey(good);
+
+        // version-traceId-spanId-flags: each record's trace goes on in what the outbox sends for it
+        assertThat(traceparentOf(Topics.STUDY_INDEXED, good)).matches("00-" + TRACE_GOOD + "-[0-9a-f]{16}-01");
+        assertThat(traceparentOf(Topics.CATALOG_DLQ, bad)).matches("00-" + TRACE_BAD + "-[0-9a-f]{16}-01");
+    }
+
+    private static String traceparentOf(String topic, String study) {
+        var records = KafkaTestClient.readUntil(topic, l -> l.stream().anyMatch(r -> study.equals(r.key())),
+                Duration.ofSeconds(30));
+        return records.stream().filter(r -> study.equals(r.key())).map(r -> KafkaTestClient.header(r, RecordSpans.TRACEPARENT))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing on " + topic + " for " + study));
     }
 
     private static ProducerRecord<String, String> record(String key, String value, String trace) {
