@@ -1,10 +1,12 @@
 #!/bin/bash
 # CPU of the local S3 server (S3Proxy, as ./cxr up runs it: ServerMain s3, serial collector) per PUT of
-# an 11 MiB object (a mean DICOM of the issue-19 tree), by how the upload is signed:
-#   signed   x-amz-content-sha256 = the payload's SHA-256 + x-amz-checksum-sha256 (what ObjectStore sends today)
-#   unsigned x-amz-content-sha256 = UNSIGNED-PAYLOAD   + x-amz-checksum-sha256 (still verified: a wrong one is refused)
+# an 11 MiB object (a mean DICOM of the issue-19 tree), by how the upload is signed (curl):
+#   signed   x-amz-content-sha256 = the payload's SHA-256 + x-amz-checksum-sha256 (what ObjectStore sent until 2026-12-07)
+#   unsigned x-amz-content-sha256 = UNSIGNED-PAYLOAD   + x-amz-checksum-sha256 (what it sends now; a wrong one is refused)
 #   bare     UNSIGNED-PAYLOAD, no checksum header (no integrity check by the server: for comparison only)
-# and per GET. utime+stime of the server JVM around each batch, after a warm-up batch.
+# and per GET; then through ObjectStore itself (S3PutCostBench in libs/platform's tests): a byte array, a
+# 24 MiB file in one PUT, the same as a multipart stream (ingest's large files until 2026-12-07).
+# utime+stime of the server JVM (and of the client JVM) around each batch, after a warm-up batch.
 # Usage: deploy/local/bench/s3-put-cost.sh [PUTS_PER_BATCH]      (deploy/local built; needs curl >= 7.75)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -41,6 +43,8 @@ batch() { # mode label
   for i in $(seq "$n"); do [ "$(put "$1" "$1-$i")" = 200 ] || bad=$((bad + 1)); done
   echo "$2 $1: $(( ($(cpu) - c0) * 1000 / $(getconf CLK_TCK) / n )) ms of S3 server CPU per 11 MiB PUT ($bad of $n refused)"
 }
+mvn -q -B -o -pl libs/platform test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/platform-classpath.txt" > /dev/null
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
 for m in signed unsigned bare; do batch $m warm-up > /dev/null; done
 for round in 1 2; do for m in signed unsigned bare; do batch $m "round $round:"; done; done
@@ -49,4 +53,7 @@ echo "GET: $(( ($(cpu) - c0) * 1000 / $(getconf CLK_TCK) / n )) ms of S3 server 
 wrong=$(echo -n x | openssl dgst -sha256 -binary | base64)
 echo "unsigned with a wrong x-amz-checksum-sha256: HTTP $(s3 -X PUT -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
   -H "x-amz-sdk-checksum-algorithm: SHA256" -H "x-amz-checksum-sha256: $wrong" --data-binary @"$work/obj.bin" "$url/bench/wrong")"
+java -Xmx512m -XX:+UseSerialGC \
+  -cp "libs/platform/target/test-classes:libs/platform/target/classes:$(cat "$work/platform-classpath.txt")" \
+  org.cxr.platform.storage.S3PutCostBench "$url" "$ak" "$sk" "$pid" "$n"
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
