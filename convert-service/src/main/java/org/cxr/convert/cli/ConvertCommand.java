@@ -297,8 +297,11 @@ public final class ConvertCommand {
      */
     private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
         int lanes = Math.min(workers, jobs.size());
+        AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(2 * lanes, r -> {
-            Thread t = new Thread(r, "convert-worker");
+            // named by lane and role (tasks are submitted decode, finish, decode, ...): profiles by thread
+            int n = threads.getAndIncrement();
+            Thread t = new Thread(r, "convert-" + (n % 2 == 0 ? "decode-" : "finish-") + n / 2);
             t.setDaemon(true);
             return t;
         });
