@@ -35,7 +35,8 @@ import io.restassured.specification.RequestSpecification;
  * One trace per study, end to end, on the shared platform with its exporter on
  * ({@link OtlpReceiver}): a study uploaded through ingest's REST API with the uploader's W3C
  * {@code traceparent} ends up as spans of all four services in that one trace, each Kafka hop a
- * consumer span whose parent is the producer span of the service that sent the record; and no
+ * consumer span whose parent is the producer span of the service that sent the record, the
+ * catalog's study-indexed announcement a producer span under its indexing span; and no
  * exported byte carries the study's identifiers (the PHI rule for spans: ingest's HTTP spans keep
  * neither the StudyInstanceUID of the report URL nor a query string).
  */
@@ -99,6 +100,13 @@ class TracingIT {
         // the catalog indexed each of the study's records in a span of this trace
         assertThat(consumers).filteredOn(c -> c.service().equals("catalog-service") && c.span().getName().endsWith(" index"))
                 .hasSizeGreaterThanOrEqualTo(hops);
+        // and announced it on cxr.study-indexed in the same trace: a producer span under one of those
+        assertThat(spans).filteredOn(TracingIT::catalogProducer).isNotEmpty().allSatisfy(p -> {
+            OtlpReceiver.Exported parent = byId.get(p.parentSpanId());
+            assertThat(parent).as("parent of the catalog's %s", p.span().getName()).isNotNull();
+            assertThat(parent.service()).isEqualTo("catalog-service");
+            assertThat(parent.span().getName()).endsWith(" index");
+        });
 
         // the PHI rule: no byte exported by any service (this trace or any other) carries the study's identifiers
         List<PlantedIdentifiers.Needle> needles = new ArrayList<>();
@@ -127,7 +135,15 @@ class TracingIT {
                 studyId, spans.size(), consumers.size(), exported.size());
     }
 
-    /** The trace's spans once the catalog has indexed {@code hops} of its records (batches are exported every 200 ms). */
+    /** A span of the catalog's sending a record (the outbox's study-indexed events). */
+    private static boolean catalogProducer(OtlpReceiver.Exported s) {
+        return s.service().equals("catalog-service") && s.span().getKind() == Span.SpanKind.SPAN_KIND_PRODUCER;
+    }
+
+    /**
+     * The trace's spans once the catalog has indexed {@code hops} of its records and announced the
+     * study (batches are exported every 200 ms).
+     */
     private static List<OtlpReceiver.Exported> awaitTrace(SharedPlatform platform, String trace, int hops,
             Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -136,7 +152,7 @@ class TracingIT {
             spans = platform.traces().spans().stream().filter(s -> s.traceId().equals(trace)).toList();
             long indexed = spans.stream().filter(s -> s.service().equals("catalog-service")
                     && s.span().getName().endsWith(" index")).count();
-            if (indexed >= hops) {
+            if (indexed >= hops && spans.stream().anyMatch(TracingIT::catalogProducer)) {
                 Thread.sleep(500); // the last batches of the other services
                 return platform.traces().spans().stream().filter(s -> s.traceId().equals(trace)).toList();
             }
