@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,6 +37,42 @@ public final class ServerJvm {
      * 241-image import (docs/benchmarks.md "Whole platform vs the converter").
      */
     public static final List<String> PLATFORM = List.of("-XX:+UseSerialGC");
+
+    /**
+     * The platform's JVMs that run with the client compiler only: their work is small and spread over
+     * many methods, so C2 compiled for longer than its code saved - in the 241-image import the
+     * broker, catalog and label took half the CPU-seconds with C1 alone, on a fresh platform and on
+     * a warm one. Ingest, convert and the S3 server keep C2: its SHA-256/MD5 intrinsics hash at
+     * 1.5 GB/s where C1's code does 0.17 (docs/benchmarks.md "Whole platform vs the converter").
+     */
+    static final Set<String> CLIENT_COMPILER_ONLY = Set.of("kafka", "catalog", "label");
+
+    /**
+     * The services that start with their whole heap ({@code -Xms} = {@code -Xmx}): they allocate a
+     * multi-MB array per image, and the serial collector otherwise stays near its initial heap (1/64
+     * of the machine's memory), a ~100 MB young generation that filled every few images and copied
+     * the conversions in flight into the old one: convert made 399 young and 53 full collections
+     * over two imports (2.5-3.5 CPU-s of GC per import), 95 and 1 with its whole heap (0.4).
+     */
+    public static final Set<String> WHOLE_HEAP_AT_START = Set.of("ingest", "convert");
+
+    /**
+     * The JVM options of the platform's process {@code name} (kafka, s3, ingest, convert, label,
+     * catalog): {@link #PLATFORM}, C1 only for {@link #CLIENT_COMPILER_ONLY}, then the words of the
+     * environment variable {@code CXR_JVM_OPTS_<NAME>} (e.g. {@code CXR_JVM_OPTS_CATALOG}), which win
+     * over them ({@code -XX:TieredStopAtLevel=4} gives one C2 back).
+     */
+    public static List<String> platformOptions(String name, Map<String, String> env) {
+        List<String> options = new ArrayList<>(PLATFORM);
+        if (CLIENT_COMPILER_ONLY.contains(name)) {
+            options.add("-XX:TieredStopAtLevel=1");
+        }
+        String extra = env.get("CXR_JVM_OPTS_" + name.toUpperCase(Locale.ROOT));
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return List.copyOf(options);
+    }
 
     /** Starts {@code mainClass args} with the given heap; stdout is read by {@link #awaitReady}. */
     public static Process launch(Class<?> mainClass, String maxHeap, String label, List<String> args,

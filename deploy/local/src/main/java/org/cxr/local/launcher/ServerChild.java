@@ -41,7 +41,7 @@ final class ServerChild implements Child {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ServerJvm.launch(ServerMain.class, maxHeap, ServerJvm.PLATFORM, name, args,
+        return ServerJvm.launch(ServerMain.class, maxHeap, ServerJvm.platformOptions(name, System.getenv()), name, args,
                 ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.cxr.local.infra.ClassDataArchive;
+
 /**
  * A service JVM the launcher starts (and restarts), with its log in {@code <data-dir>/logs/<name>.log},
  * its public port and its management port (health and metrics, once the service turns Quarkus's
@@ -33,6 +35,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private volatile Process current;
+    private volatile ClassDataArchive.Start currentArchive;
 
     ServiceProcess(ServiceSpec spec, Path repoRoot, int port, int managementPort, Map<String, String> env, Path logDir) {
         this.spec = spec;
@@ -96,7 +99,12 @@ public final class ServiceProcess implements Child, AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + spec.maxHeap());
-        cmd.addAll(org.cxr.local.infra.ServerJvm.PLATFORM);
+        if (org.cxr.local.infra.ServerJvm.WHOLE_HEAP_AT_START.contains(spec.name())) {
+            cmd.add("-Xms" + spec.maxHeap());
+        }
+        ClassDataArchive.Start cds = archive(jar).start();
+        cmd.addAll(cds.options());
+        cmd.addAll(org.cxr.local.infra.ServerJvm.platformOptions(spec.name(), System.getenv())); // last: they win
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Dcxr.launcher.service=" + spec.name()); // lets `ps` and `./cxr down` recognise our JVMs
         cmd.add("-Dcxr.launcher.data=" + log.getParent().getParent()); // ... and the platform they belong to
@@ -109,11 +117,20 @@ public final class ServiceProcess implements Child, AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
-            current = pb.start();
-            return current;
+            Process p = pb.start();
+            p.onExit().thenRun(() -> archive(jar).exited(cds));
+            current = p;
+            currentArchive = cds;
+            return p;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + spec.module(), e);
         }
+    }
+
+    /** The service's class-data archive, in its build output: a new package makes it stale. */
+    private static ClassDataArchive archive(Path runnerJar) {
+        Path app = runnerJar.getParent();
+        return new ClassDataArchive(app.resolve("cxr-launcher.jsa"), List.of(app));
     }
 
     /** Waits until readiness answers 200; fails early with the log tail if the JVM exits. */
@@ -177,6 +194,11 @@ public final class ServiceProcess implements Child, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        ClassDataArchive.Start cds = currentArchive;
+        if (process == current && cds != null && !process.isAlive()) {
+            // here too, not only in onExit: the launcher's own JVM may be exiting right after
+            archive(spec.runnerJar(repoRoot)).exited(cds);
         }
     }
 
