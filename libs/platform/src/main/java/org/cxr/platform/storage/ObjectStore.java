@@ -232,6 +232,17 @@ public class ObjectStore implements AutoCloseable {
                 () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
+    /**
+     * A stream of {@code length} bytes of the object from {@code offset} (to its end when {@code length}
+     * is negative): one GET with a {@code Range} header, so the server reads and sends only those bytes.
+     * The answer's headers (an {@code io.minio.GetObjectResponse}) carry {@code Content-Range} and the
+     * object's {@code ETag}. A range starting at or past the end fails (the server answers 416).
+     */
+    public InputStream open(String bucket, String key, long offset, long length) {
+        return call("get " + bucket + "/" + key + " from " + offset, () -> client.getObject(GetObjectArgs.builder()
+                .bucket(bucket).object(key).offset(offset).length(length < 0 ? null : length).build()));
+    }
+
     public Optional<ObjectInfo> stat(String bucket, String key) {
         try {
             StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -100,6 +101,25 @@ class ObjectStoreTest {
                 sha256(new byte[1]), "application/dicom", Map.of()))
                 .isInstanceOf(ObjectStoreException.class);
         assertThat(store.exists("cxr-raw", "files/p10/p10000002/s50000002/b.dcm")).isFalse();
+    }
+
+    @Test
+    void aRangedReadReturnsOnlyThoseBytes() throws Exception {
+        store.ensureBucket("cxr-releases");
+        byte[] data = random(1 << 20);
+        store.put("cxr-releases", "ranged", data, "application/octet-stream", Map.of());
+        try (InputStream in = store.open("cxr-releases", "ranged", 1000, 5000)) {
+            assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 6000));
+            assertThat(((io.minio.GetObjectResponse) in).headers().get("Content-Range"))
+                    .isEqualTo("bytes 1000-5999/" + data.length);
+        }
+        try (InputStream in = store.open("cxr-releases", "ranged", data.length - 10, -1)) {
+            assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 10, data.length));
+        }
+        assertThatThrownBy(() -> store.open("cxr-releases", "ranged", data.length, 1))
+                .isInstanceOf(ObjectStoreException.class).matches(e -> !((ObjectStoreException) e).notFound());
+        assertThatThrownBy(() -> store.open("cxr-releases", "absent", 0, 1))
+                .isInstanceOf(ObjectStoreException.class).matches(e -> ((ObjectStoreException) e).notFound());
     }
 
     @Test
