@@ -147,65 +147,91 @@ public class ReleaseResource {
         } else {
             throw CatalogException.notFound("the release has no such file");
         }
-        InputStream in;
+        return serve(bucket, key, BucketReleaseSink.contentType(path), range, ifRange);
+    }
+
+    /**
+     * The object's bytes: whole (200), or the one range asked for (206) so that an interrupted
+     * download continues where it stopped ({@code ./cxr release} sends {@code If-Range} with the
+     * ETag it got first, and gets the whole object again if it has changed since). Only the range's
+     * bytes are read from the store (a ranged GET after a HEAD for size and ETag).
+     */
+    private Response serve(String bucket, String key, String contentType, String range, String ifRange) {
+        if (range != null && !range.isBlank()) {
+            // size and ETag first, then only the range's bytes from the store
+            var info = fromStore(() -> store.stat(bucket, key))
+                    .orElseThrow(() -> CatalogException.notFound("the file's object is missing from the store"));
+            String etag = quoted(info.etag());
+            ByteRange r = ifRange == null || ifRange.strip().equals(etag) ? ByteRange.of(range, info.size()) : null;
+            if (r == ByteRange.UNSATISFIABLE) {
+                return unsatisfiable(info.size());
+            }
+            if (r != null) {
+                InputStream in = fromStore(() -> store.open(bucket, key, r.first(), r.length()));
+                if (in instanceof GetObjectResponse g && etag.equals(quoted(g.headers().get("ETag")))) {
+                    return partial(in, contentType, r, info.size(), etag);
+                }
+                close(in); // replaced since the stat: the whole object as it is now
+            }
+        }
+        return whole(fromStore(() -> store.open(bucket, key)), contentType);
+    }
+
+    private static <T> T fromStore(java.util.function.Supplier<T> call) {
         try {
-            in = store.open(bucket, key);
+            return call.get();
         } catch (ObjectStoreException e) {
             if (e.notFound()) {
                 throw CatalogException.notFound("the file's object is missing from the store");
             }
             throw new CatalogException(503, "object store unavailable; retry later", null);
         }
-        return ranged(in, BucketReleaseSink.contentType(path), range, ifRange);
     }
 
     /**
-     * The object's bytes: whole (200), or the one range asked for (206) so that an interrupted
-     * download continues where it stopped ({@code ./cxr release} sends {@code If-Range} with the
-     * ETag it got first, and gets the whole object again if it has changed since). The store is read
-     * from the start and the bytes before the range are skipped: {@code ObjectStore} (libs/platform)
-     * has no ranged read yet. Size and ETag are read from the SDK's answer ({@link GetObjectResponse}, what {@code ObjectStore.open} returns).
+     * The whole object (200) with its size and ETag from the SDK's answer ({@link GetObjectResponse},
+     * what {@code ObjectStore.open} returns), so that a client can later ask for a range of it.
      */
-    private static Response ranged(InputStream in, String contentType, String rangeHeader, String ifRange) {
-        long size = -1;
-        String etag = null;
-        if (in instanceof GetObjectResponse g) {
-            String length = g.headers().get("Content-Length");
-            size = length == null ? -1 : Long.parseLong(length);
-            etag = g.headers().get("ETag");
-            if (etag != null && !etag.startsWith("\"") && !etag.startsWith("W/")) {
-                etag = "\"" + etag + "\"";
-            }
+    private static Response whole(InputStream in, String contentType) {
+        if (!(in instanceof GetObjectResponse g) || g.headers().get("Content-Length") == null) {
+            return Response.ok(copy(in, -1), contentType).build(); // not a ranged-capable answer
         }
-        if (size < 0) { // not a ranged-capable answer: the whole object, as before
-            return Response.ok(copy(in, 0, -1), contentType).build();
-        }
-        ByteRange range = ifRange == null || ifRange.strip().equals(etag) ? ByteRange.of(rangeHeader, size) : null;
-        if (range == ByteRange.UNSATISFIABLE) {
-            try {
-                in.close();
-            } catch (IOException e) {
-                // nothing was read; the connection is the SDK's to recycle
-            }
-            return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
-                    .type(Problem.MEDIA_TYPE).entity(new Problem("about:blank", "Range Not Satisfiable", 416, "the object has " + size
-                            + " bytes; ask for one range within them (bytes=FIRST-[LAST] or bytes=-SUFFIX)",
-                            "Range"))
-                    .build();
-        }
-        Response.ResponseBuilder r = range == null // no Range, or one to ignore: the whole object
-                ? Response.ok(copy(in, 0, size), contentType).header("Content-Length", size)
-                : Response.status(206).entity(copy(in, range.first(), range.length())).type(contentType)
-                        .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size)
-                        .header("Content-Length", range.length());
-        return r.header("Accept-Ranges", "bytes").header("ETag", etag).build();
+        long size = Long.parseLong(g.headers().get("Content-Length"));
+        return Response.ok(copy(in, size), contentType).header("Content-Length", size)
+                .header("Accept-Ranges", "bytes").header("ETag", quoted(g.headers().get("ETag"))).build();
     }
 
-    /** Streams {@code length} bytes (all when negative) of {@code in} after skipping {@code skip}. */
-    private static StreamingOutput copy(InputStream in, long skip, long length) {
+    private static Response unsatisfiable(long size) {
+        return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
+                .type(Problem.MEDIA_TYPE).entity(new Problem("about:blank", "Range Not Satisfiable", 416, "the object has " + size
+                        + " bytes; ask for one range within them (bytes=FIRST-[LAST] or bytes=-SUFFIX)",
+                        "Range"))
+                .build();
+    }
+
+    /** 206 with {@code in} holding exactly the range's bytes. */
+    private static Response partial(InputStream in, String contentType, ByteRange range, long size, String etag) {
+        return Response.status(206).entity(copy(in, range.length())).type(contentType)
+                .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size)
+                .header("Content-Length", range.length()).header("Accept-Ranges", "bytes").header("ETag", etag).build();
+    }
+
+    private static String quoted(String etag) {
+        return etag == null || etag.startsWith("\"") || etag.startsWith("W/") ? etag : "\"" + etag + "\"";
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // nothing was read; the connection is the SDK's to recycle
+        }
+    }
+
+    /** Streams {@code length} bytes (all when negative) of {@code in}. */
+    private static StreamingOutput copy(InputStream in, long length) {
         return out -> {
             try (in) {
-                in.skipNBytes(skip);
                 if (length < 0) {
                     in.transferTo(out);
                     return;
