@@ -272,7 +272,7 @@ public final class Converter {
         DecodedFrame frame;
         try {
             byte[] bytes = px.isEncapsulated() ? px.readFrame(0, 1) : px.readNativeFrame(0, (int) frameBytes);
-            frame = decoder.decode(bytes, d);
+            frame = decoder.decodeUnmasked(bytes, d); // the recipe reads the low BitsStored bits
         } catch (IOException e) {
             return rejected(ids, ConversionFailure.IO_ERROR, "cannot read pixel data: " + e.getMessage(), t0);
         } catch (PixelDecodeException e) {

@@ -20,14 +20,22 @@ abstract class GuardedDecoder implements FrameDecoder {
 
     @Override
     public final DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        Samples samples = guardedDecode(frame, d);
+        return CodecSupport.finish(samples.values(), samples.bits(), d);
+    }
+
+    @Override
+    public final DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), guardedDecode(frame, d).values());
+    }
+
+    private Samples guardedDecode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
         int total = CodecSupport.sampleCount(d, codec);
-        Samples samples;
         try {
-            samples = decodeSamples(frame, d, total);
+            return decodeSamples(frame, d, total);
         } catch (RuntimeException e) {
             throw new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
         }
-        return CodecSupport.finish(samples.values(), samples.bits(), d);
     }
 
     /**

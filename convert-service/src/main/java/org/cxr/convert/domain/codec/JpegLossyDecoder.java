@@ -17,13 +17,22 @@ public final class JpegLossyDecoder implements FrameDecoder {
 
     @Override
     public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        return decoderFor(frame).decode(frame, d);
+    }
+
+    @Override
+    public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        return decoderFor(frame).decodeUnmasked(frame, d);
+    }
+
+    private FrameDecoder decoderFor(byte[] frame) throws PixelDecodeException {
         FrameHeader header = FrameHeader.of(frame);
         if (header == null) {
             throw new PixelDecodeException("JPEG: no frame header (SOF) found in the codestream");
         }
         return switch (header.precision()) {
-            case 8 -> eightBit.decode(frame, d);
-            case 12 -> twelveBit.decode(frame, d);
+            case 8 -> eightBit;
+            case 12 -> twelveBit;
             default -> throw new PixelDecodeException("JPEG: unsupported sample precision " + header.precision()
                     + " for a DCT-based transfer syntax");
         };

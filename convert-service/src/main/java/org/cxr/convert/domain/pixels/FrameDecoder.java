@@ -7,4 +7,13 @@ public interface FrameDecoder {
      *              syntaxes the frame's compressed bitstream (its fragments concatenated)
      */
     DecodedFrame decode(byte[] frame, ImageDescriptor descriptor) throws PixelDecodeException;
+
+    /**
+     * As {@link #decode}, except that the bits above BitsStored may be left as the codestream gave
+     * them (not masked, not sign-extended): for a caller that reads only the low BitsStored bits
+     * of each sample (the recipe), so the decoding thread saves a pass over the image.
+     */
+    default DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor descriptor) throws PixelDecodeException {
+        return decode(frame, descriptor);
+    }
 }

@@ -32,20 +32,27 @@ public final class MimicCxrRecipe {
     }
 
     /**
-     * Steps 2-4 on the stored values of one grayscale frame (masked to {@code bitsStored}, sign-extended
-     * when {@code signed}): the same image as {@code equalizeHist(rescale(...))}, in two passes over the
-     * samples. The first counts each stored value; min, max and the 8-bit histogram follow from the
+     * Steps 2-4 on the samples of one grayscale frame: the same image as {@code equalizeHist(rescale(...))}
+     * of their stored values, in two passes over the samples. Each sample is read as a stored value
+     * (its low {@code bitsStored} bits, sign-extended when {@code signed}), so the bits above BitsStored
+     * may still be set (a decoder may leave the mask to this step: {@code FrameDecoder.decodeUnmasked}).
+     * The first pass counts each stored value; min, max and the 8-bit histogram follow from the
      * counts, and the rescale and equalisation tables are composed into one, which the second pass
      * applies.
      */
     public static Rescaled apply(int rows, int columns, int[] samples, int bitsStored, boolean signed,
                                  boolean monochrome1) {
         if (bitsStored > COUNTED_BITS) {
+            if (bitsStored < 32) {
+                storedValues(samples, bitsStored, signed);
+            }
             Rescaled r = rescale(rows, columns, samples, !signed && bitsStored == 32, monochrome1);
             return new Rescaled(equalizeHist(r.image()), r.constant());
         }
-        int offset = signed ? 1 << (bitsStored - 1) : 0;
-        int[] counts = count(samples, 1 << bitsStored, offset);
+        // index = stored value + offset = the low bitsStored bits, the sign bit flipped when signed
+        int mask = (1 << bitsStored) - 1;
+        int flip = signed ? 1 << (bitsStored - 1) : 0;
+        int[] counts = count(samples, mask, flip);
         int lo = 0;
         while (counts[lo] == 0) {
             lo++;
@@ -70,16 +77,16 @@ public final class MimicCxrRecipe {
                 lut[d] = equalise[lut[d] & 0xFF];
             }
         }
-        int min = lo - offset;
         for (int i = 0; i < out.length; i++) {
-            out[i] = lut[samples[i] - min];
+            out[i] = lut[((samples[i] & mask) ^ flip) - lo];
         }
         return new Rescaled(new EightBitImage(rows, columns, out), false);
     }
 
-    /** How often each stored value occurs; index = value + offset. */
-    private static int[] count(int[] samples, int size, int offset) {
+    /** How often each stored value occurs; index = (sample &amp; mask) ^ flip. */
+    private static int[] count(int[] samples, int mask, int flip) {
         // four tables: a run of equal values does not wait on one counter
+        int size = mask + 1;
         int[] c0 = new int[size];
         int[] c1 = new int[size];
         int[] c2 = new int[size];
@@ -87,13 +94,13 @@ public final class MimicCxrRecipe {
         int n = samples.length;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            c0[samples[i] + offset]++;
-            c1[samples[i + 1] + offset]++;
-            c2[samples[i + 2] + offset]++;
-            c3[samples[i + 3] + offset]++;
+            c0[(samples[i] & mask) ^ flip]++;
+            c1[(samples[i + 1] & mask) ^ flip]++;
+            c2[(samples[i + 2] & mask) ^ flip]++;
+            c3[(samples[i + 3] & mask) ^ flip]++;
         }
         for (; i < n; i++) {
-            c0[samples[i] + offset]++;
+            c0[(samples[i] & mask) ^ flip]++;
         }
         for (int v = 0; v < size; v++) {
             c0[v] += c1[v] + c2[v] + c3[v];
@@ -153,6 +160,15 @@ public final class MimicCxrRecipe {
             }
         }
         return new Rescaled(new EightBitImage(rows, columns, out), false);
+    }
+
+    /** Masks the samples to {@code bits} in place, sign-extended when {@code signed}: their stored values. */
+    private static void storedValues(int[] samples, int bits, boolean signed) {
+        int shift = 32 - bits;
+        int mask = (1 << bits) - 1;
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = signed ? (samples[i] << shift) >> shift : samples[i] & mask;
+        }
     }
 
     /** A constant image: all zeros, 255 after the MONOCHROME1 inversion (equalisation leaves it so). */

@@ -56,6 +56,16 @@ class MimicCxrRecipeTest {
                     assertThat(applied.image().pixels()).as(as)
                             .isEqualTo(MimicCxrRecipe.equalizeHist(twoSteps.image()).pixels());
                     assertThat(applied.constant()).as(as).isEqualTo(twoSteps.constant());
+                    if (bits < 32) { // bits above BitsStored, as decodeUnmasked may leave them, change nothing
+                        int[] unmasked = v.clone();
+                        for (int i = 0; i < unmasked.length; i++) {
+                            unmasked[i] = (unmasked[i] & ((1 << bits) - 1)) | (rnd.nextInt() << bits);
+                        }
+                        MimicCxrRecipe.Rescaled fromUnmasked = MimicCxrRecipe.apply(rows, columns, unmasked, bits, signed,
+                                monochrome1);
+                        assertThat(fromUnmasked.image().pixels()).as(as + ", unmasked").isEqualTo(applied.image().pixels());
+                        assertThat(fromUnmasked.constant()).as(as + ", unmasked").isEqualTo(applied.constant());
+                    }
                 }
             }
         }
