@@ -6,7 +6,8 @@
 #     the catalog's /stats/states polled every second until every study is COMPLETE: wall from the
 #     import's start, and CPU-seconds (utime+stime from /proc/<pid>/stat) of every process over that
 #     time - supervisor, Kafka broker, S3 server, PostgreSQL (postmaster, its backends and the ones
-#     that exited), the four services, the import CLI; then ./cxr down.
+#     that exited), the four services, the import CLI, and each process's peak resident memory so far
+#     (VmHWM); then ./cxr down.
 #  4. with --second: a second tree (seed 8, other studies) imported into the now warm platform and
 #     measured the same way: the steady state of a platform that keeps running (JIT done).
 # Usage: deploy/local/bench/platform-import-bench.sh [--second] [--s3-requests] [--profile] [--skip-convert]
@@ -126,6 +127,12 @@ for name, pid in procs.items():
     except FileNotFoundError:
         pass
     out['threads'][name] = threads
+def hwm(pid):  # peak resident memory (VmHWM) in MB
+    try:
+        return int(next(l for l in open(f'/proc/{pid}/status') if l.startswith('VmHWM:')).split()[1]) / 1024
+    except (FileNotFoundError, StopIteration):
+        return 0
+out['hwm'] = {n: hwm(p) for n, p in procs.items()}
 out['restarts'] = {n: p['restarts'] for n, p in st['processes'].items()}
 out['pids'] = procs
 print(json.dumps(out))
@@ -174,11 +181,11 @@ same = [k for k in b['pids'] if b['pids'][k] == a['pids'][k]]
 rows = [(k, a['cpu'][k] - b['cpu'][k]) for k in same]
 rows.append(('import CLI', iu + is_))
 total = sum(v for _, v in rows)
-print(f"{'process':12} {'CPU s':>7} {'ms/image':>9} {'share':>6}   threads (CPU s)")
+print(f"{'process':12} {'CPU s':>7} {'ms/image':>9} {'share':>6} {'peak RSS MB':>12}   threads (CPU s)")
 for k, v in sorted(rows, key=lambda r: -r[1]):
     th = a['threads'].get(k, {})
     d = sorted(((th[t] - b['threads'][k].get(t, 0), t) for t in th), reverse=True)[:6]
-    print(f"{k:12} {v:7.1f} {1000 * v / n:9.0f} {100 * v / total:5.0f}%   " + ", ".join(f"{t} {x:.1f}" for x, t in d if x >= 0.05))
+    print(f"{k:12} {v:7.1f} {1000 * v / n:9.0f} {100 * v / total:5.0f}% {a['hwm'].get(k, 0):12.0f}   " + ", ".join(f"{t} {x:.1f}" for x, t in d if x >= 0.05))
 print(f"{'total':12} {total:7.1f} {1000 * total / n:9.0f}   (wall {wall} s x 2 cores = {2 * wall:.0f} CPU-s available)")
 if cu + cs > 0:
     print(f"CPU ratio platform / convert: {total / (cu + cs):.2f}")

@@ -99,9 +99,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + spec.maxHeap());
-        if (org.cxr.local.infra.ServerJvm.WHOLE_HEAP_AT_START.contains(spec.name())) {
-            cmd.add("-Xms" + spec.maxHeap());
-        }
+        cmd.addAll(org.cxr.local.infra.ServerJvm.heapOptions(spec.name(), spec.maxHeap()));
         ClassDataArchive.Start cds = archive(jar).start();
         cmd.addAll(cds.options());
         cmd.addAll(org.cxr.local.infra.ServerJvm.platformOptions(spec.name(), System.getenv())); // last: they win

@@ -20,4 +20,12 @@ class ServerJvmTest {
                 "CXR_JVM_OPTS_LABEL", "-Xint")))
                 .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4", "-Xlog:gc");
     }
+
+    @Test
+    void ingestStartsWithItsWholeHeapConvertWithAThirdOfItsHeapAsYoungGeneration() {
+        assertThat(ServerJvm.heapOptions("ingest", "512m")).containsExactly("-Xms512m");
+        assertThat(ServerJvm.heapOptions("convert", "1536m")).containsExactly("-Xms768m", "-Xmn512m");
+        assertThat(ServerJvm.heapOptions("convert", "3g")).containsExactly("-Xms1536m", "-Xmn1024m");
+        assertThat(ServerJvm.heapOptions("catalog", "512m")).isEmpty();
+    }
 }
