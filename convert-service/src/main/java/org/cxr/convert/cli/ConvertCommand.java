@@ -323,6 +323,9 @@ public final class ConvertCommand {
                             Job job = jobs.get(i);
                             long t0 = System.nanoTime();
                             Converter.Decoded d = converter.decode(job.source(), job.ids());
+                            if (failFast && d.failed()) {
+                                stop.set(true); // before the next file is taken, not once it is finished
+                            }
                             handoff.put(new Handoff(job, d, System.nanoTime() - t0));
                         }
                     } finally { // also after an Error: the finishing thread must not wait forever

@@ -162,6 +162,11 @@ public final class Converter {
             this.readNanos = readNanos;
             this.decodeNanos = decodeNanos;
         }
+
+        /** The conversion already failed ({@link #finish} returns the failure). */
+        public boolean failed() {
+            return failed != null;
+        }
     }
 
     private Decoded decode(DicomFile file, InstanceIds givenIds, String fallbackKey, long t0) {

@@ -155,6 +155,12 @@ class ConvertCommandTest {
                             "f07.dcm,MULTI_FRAME", "f09.dcm,NOT_DICOM", "f11.dcm,MULTI_FRAME");
             assertThat(Files.readAllLines(out.resolve("metadata.csv"))).hasSize(7);
         }
+        // --fail-fast: the file after the first failure is not decoded while the failure is finished
+        Path ff = tmp.resolve("mixed-ff");
+        assertThat(run(in.toString(), ff.toString(), "--workers", "1", "--fail-fast", "--quiet")).isEqualTo(1);
+        assertThat(Files.readAllLines(ff.resolve("metadata.csv"))).hasSize(2);
+        assertThat(Files.readAllLines(ff.resolve("failures.csv"))).hasSize(2);
+        assertThat(ff.resolve("f02.jpg")).doesNotExist();
     }
 
     @Test
