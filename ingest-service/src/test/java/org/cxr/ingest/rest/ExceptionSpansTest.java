@@ -3,12 +3,12 @@ package org.cxr.ingest.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cxr.ingest.testing.Api.given;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.cxr.local.testing.LocalInfraTestResource;
@@ -17,12 +17,11 @@ import org.junit.jupiter.api.Test;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,46 +41,27 @@ class ExceptionSpansTest {
     static final String GIVEN = "Anastasia";
     static final String MRN = "53049853";
 
-    /** Every span of this class's traces, as a span processor sees it when it ends (the exporter's view). */
+    /** Every span ingest ends, as its exporter would get it (the tests run with no exporter of their own). */
+    static final InMemorySpanExporter EXPORTED = InMemorySpanExporter.create();
+
     @Singleton
-    static class Captured implements SpanProcessor {
-        static final List<SpanData> SPANS = new ArrayList<>();
-        static volatile String trace;
-
-        @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-        }
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {
-            if (span.getSpanContext().getTraceId().equals(trace)) {
-                synchronized (SPANS) {
-                    SPANS.add(span.toSpanData());
-                }
-            }
-        }
-
-        @Override
-        public boolean isEndRequired() {
-            return true;
+    static class Exporting {
+        @Produces
+        @Singleton
+        SpanProcessor exported() {
+            return SimpleSpanProcessor.create(EXPORTED);
         }
     }
 
-    private static List<SpanData> awaitServerSpan() throws InterruptedException {
+    private static List<SpanData> awaitServerSpan(String trace) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            synchronized (Captured.SPANS) {
-                if (Captured.SPANS.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER)) {
-                    return List.copyOf(Captured.SPANS);
-                }
+            List<SpanData> spans = EXPORTED.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(trace)).toList();
+            if (spans.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER)) {
+                return spans;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no server span of trace " + Captured.trace + ": " + Captured.SPANS);
+        throw new AssertionError("no server span of trace " + trace);
     }
 
     /** What an exporter sends of a span: name, attributes, status, events' names and attributes. */
@@ -95,12 +75,13 @@ class ExceptionSpansTest {
     void aFailedRequestsSpanKeepsTheExceptionTypeAndNoneOfItsMessage() throws InterruptedException {
         byte[] id = new byte[16];
         ThreadLocalRandom.current().nextBytes(id);
-        Captured.trace = HexFormat.of().formatHex(id);
+        String trace = HexFormat.of().formatHex(id);
+        EXPORTED.reset(); // what the module's other tests traced
         String folder = "/import/" + FAMILY + ", " + GIVEN + " MRN " + MRN + "\u0000";
-        given().header("traceparent", "00-" + Captured.trace + "-00f067aa0ba902b7-01").contentType("application/json")
+        given().header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").contentType("application/json")
                 .body(Map.of("path", folder)).post("/imports").then().statusCode(500);
 
-        List<SpanData> spans = awaitServerSpan();
+        List<SpanData> spans = awaitServerSpan(trace);
         SpanData server = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
         assertThat(server.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         EventData exception = server.getEvents().stream().filter(e -> e.getName().equals("exception")).findFirst()
