@@ -51,16 +51,20 @@ public final class ClassDataArchive {
         return new Start(concat(QUIET, "-XX:ArchiveClassesAtExit=" + tmp), tmp, now());
     }
 
-    /** After the process that wrote {@code start.writes()} exited: the archive, if it wrote one. */
-    public void exited(Start start) {
+    /**
+     * After the process that wrote {@code start.writes()} exited with {@code exitValue}: the archive,
+     * if it wrote one and was not killed (a SIGKILL during the dump leaves half a file).
+     */
+    public void exited(Start start, int exitValue) {
         Path tmp = start.writes();
         if (tmp == null) {
             return;
         }
+        boolean killed = exitValue > 128 && exitValue != 128 + 15; // SIGTERM is a normal stop
         try {
             // a build that replaced jars while that JVM ran: the archive records the old ones and
             // the JVM would ignore it, while being newer than the jars it would look fresh here
-            if (Files.isRegularFile(tmp) && Files.size(tmp) > 0 && !changedSince(start.at())) {
+            if (!killed && Files.isRegularFile(tmp) && Files.size(tmp) > 0 && !changedSince(start.at())) {
                 Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(tmp);

@@ -116,7 +116,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             Process p = pb.start();
-            p.onExit().thenRun(() -> archive(jar).exited(cds));
+            p.onExit().thenAccept(gone -> archive(jar).exited(cds, gone.exitValue()));
             current = p;
             currentArchive = cds;
             return p;
@@ -196,7 +196,7 @@ public final class ServiceProcess implements Child, AutoCloseable {
         ClassDataArchive.Start cds = currentArchive;
         if (process == current && cds != null && !process.isAlive()) {
             // here too, not only in onExit: the launcher's own JVM may be exiting right after
-            archive(spec.runnerJar(repoRoot)).exited(cds);
+            archive(spec.runnerJar(repoRoot)).exited(cds, process.exitValue());
         }
     }
 

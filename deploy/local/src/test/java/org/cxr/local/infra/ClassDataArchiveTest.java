@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's class-data archives on a real JVM: the first start writes one at exit, the next
  * maps it (the application's class comes from the "shared objects file"), a newer jar makes the
- * next start write it again, and an archive written while a jar changed is dropped.
+ * next start write it again; an archive written while a jar changed, or by a JVM killed, is dropped.
  */
 class ClassDataArchiveTest {
     /** The application of the child JVMs: prints a line and exits. */
@@ -45,7 +45,7 @@ class ClassDataArchiveTest {
         ClassDataArchive.Start first = archive.start();
         assertThat(first.writes()).isNotNull();
         assertThat(run(first, jar)).contains("probe ran");
-        archive.exited(first);
+        archive.exited(first, 0);
         assertThat(dir.resolve("app/cxr-launcher.jsa")).isNotEmptyFile();
         assertThat(first.writes()).doesNotExist();
 
@@ -54,16 +54,22 @@ class ClassDataArchiveTest {
         assertThat(run(second, jar, "-Xshare:on", "-Xlog:class+load=info"))
                 .containsPattern("ClassDataArchiveTest\\$Probe source: shared objects file \\(top\\)");
 
-        // a rebuild while the JVM runs: the archive it writes records the replaced jar, so it is dropped
-        ClassDataArchive.Start third = archive.start();
-        assertThat(third.writes()).isNull();
         FileTime mapped = Files.getLastModifiedTime(dir.resolve("app/cxr-launcher.jsa"));
+        // a JVM killed (SIGKILL) while it wrote: its file is dropped
+        ClassDataArchive.Start killed = new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app")))
+                .start();
+        assertThat(run(killed, jar)).contains("probe ran");
+        new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app"))).exited(killed, 137);
+        assertThat(killed.writes()).doesNotExist();
+        assertThat(dir.resolve("app/other.jsa")).doesNotExist();
+
+        // a rebuild while the JVM runs: the archive it writes records the replaced jar, so it is dropped
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
         ClassDataArchive.Start fourth = archive.start();
         assertThat(fourth.writes()).as("a jar newer than the archive").isNotNull();
         assertThat(run(fourth, jar)).contains("probe ran");
         assertThat(fourth.writes()).isNotEmptyFile();
-        archive.exited(fourth);
+        archive.exited(fourth, 143);
         assertThat(fourth.writes()).doesNotExist();
         assertThat(Files.getLastModifiedTime(dir.resolve("app/cxr-launcher.jsa"))).isEqualTo(mapped);
         assertThat(archive.start().writes()).as("still stale: the next start writes it").isNotNull();
