@@ -7,10 +7,12 @@
 # and per GET; then through ObjectStore itself (S3PutCostBench in libs/platform's tests): a byte array, a
 # 24 MiB file in one PUT, the same as a multipart stream (ingest's large files until 2026-12-07).
 # utime+stime of the server JVM (and of the client JVM) around each batch, after a warm-up batch.
-# Usage: deploy/local/bench/s3-put-cost.sh [PUTS_PER_BATCH]      (deploy/local built; needs curl >= 7.75)
+# Usage: deploy/local/bench/s3-put-cost.sh [PUTS_PER_BATCH] [CLIENTS]   (deploy/local built; needs curl >= 7.75)
+#   CLIENTS: ObjectStore uploads at once (default 1; the curl part is always one at a time)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 n="${1:-30}"
+clients="${2:-1}"
 work=$(mktemp -d /tmp/cxr-s3-put-cost-XXXX)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 # the server stops when its stdin closes: a fifo held open by this script
@@ -55,5 +57,5 @@ echo "unsigned with a wrong x-amz-checksum-sha256: HTTP $(s3 -X PUT -H "x-amz-co
   -H "x-amz-sdk-checksum-algorithm: SHA256" -H "x-amz-checksum-sha256: $wrong" --data-binary @"$work/obj.bin" "$url/bench/wrong")"
 java -Xmx512m -XX:+UseSerialGC \
   -cp "libs/platform/target/test-classes:libs/platform/target/classes:$(cat "$work/platform-classpath.txt")" \
-  org.cxr.platform.storage.S3PutCostBench "$url" "$ak" "$sk" "$pid" "$n"
+  org.cxr.platform.storage.S3PutCostBench "$url" "$ak" "$sk" "$pid" "$n" "$clients"
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
