@@ -40,9 +40,19 @@ public final class Outages {
     }
 
     public static class BrokerDown implements QuarkusTestProfile {
+        /** A log file of this run, filtered like the console, to see how the producers report the outage. */
+        static final java.nio.file.Path LOG = java.nio.file.Path.of("target",
+                "broker-outage-" + ProcessHandle.current().pid() + ".log");
+
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(OutageResource.class, Map.of("down", "kafka")));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString(),
+                    "quarkus.log.file.filter", "kafka-outage");
         }
 
         @Override
