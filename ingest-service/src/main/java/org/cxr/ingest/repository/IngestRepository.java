@@ -303,10 +303,16 @@ public class IngestRepository {
 
     private static final String IMPORT_COLUMNS = "id, path, layout, state, counters, started_at, updated_at, finished_at";
 
+    /**
+     * Saves an import's state. A row that is no longer RUNNING is final and kept: the 2-second
+     * progress save can take its RUNNING view just before the import finishes and commit just
+     * after the final save, which would otherwise show a finished import as running for good.
+     */
     public void upsertImport(ImportRow r) {
         update("insert into import_job (" + IMPORT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " on conflict (id) do update set state = excluded.state, counters = excluded.counters,"
-                + " updated_at = excluded.updated_at, finished_at = excluded.finished_at",
+                + " updated_at = excluded.updated_at, finished_at = excluded.finished_at"
+                + " where import_job.state = 'RUNNING'",
                 r.id(), r.path(), r.layout(), r.state(), r.counters(), r.startedAt(), r.updatedAt(), r.finishedAt());
     }
 

@@ -8,12 +8,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.cxr.events.ObjectKeys;
 import org.cxr.events.Topics;
 import org.cxr.ingest.cli.ImportCommand;
+import org.cxr.ingest.repository.IngestRepository;
 import org.cxr.ingest.testing.EventTap;
 import org.cxr.ingest.testing.Infra;
 import org.cxr.ingest.testing.MimicTrees;
@@ -22,6 +25,8 @@ import org.cxr.local.testing.LocalInfraTestResource;
 import org.cxr.testing.auth.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import jakarta.inject.Inject;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -39,6 +44,23 @@ class ImportAndDropFolderTest {
     Path tmp;
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    IngestRepository repo;
+
+    /** A progress save that took its view before the import finished must not undo the final state. */
+    @Test
+    void aFinishedImportIsNeverShownRunningAgain() {
+        UUID id = UUID.randomUUID();
+        Instant t = Instant.now();
+        repo.upsertImport(new IngestRepository.ImportRow(id, "/in", "mimic", "RUNNING", "{}", t, t, null));
+        repo.upsertImport(new IngestRepository.ImportRow(id, "/in", "mimic", "DONE", "{\"n\":2}", t, t, t));
+        repo.upsertImport(new IngestRepository.ImportRow(id, "/in", "mimic", "RUNNING", "{\"n\":1}", t, t, null));
+        IngestRepository.ImportRow row = repo.importJob(id).orElseThrow();
+        assertThat(row.state()).isEqualTo("DONE");
+        assertThat(row.counters()).isEqualTo("{\"n\":2}");
+        assertThat(row.finishedAt()).isNotNull();
+    }
 
     static JsonPath runImport(Path path, String layout) throws InterruptedException {
         String id = given().contentType("application/json").body(Map.of("path", path.toString(), "layout", layout))
