@@ -1,6 +1,7 @@
 package org.cxr.ingest.service;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -284,7 +285,7 @@ public class ImportService {
                     p.reason(r.reason().name());
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             p.failed.incrementAndGet();
             p.reason("IO_ERROR");
         } catch (Unavailable | DatabaseUnavailable e) {

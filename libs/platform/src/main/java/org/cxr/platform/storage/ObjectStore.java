@@ -3,6 +3,7 @@ package org.cxr.platform.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -143,6 +144,7 @@ public class ObjectStore implements AutoCloseable {
      * multipart upload cannot carry the whole object's SHA-256).
      *
      * @param sha256Hex lower-case hex SHA-256 of the file; a wrong one makes the server refuse the upload
+     * @throws UncheckedIOException when the file cannot be opened
      */
     public void put(String bucket, String key, Path file, String sha256Hex, String contentType,
             Map<String, String> userMetadata) {
@@ -157,7 +159,9 @@ public class ObjectStore implements AutoCloseable {
                     .filename(file.toString()).contentType(contentType).userMetadata(userMetadata).build());
             putObject(what, () -> new PutObjectAPIArgs(args, raf, size, args.contentType(), verifiedUnsignedPayload(sha256Hex)));
         } catch (IOException e) {
-            throw new ObjectStoreException("cannot read " + file + " for " + what + ": " + e.getMessage(), e, false);
+            // a local file that cannot be read is no store outage (not retried as one); no path in
+            // the message: an imported file's path may name a patient
+            throw new UncheckedIOException("cannot read the file for " + what, e);
         }
     }
 
