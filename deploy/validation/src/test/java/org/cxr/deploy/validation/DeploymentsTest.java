@@ -133,6 +133,10 @@ class DeploymentsTest {
         Map<String, String> provided = provided(overlay, container(d));
         assertThat(provided.keySet()).as(overlay + " " + deployment + " environment").containsAll(svc.requiredEnvironment());
         provided.forEach((k, v) -> assertThat(v).as(k).doesNotStartWith("MISSING"));
+        if (svc.consumes()) {
+            assertThat(env(container(d), "KAFKA_SESSION_TIMEOUT_MS").getValue()).as(overlay + " " + deployment)
+                    .isEqualTo(PlatformService.SESSION_TIMEOUT_MS);
+        }
     }
 
     /** Each service logs in to Kafka as its own principal, with its own Secret: no shared credential. */

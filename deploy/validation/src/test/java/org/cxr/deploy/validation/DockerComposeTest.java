@@ -73,6 +73,10 @@ class DockerComposeTest {
             env.forEach((k, v) -> assertThat(v).as(svc.name() + " " + k).isNotBlank());
             assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).startsWith("SASL_");
             assertThat(env.get("KAFKA_SASL_MECHANISM")).isEqualTo("SCRAM-SHA-512");
+            if (svc.consumes()) {
+                assertThat(env.get("KAFKA_SESSION_TIMEOUT_MS")).as(svc.name() + " session timeout")
+                        .isEqualTo(PlatformService.SESSION_TIMEOUT_MS);
+            }
         }
         assertThat(environmentOf("ingest-service")).containsKeys("CXR_INGEST_DROP_FOLDER", "CXR_INGEST_DIMSE_PORT",
                 "CXR_INGEST_HL7_PORT");

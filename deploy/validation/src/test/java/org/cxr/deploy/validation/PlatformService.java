@@ -14,12 +14,20 @@ import java.util.regex.Pattern;
  * verifies tokens), and the environment it needs (docs/architecture.md, "Configuration";
  * docs/security.md for Kafka, S3 and OIDC).
  */
-record PlatformService(String name, int port, String database, boolean api) {
+record PlatformService(String name, int port, String database, boolean api, boolean consumes) {
     static final List<PlatformService> ALL = List.of(
-            new PlatformService("ingest-service", 8081, "ingest", true),
-            new PlatformService("convert-service", 8082, null, false),
-            new PlatformService("label-service", 8083, null, false),
-            new PlatformService("catalog-service", 8084, "catalog", true));
+            new PlatformService("ingest-service", 8081, "ingest", true, false),
+            new PlatformService("convert-service", 8082, null, false, true),
+            new PlatformService("label-service", 8083, null, false, true),
+            new PlatformService("catalog-service", 8084, "catalog", true, true));
+
+    /**
+     * A consumer's session timeout in every deployment, as the local launcher's
+     * ({@code Platform.SESSION_TIMEOUT_MS}): a consumer that dies without leaving its group (OOM kill,
+     * node loss) holds its partitions until its session expires, and Kafka's 45 s default held a stage
+     * that long after each kill (docs/reliability.md, finding 3).
+     */
+    static final String SESSION_TIMEOUT_MS = "12000";
 
     /** Quarkus's management interface in every container: probes, scraping and healthchecks. */
     static final int MANAGEMENT_PORT = 9000;
@@ -53,6 +61,9 @@ record PlatformService(String name, int port, String database, boolean api) {
         if (api) {
             env.addAll(Set.of("QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_CLIENT_ID", "QUARKUS_OIDC_TOKEN_AUDIENCE",
                     "QUARKUS_OIDC_TOKEN_ISSUER"));
+        }
+        if (consumes) {
+            env.add("KAFKA_SESSION_TIMEOUT_MS");
         }
         if (name.equals("catalog-service")) {
             env.addAll(Set.of("QUARKUS_OIDC_CREDENTIALS_SECRET", "QUARKUS_OIDC_APPLICATION_TYPE"));
