@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -289,19 +290,32 @@ public final class ConvertCommand {
     }
 
     /**
-     * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is two threads: one reads and decodes a
-     * file, then hands it to the other, which runs the recipe, the encode and the write while the
-     * first decodes the next file. The hand-off has no buffer (a {@link SynchronousQueue}), so a lane
-     * holds at most two files: the one being decoded and the one being finished (the decoded pixels
-     * of both within the {@link MemoryBudget}). Files go to lanes in order as they free up.
+     * A file on its way from a lane's reading thread to its decoding thread; {@code read} null: a file
+     * over {@link #READ_AHEAD_MAX_BYTES}, which the decoding thread reads; {@code job} null: no more.
+     */
+    private record Ahead(Job job, Converter.Read read, long readNanos) {
+        static final Ahead END = new Ahead(null, null, 0);
+    }
+
+    /** Larger files are not read ahead: a lane holds at most two files' bytes beyond the memory budget. */
+    static final long READ_AHEAD_MAX_BYTES = 64L << 20;
+
+    /**
+     * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is three threads in a row: one reads
+     * and parses a file, the next decodes it, the last runs the recipe, the encode and the write, each on the
+     * following file as soon as it has handed over its own. The decoding thread is the busiest (decoding is most of
+     * a conversion), so the other two keep work off it. The hand-off to the finishing thread has no buffer (a
+     * {@link SynchronousQueue}), the one from the reading thread a buffer of one file: a lane holds at most two
+     * files' decoded pixels (within the {@link MemoryBudget}) and two files' bytes read ahead (each at most
+     * {@link #READ_AHEAD_MAX_BYTES}). Files go to lanes in order as they free up.
      */
     private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
         int lanes = Math.min(workers, jobs.size());
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2 * lanes, r -> {
-            // named by lane and role (tasks are submitted decode, finish, decode, ...): profiles by thread
+        ExecutorService pool = Executors.newFixedThreadPool(3 * lanes, r -> {
+            // named by lane and role (tasks are submitted read, decode, finish, ...): profiles by thread
             int n = threads.getAndIncrement();
-            Thread t = new Thread(r, "convert-" + (n % 2 == 0 ? "decode-" : "finish-") + n / 2);
+            Thread t = new Thread(r, "convert-" + ROLES[n % 3] + n / 3);
             t.setDaemon(true);
             return t;
         });
@@ -314,19 +328,36 @@ public final class ConvertCommand {
                 : null;
         try {
             List<Future<?>> finishing = new ArrayList<>();
-            List<Future<?>> decoding = new ArrayList<>();
+            List<Future<?>> others = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
+                ArrayBlockingQueue<Ahead> ahead = new ArrayBlockingQueue<>(1);
                 SynchronousQueue<Handoff> handoff = new SynchronousQueue<>();
-                decoding.add(pool.submit(() -> {
+                others.add(pool.submit(() -> {
                     try {
                         for (int i; !stop.get() && (i = next.getAndIncrement()) < jobs.size(); ) {
                             Job job = jobs.get(i);
                             long t0 = System.nanoTime();
-                            Converter.Decoded d = converter.decode(job.source(), job.ids());
+                            Converter.Read r = readAhead(job.source()) ? converter.read(job.source(), job.ids()) : null;
+                            ahead.put(new Ahead(job, r, System.nanoTime() - t0));
+                        }
+                    } finally { // also after an Error: the decoding thread must not wait forever
+                        ahead.put(Ahead.END);
+                    }
+                    return null;
+                }));
+                others.add(pool.submit(() -> {
+                    try {
+                        for (Ahead a; (a = ahead.take()) != Ahead.END; ) {
+                            if (stop.get()) {
+                                continue; // --fail-fast: a file read ahead after the failure is not attempted
+                            }
+                            long t0 = System.nanoTime();
+                            Converter.Decoded d = a.read() != null ? converter.decode(a.read())
+                                    : converter.decode(a.job().source(), a.job().ids());
                             if (failFast && d.failed()) {
                                 stop.set(true); // before the next file is taken, not once it is finished
                             }
-                            handoff.put(new Handoff(job, d, System.nanoTime() - t0));
+                            handoff.put(new Handoff(a.job(), d, a.readNanos() + System.nanoTime() - t0));
                         }
                     } finally { // also after an Error: the finishing thread must not wait forever
                         handoff.put(Handoff.END);
@@ -347,8 +378,8 @@ public final class ConvertCommand {
                     return null;
                 }));
             }
-            // finishing threads first: if one dies, shutdownNow below frees its lane's decoding thread
-            for (Future<?> f : concat(finishing, decoding)) {
+            // finishing threads first: if one dies, shutdownNow below frees its lane's other threads
+            for (Future<?> f : concat(finishing, others)) {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -362,6 +393,17 @@ public final class ConvertCommand {
             }
         }
         return new ArrayList<>(outcomes);
+    }
+
+    private static final String[] ROLES = {"read-", "decode-", "finish-"};
+
+    /** Whether the reading thread reads this file (else the decoding thread does, and reports any error). */
+    private static boolean readAhead(Path file) {
+        try {
+            return Files.size(file) <= READ_AHEAD_MAX_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static List<Future<?>> concat(List<Future<?>> a, List<Future<?>> b) {

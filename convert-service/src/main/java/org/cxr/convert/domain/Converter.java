@@ -105,20 +105,58 @@ public final class Converter {
      * lease until then. A caller may decode the next file while another thread finishes this one.
      */
     public Decoded decode(Path file, InstanceIds ids) {
+        return decode(read(file, ids));
+    }
+
+    /**
+     * The file's bytes read and its header parsed, or why not: the first step of {@link #decode(Path,
+     * InstanceIds)}, which a caller may run ahead on another thread ({@link #decode(Read)} then does
+     * the rest). Holds the file's bytes, outside the {@link MemoryBudget}.
+     */
+    public Read read(Path file, InstanceIds ids) {
         long t0 = System.nanoTime();
         try {
             // a converted file needs all its bytes: one read (as the service gets them from S3);
             // very large files are parsed by their header and their pixel data read on demand
             long size = Files.size(file);
             DicomFile dicom = size <= WHOLE_FILE_LIMIT ? DicomReader.read(Files.readAllBytes(file)) : DicomReader.read(file);
-            return decode(dicom, ids, file.toString(), t0);
+            return new Read(dicom, null, ids, file.toString(), System.nanoTime() - t0);
         } catch (IOException e) {
-            return rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()), ConversionFailure.IO_ERROR,
-                    "cannot read " + file + ": " + e.getMessage(), t0);
+            return new Read(null, rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
+                    ConversionFailure.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), t0), ids, "", 0);
         } catch (DicomException e) {
-            return rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
-                    ConversionFailure.of(e.reason()), e.getMessage(), t0);
+            return new Read(null, rejected(ids != null ? ids : InstanceIds.fromHeader(null, file.toString()),
+                    ConversionFailure.of(e.reason()), e.getMessage(), t0), ids, "", 0);
         }
+    }
+
+    /** A file {@link #read}: its parsed header (or the failure), waiting for {@link #decode(Read)}. */
+    public static final class Read {
+        private final DicomFile dicom;
+        private final Decoded failed;
+        private final InstanceIds ids;
+        private final String fallbackKey;
+        private final long readNanos;
+
+        private Read(DicomFile dicom, Decoded failed, InstanceIds ids, String fallbackKey, long readNanos) {
+            this.dicom = dicom;
+            this.failed = failed;
+            this.ids = ids;
+            this.fallbackKey = fallbackKey;
+            this.readNanos = readNanos;
+        }
+
+        /** The file could not be read or parsed ({@link #decode(Read)} returns the failure). */
+        public boolean failed() {
+            return failed != null;
+        }
+    }
+
+    /** The rest of {@link #decode(Path, InstanceIds)} after its {@link #read}; its timings leave out any wait between. */
+    public Decoded decode(Read read) {
+        // t0 as if the read had just happened: the read's own time, without the wait since
+        return read.failed != null ? read.failed
+                : decode(read.dicom, read.ids, read.fallbackKey, System.nanoTime() - read.readNanos);
     }
 
     /** {@link #decode(Path, InstanceIds)} of a file held in memory. */
