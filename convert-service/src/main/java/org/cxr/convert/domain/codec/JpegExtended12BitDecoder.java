@@ -79,7 +79,6 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
         int rangeShift = twelve ? 18 : 22; // post-IDCT values wrap at 4 * (MAXJSAMPLE + 1)
         int[] coef = new int[64];
         int[] ws = new int[64];
-        int[] t = new int[8];
         int[] block = new int[64];
         int lastDc = 0;
         int restartsToGo = js.restartInterval;
@@ -105,15 +104,19 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
                     k += c >>> 16;
                     coef[NATURAL[k]] = (short) c; // a ZRL writes a 0 where nothing was written yet
                 }
-                idct(coef, qt, ws, t, block, pass1, center, maxSample, rangeShift);
-                java.util.Arrays.fill(coef, 0);
                 int x0 = bx << 3;
                 int y0 = by << 3;
                 int cols = Math.min(8, w - x0);
                 int rows = Math.min(8, h - y0);
-                for (int yy = 0; yy < rows; yy++) {
-                    System.arraycopy(block, yy << 3, out, (y0 + yy) * w + x0, cols);
+                if (cols == 8 && rows == 8) { // straight into the image
+                    idct(coef, qt, ws, out, y0 * w + x0, w, pass1, center, maxSample, rangeShift);
+                } else { // an edge block: its visible part
+                    idct(coef, qt, ws, block, 0, 8, pass1, center, maxSample, rangeShift);
+                    for (int yy = 0; yy < rows; yy++) {
+                        System.arraycopy(block, yy << 3, out, (y0 + yy) * w + x0, cols);
+                    }
                 }
+                java.util.Arrays.fill(coef, 0);
             }
             js.checkOverrun();
         }
@@ -121,11 +124,13 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
     }
 
     /**
-     * jidctint.c jpeg_idct_islow (IJG 6b), dequantizing on the fly; writes 64 range-limited samples.
-     * {@code ws} holds the 64 intermediate values, {@code t} the 8 outputs of one 1-D pass.
+     * jidctint.c jpeg_idct_islow (IJG 6b), dequantizing on the fly; writes the 8x8 range-limited
+     * samples to {@code out} from {@code offset}, rows {@code stride} apart. {@code ws} holds the 64
+     * intermediate values. Each pass's 1-D transform (even part, odd part) is written out in the
+     * loop, without calls or arrays: the CLI runs C1, which would not inline it (2x slower).
      */
-    static void idct(int[] in, int[] q, int[] ws, int[] t, int[] out, int pass1, int center, int maxSample,
-                     int rangeShift) {
+    static void idct(int[] in, int[] q, int[] ws, int[] out, int offset, int stride, int pass1, int center,
+                     int maxSample, int rangeShift) {
         // Pass 1: columns, descaled by CONST_BITS - PASS1_BITS
         int sh1 = CONST_BITS - pass1;
         int rnd1 = 1 << (sh1 - 1);
@@ -138,76 +143,97 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
                 }
                 continue;
             }
-            idct8(in[col] * q[col], in[col + 8] * q[col + 8], in[col + 16] * q[col + 16],
-                    in[col + 24] * q[col + 24], in[col + 32] * q[col + 32], in[col + 40] * q[col + 40],
-                    in[col + 48] * q[col + 48], in[col + 56] * q[col + 56], t);
-            for (int k = 0; k < 8; k++) {
-                ws[col + 8 * k] = (t[k] + rnd1) >> sh1;
-            }
+            int d0 = in[col] * q[col];
+            int d1 = in[col + 8] * q[col + 8];
+            int d2 = in[col + 16] * q[col + 16];
+            int d3 = in[col + 24] * q[col + 24];
+            int d4 = in[col + 32] * q[col + 32];
+            int d5 = in[col + 40] * q[col + 40];
+            int d6 = in[col + 48] * q[col + 48];
+            int d7 = in[col + 56] * q[col + 56];
+            // even part
+            int z1 = (d2 + d6) * FIX_0_541196100;
+            int tmp2 = z1 + d6 * -FIX_1_847759065;
+            int tmp3 = z1 + d2 * FIX_0_765366865;
+            int tmp0 = (d0 + d4) << CONST_BITS;
+            int tmp1 = (d0 - d4) << CONST_BITS;
+            int tmp10 = tmp0 + tmp3;
+            int tmp13 = tmp0 - tmp3;
+            int tmp11 = tmp1 + tmp2;
+            int tmp12 = tmp1 - tmp2;
+            // odd part
+            z1 = d7 + d1;
+            int z2 = d5 + d3;
+            int z3 = d7 + d3;
+            int z4 = d5 + d1;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            z1 = z1 * -FIX_0_899976223;
+            z2 = z2 * -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = d7 * FIX_0_298631336 + z1 + z3;
+            tmp1 = d5 * FIX_2_053119869 + z2 + z4;
+            tmp2 = d3 * FIX_3_072711026 + z2 + z3;
+            tmp3 = d1 * FIX_1_501321110 + z1 + z4;
+            ws[col] = (tmp10 + tmp3 + rnd1) >> sh1;
+            ws[col + 56] = (tmp10 - tmp3 + rnd1) >> sh1;
+            ws[col + 8] = (tmp11 + tmp2 + rnd1) >> sh1;
+            ws[col + 48] = (tmp11 - tmp2 + rnd1) >> sh1;
+            ws[col + 16] = (tmp12 + tmp1 + rnd1) >> sh1;
+            ws[col + 40] = (tmp12 - tmp1 + rnd1) >> sh1;
+            ws[col + 24] = (tmp13 + tmp0 + rnd1) >> sh1;
+            ws[col + 32] = (tmp13 - tmp0 + rnd1) >> sh1;
         }
         // Pass 2: rows, descaled by CONST_BITS + PASS1_BITS + 3 and range-limited
         int sh2 = CONST_BITS + pass1 + 3;
         int rnd2 = 1 << (sh2 - 1);
-        for (int r = 0; r < 64; r += 8) {
-            if (ws[r + 1] == 0 && ws[r + 2] == 0 && ws[r + 3] == 0 && ws[r + 4] == 0
-                    && ws[r + 5] == 0 && ws[r + 6] == 0 && ws[r + 7] == 0) {
+        for (int r = 0, o = offset; r < 64; r += 8, o += stride) {
+            int d1 = ws[r + 1];
+            int d2 = ws[r + 2];
+            int d3 = ws[r + 3];
+            int d4 = ws[r + 4];
+            int d5 = ws[r + 5];
+            int d6 = ws[r + 6];
+            int d7 = ws[r + 7];
+            if ((d1 | d2 | d3 | d4 | d5 | d6 | d7) == 0) {
                 int v = limit((ws[r] + (1 << (pass1 + 2))) >> (pass1 + 3), center, maxSample, rangeShift);
                 for (int i = 0; i < 8; i++) {
-                    out[r + i] = v;
+                    out[o + i] = v;
                 }
                 continue;
             }
-            idct8(ws[r], ws[r + 1], ws[r + 2], ws[r + 3], ws[r + 4], ws[r + 5], ws[r + 6], ws[r + 7], t);
-            for (int k = 0; k < 8; k++) {
-                out[r + k] = limit((t[k] + rnd2) >> sh2, center, maxSample, rangeShift);
-            }
+            int d0 = ws[r];
+            int z1 = (d2 + d6) * FIX_0_541196100;
+            int tmp2 = z1 + d6 * -FIX_1_847759065;
+            int tmp3 = z1 + d2 * FIX_0_765366865;
+            int tmp0 = (d0 + d4) << CONST_BITS;
+            int tmp1 = (d0 - d4) << CONST_BITS;
+            int tmp10 = tmp0 + tmp3;
+            int tmp13 = tmp0 - tmp3;
+            int tmp11 = tmp1 + tmp2;
+            int tmp12 = tmp1 - tmp2;
+            z1 = d7 + d1;
+            int z2 = d5 + d3;
+            int z3 = d7 + d3;
+            int z4 = d5 + d1;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            z1 = z1 * -FIX_0_899976223;
+            z2 = z2 * -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = d7 * FIX_0_298631336 + z1 + z3;
+            tmp1 = d5 * FIX_2_053119869 + z2 + z4;
+            tmp2 = d3 * FIX_3_072711026 + z2 + z3;
+            tmp3 = d1 * FIX_1_501321110 + z1 + z4;
+            out[o] = limit((tmp10 + tmp3 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 7] = limit((tmp10 - tmp3 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 1] = limit((tmp11 + tmp2 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 6] = limit((tmp11 - tmp2 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 2] = limit((tmp12 + tmp1 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 5] = limit((tmp12 - tmp1 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 3] = limit((tmp13 + tmp0 + rnd2) >> sh2, center, maxSample, rangeShift);
+            out[o + 4] = limit((tmp13 - tmp0 + rnd2) >> sh2, center, maxSample, rangeShift);
         }
-    }
-
-    /** The 1-D 8-point transform of jpeg_idct_islow (even part, odd part), before descaling. */
-    private static void idct8(int d0, int d1, int d2, int d3, int d4, int d5, int d6, int d7, int[] t) {
-        int z1 = (d2 + d6) * FIX_0_541196100;
-        int tmp2 = z1 + d6 * -FIX_1_847759065;
-        int tmp3 = z1 + d2 * FIX_0_765366865;
-        int tmp0 = (d0 + d4) << CONST_BITS;
-        int tmp1 = (d0 - d4) << CONST_BITS;
-        int tmp10 = tmp0 + tmp3;
-        int tmp13 = tmp0 - tmp3;
-        int tmp11 = tmp1 + tmp2;
-        int tmp12 = tmp1 - tmp2;
-
-        tmp0 = d7;
-        tmp1 = d5;
-        tmp2 = d3;
-        tmp3 = d1;
-        z1 = tmp0 + tmp3;
-        int z2 = tmp1 + tmp2;
-        int z3 = tmp0 + tmp2;
-        int z4 = tmp1 + tmp3;
-        int z5 = (z3 + z4) * FIX_1_175875602;
-        tmp0 = tmp0 * FIX_0_298631336;
-        tmp1 = tmp1 * FIX_2_053119869;
-        tmp2 = tmp2 * FIX_3_072711026;
-        tmp3 = tmp3 * FIX_1_501321110;
-        z1 = z1 * -FIX_0_899976223;
-        z2 = z2 * -FIX_2_562915447;
-        z3 = z3 * -FIX_1_961570560;
-        z4 = z4 * -FIX_0_390180644;
-        z3 += z5;
-        z4 += z5;
-        tmp0 += z1 + z3;
-        tmp1 += z2 + z4;
-        tmp2 += z2 + z3;
-        tmp3 += z1 + z4;
-
-        t[0] = tmp10 + tmp3;
-        t[7] = tmp10 - tmp3;
-        t[1] = tmp11 + tmp2;
-        t[6] = tmp11 - tmp2;
-        t[2] = tmp12 + tmp1;
-        t[5] = tmp12 - tmp1;
-        t[3] = tmp13 + tmp0;
-        t[4] = tmp13 - tmp0;
     }
 
     /**
