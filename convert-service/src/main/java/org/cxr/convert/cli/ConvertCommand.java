@@ -20,7 +20,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -304,10 +303,11 @@ public final class ConvertCommand {
      * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is three threads in a row: one reads
      * and parses a file, the next decodes it, the last runs the recipe, the encode and the write, each on the
      * following file as soon as it has handed over its own. The decoding thread is the busiest (decoding is most of
-     * a conversion), so the other two keep work off it. The hand-off to the finishing thread has no buffer (a
-     * {@link SynchronousQueue}), the one from the reading thread a buffer of one file: a lane holds at most two
-     * files' decoded pixels (within the {@link MemoryBudget}) and two files' bytes read ahead (each at most
-     * {@link #READ_AHEAD_MAX_BYTES}). Files go to lanes in order as they free up.
+     * a conversion), so the other two keep work off it. Each hand-off has a buffer of one file, so that the
+     * decoding thread goes on while the finishing thread is behind on a slow file (the first encode waits for
+     * OpenCV to load): a lane holds at most three files' decoded pixels (within the {@link MemoryBudget}) and
+     * two files' bytes read ahead (each at most {@link #READ_AHEAD_MAX_BYTES}). Files go to lanes in order as
+     * they free up.
      */
     private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
         int lanes = Math.min(workers, jobs.size());
@@ -331,7 +331,7 @@ public final class ConvertCommand {
             List<Future<?>> others = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
                 ArrayBlockingQueue<Ahead> ahead = new ArrayBlockingQueue<>(1);
-                SynchronousQueue<Handoff> handoff = new SynchronousQueue<>();
+                ArrayBlockingQueue<Handoff> handoff = new ArrayBlockingQueue<>(1);
                 others.add(pool.submit(() -> {
                     try {
                         for (int i; !stop.get() && (i = next.getAndIncrement()) < jobs.size(); ) {
