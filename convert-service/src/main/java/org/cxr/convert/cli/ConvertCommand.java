@@ -40,6 +40,7 @@ import org.cxr.convert.domain.DatasetLayout;
 import org.cxr.convert.domain.InstanceIds;
 import org.cxr.convert.domain.MemoryBudget;
 import org.cxr.convert.domain.metadata.MetadataFormat;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 import org.cxr.convert.natives.NativeConverter;
 
 import me.tongfei.progressbar.ProgressBar;
@@ -298,6 +299,8 @@ public final class ConvertCommand {
 
     /** Larger files are not read ahead: a lane holds at most two files' bytes beyond the memory budget. */
     static final long READ_AHEAD_MAX_BYTES = 64L << 20;
+    /** Idle sample arrays a lane keeps: one a file is finished with, ready before its decoding thread needs it. */
+    static final int SAMPLE_BUFFERS = 2;
 
     /**
      * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is three threads in a row: one reads
@@ -306,8 +309,9 @@ public final class ConvertCommand {
      * a conversion), so the other two keep work off it. Each hand-off has a buffer of one file, so that the
      * decoding thread goes on while the finishing thread is behind on a slow file (the first encode waits for
      * OpenCV to load): a lane holds at most three files' decoded pixels (within the {@link MemoryBudget}) and
-     * two files' bytes read ahead (each at most {@link #READ_AHEAD_MAX_BYTES}). Files go to lanes in order as
-     * they free up.
+     * two files' bytes read ahead (each at most {@link #READ_AHEAD_MAX_BYTES}), and up to {@link #SAMPLE_BUFFERS}
+     * idle sample arrays of files it finished, zeroed for the next decodes of that size. Files go to lanes in
+     * order as they free up.
      */
     private List<Outcome> run(Converter converter, List<Job> jobs, boolean progress) throws InterruptedException {
         int lanes = Math.min(workers, jobs.size());
@@ -332,6 +336,8 @@ public final class ConvertCommand {
             for (int lane = 0; lane < lanes; lane++) {
                 ArrayBlockingQueue<Ahead> ahead = new ArrayBlockingQueue<>(1);
                 ArrayBlockingQueue<Handoff> handoff = new ArrayBlockingQueue<>(1);
+                // sample arrays go round the lane: the finishing thread zeroes them for the decoding thread
+                SampleBuffers buffers = new SampleBuffers(SAMPLE_BUFFERS);
                 others.add(pool.submit(() -> {
                     try {
                         for (int i; !stop.get() && (i = next.getAndIncrement()) < jobs.size(); ) {
@@ -352,8 +358,8 @@ public final class ConvertCommand {
                                 continue; // --fail-fast: a file read ahead after the failure is not attempted
                             }
                             long t0 = System.nanoTime();
-                            Converter.Decoded d = a.read() != null ? converter.decode(a.read())
-                                    : converter.decode(a.job().source(), a.job().ids());
+                            Converter.Read r = a.read() != null ? a.read() : converter.read(a.job().source(), a.job().ids());
+                            Converter.Decoded d = converter.decode(r, buffers);
                             if (failFast && d.failed()) {
                                 stop.set(true); // before the next file is taken, not once it is finished
                             }

@@ -16,6 +16,7 @@ import org.cxr.convert.domain.pixels.FrameDecoders;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.NativeFrameDecoder;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 import org.cxr.convert.domain.recipe.EightBitImage;
 import org.cxr.convert.domain.recipe.MimicCxrRecipe;
 import org.cxr.dicom.Dataset;
@@ -154,16 +155,24 @@ public final class Converter {
 
     /** The rest of {@link #decode(Path, InstanceIds)} after its {@link #read}; its timings leave out any wait between. */
     public Decoded decode(Read read) {
+        return decode(read, SampleBuffers.NONE);
+    }
+
+    /**
+     * {@link #decode(Read)} with the samples in an array from {@code buffers}, which {@link #finish} zeroes
+     * and gives back once the recipe has read them: the decoding thread then neither allocates nor zeroes it.
+     */
+    public Decoded decode(Read read, SampleBuffers buffers) {
         // t0 as if the read had just happened: the read's own time, without the wait since
         return read.failed != null ? read.failed
-                : decode(read.dicom, read.ids, read.fallbackKey, System.nanoTime() - read.readNanos);
+                : decode(read.dicom, read.ids, read.fallbackKey, System.nanoTime() - read.readNanos, buffers);
     }
 
     /** {@link #decode(Path, InstanceIds)} of a file held in memory. */
     public Decoded decode(byte[] dicom, InstanceIds ids) {
         long t0 = System.nanoTime();
         try {
-            return decode(DicomReader.read(dicom), ids, "", t0);
+            return decode(DicomReader.read(dicom), ids, "", t0, SampleBuffers.NONE);
         } catch (DicomException e) {
             return rejected(ids != null ? ids : InstanceIds.fromHeader(null, ""), ConversionFailure.of(e.reason()),
                     e.getMessage(), t0);
@@ -181,22 +190,25 @@ public final class Converter {
         private final ImageDescriptor descriptor;
         private final InstanceIds ids;
         private final MemoryBudget.Lease lease;
+        private final SampleBuffers buffers;
         private final long readNanos;
         private final long decodeNanos;
         private DecodedFrame frame;
 
         private Decoded(Failed failed) {
-            this(failed, null, null, null, null, null, 0, 0);
+            this(failed, null, null, null, null, null, null, 0, 0);
         }
 
         private Decoded(Failed failed, DicomFile file, ImageDescriptor descriptor, InstanceIds ids,
-                        MemoryBudget.Lease lease, DecodedFrame frame, long readNanos, long decodeNanos) {
+                        MemoryBudget.Lease lease, DecodedFrame frame, SampleBuffers buffers, long readNanos,
+                        long decodeNanos) {
             this.failed = failed;
             this.file = file;
             this.descriptor = descriptor;
             this.ids = ids;
             this.lease = lease;
             this.frame = frame;
+            this.buffers = buffers;
             this.readNanos = readNanos;
             this.decodeNanos = decodeNanos;
         }
@@ -207,7 +219,7 @@ public final class Converter {
         }
     }
 
-    private Decoded decode(DicomFile file, InstanceIds givenIds, String fallbackKey, long t0) {
+    private Decoded decode(DicomFile file, InstanceIds givenIds, String fallbackKey, long t0, SampleBuffers buffers) {
         long tRead = System.nanoTime();
         Dataset ds = file.dataset();
         InstanceIds ids = givenIds != null ? givenIds : InstanceIds.fromHeader(ds, fallbackKey);
@@ -300,7 +312,7 @@ public final class Converter {
         }
         Decoded decoded;
         try {
-            decoded = decodeFrame(file, px, d, decoder.get(), frameBytes, ids, t0, tRead, lease);
+            decoded = decodeFrame(file, px, d, decoder.get(), frameBytes, ids, t0, tRead, lease, buffers);
         } catch (RuntimeException e) { // a bug must not take the caller down
             decoded = rejected(ids, ConversionFailure.DECODE_ERROR, "conversion failed: " + e, t0);
         }
@@ -311,11 +323,12 @@ public final class Converter {
     }
 
     private Decoded decodeFrame(DicomFile file, PixelData px, ImageDescriptor d, FrameDecoder decoder,
-                                long frameBytes, InstanceIds ids, long t0, long tRead, MemoryBudget.Lease lease) {
+                                long frameBytes, InstanceIds ids, long t0, long tRead, MemoryBudget.Lease lease,
+                                SampleBuffers buffers) {
         DecodedFrame frame;
         try {
             byte[] bytes = px.isEncapsulated() ? px.readFrame(0, 1) : px.readNativeFrame(0, (int) frameBytes);
-            frame = decoder.decodeUnmasked(bytes, d); // the recipe reads the low BitsStored bits
+            frame = decoder.decodeUnmasked(bytes, d, buffers); // the recipe reads the low BitsStored bits
         } catch (IOException e) {
             return rejected(ids, ConversionFailure.IO_ERROR, "cannot read pixel data: " + e.getMessage(), t0);
         } catch (PixelDecodeException e) {
@@ -327,7 +340,7 @@ public final class Converter {
             return rejected(ids, ConversionFailure.DECODE_ERROR, "decoded " + frame.rows() + "x" + frame.columns() + "x"
                     + frame.samplesPerPixel() + ", header says " + d.rows() + "x" + d.columns() + "x1", t0);
         }
-        return new Decoded(null, file, d, ids, lease, frame, tRead - t0, System.nanoTime() - tRead);
+        return new Decoded(null, file, d, ids, lease, frame, buffers, tRead - t0, System.nanoTime() - tRead);
     }
 
     /**
@@ -345,6 +358,7 @@ public final class Converter {
         try (MemoryBudget.Lease lease = decoded.lease) {
             MimicCxrRecipe.Rescaled rescaled = MimicCxrRecipe.apply(d.rows(), d.columns(), decoded.frame.samples(),
                     d.bitsStored(), d.signed(), "MONOCHROME1".equals(d.photometricInterpretation()));
+            decoded.buffers.recycle(decoded.frame.samples()); // the recipe's image holds no reference to them
             decoded.frame = null; // let the samples go before encoding
             EightBitImage image = rescaled.image();
             long tRecipe = System.nanoTime();

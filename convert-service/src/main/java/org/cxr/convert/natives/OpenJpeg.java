@@ -184,8 +184,11 @@ public final class OpenJpeg implements Jpeg2000Library {
 
     /** The decoded image's memory is read only after its geometry is checked. */
     @Override
-    public int[] decode(byte[] data, int start, int columns, int rows, int components, int threads)
+    public int[] decode(byte[] data, int start, int columns, int rows, int components, int threads, int[] out)
             throws PixelDecodeException {
+        if (out.length != columns * rows * components) {
+            throw new IllegalArgumentException("out has " + out.length + " samples, not " + columns + "x" + rows + "x" + components);
+        }
         Lib lib = lib();
         Source source = new Source(data, start);
         long id = IDS.incrementAndGet();
@@ -220,7 +223,7 @@ public final class OpenJpeg implements Jpeg2000Library {
             if (lib.opj_decode(codec, stream, image) == 0 || lib.opj_end_decompress(codec, stream) == 0) {
                 throw failure("corrupt or truncated codestream", source);
             }
-            return samples(image, columns, rows, components);
+            return samples(image, columns, rows, components, out);
         } finally {
             if (image != null) {
                 lib.opj_image_destroy(image);
@@ -245,7 +248,8 @@ public final class OpenJpeg implements Jpeg2000Library {
     private static final int COMP_FACTOR = 40;
     private static final int COMP_DATA = 48;
 
-    private static int[] samples(Pointer image, int columns, int rows, int components) throws PixelDecodeException {
+    private static int[] samples(Pointer image, int columns, int rows, int components, int[] out)
+            throws PixelDecodeException {
         int numcomps = image.getInt(IMAGE_NUMCOMPS);
         Pointer comps = image.getPointer(IMAGE_COMPS);
         if (numcomps != components || comps == null) {
@@ -253,7 +257,6 @@ public final class OpenJpeg implements Jpeg2000Library {
                     + " component(s), expected " + components);
         }
         int pixels = columns * rows;
-        int[] out = new int[pixels * components];
         int[] plane = components == 1 ? out : new int[pixels];
         for (int c = 0; c < components; c++) {
             Pointer comp = comps.share((long) c * COMP_SIZE);

@@ -4,6 +4,7 @@ import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * The frame around every codec of this package: the descriptor's geometry is checked before
@@ -26,13 +27,23 @@ abstract class GuardedDecoder implements FrameDecoder {
 
     @Override
     public final DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), guardedDecode(frame, d).values());
+        return decodeUnmasked(frame, d, SampleBuffers.NONE);
+    }
+
+    @Override
+    public final DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d, SampleBuffers buffers)
+            throws PixelDecodeException {
+        return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), guardedDecode(frame, d, buffers).values());
     }
 
     private Samples guardedDecode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        return guardedDecode(frame, d, SampleBuffers.NONE);
+    }
+
+    private Samples guardedDecode(byte[] frame, ImageDescriptor d, SampleBuffers buffers) throws PixelDecodeException {
         int total = CodecSupport.sampleCount(d, codec);
         try {
-            return decodeSamples(frame, d, total);
+            return decodeSamples(frame, d, total, buffers);
         } catch (RuntimeException e) {
             throw new PixelDecodeException(codec + ": corrupt or truncated codestream (" + e + ")", e);
         }
@@ -50,4 +61,14 @@ abstract class GuardedDecoder implements FrameDecoder {
      * the codestream gives them; the descriptor's geometry is already checked.
      */
     abstract Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException;
+
+    /**
+     * {@link #decodeSamples(byte[], ImageDescriptor, int)} with the samples in {@code buffers.take(total)} (all
+     * zeros, as a new array): a codec that fills an array it allocates itself overrides this one and has
+     * the other call it with {@link SampleBuffers#NONE}; the others ignore {@code buffers}.
+     */
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers)
+            throws PixelDecodeException {
+        return decodeSamples(frame, d, total);
+    }
 }

@@ -2,6 +2,7 @@ package org.cxr.convert.domain.codec;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * JPEG 2000 (1.2.840.10008.1.2.4.90 lossless only, .91 lossy) through OpenJPEG ({@link
@@ -40,13 +41,19 @@ public final class Jpeg2000Decoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        return decodeSamples(frame, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         Siz siz = readSiz(frame);
         CodecSupport.checkGeometry(CODEC, d, siz.height(), siz.width(), siz.components());
         if (siz.precision() > 16 || siz.precision() > d.bitsAllocated()) {
             throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
                     + " exceeds BitsAllocated " + d.bitsAllocated());
         }
-        int[] out = library.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads);
+        int[] out = library.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads,
+                buffers.take(total));
         int p = siz.precision();
         if (!siz.signed() && d.signed()) {
             int shift = 32 - p; // pydicom: unsigned J2K data with PixelRepresentation 1 is two's complement

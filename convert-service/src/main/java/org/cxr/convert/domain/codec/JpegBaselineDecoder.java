@@ -16,6 +16,7 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * 8-bit DCT JPEG: Baseline (1.2.840.10008.1.2.4.50) and Extended with 8-bit precision (.51),
@@ -51,6 +52,11 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        return decodeSamples(frame, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         FrameHeader header = FrameHeader.of(frame);
         if (header == null) {
             throw new PixelDecodeException(CODEC + ": no frame header (SOF) found in the codestream");
@@ -79,7 +85,7 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
             reader.setInput(in, true, true);
             // readRaster: the decoded components as libjpeg outputs them without colour conversion
             Raster raster = reader.readRaster(0, null);
-            int[] out = raster.getPixels(0, 0, d.columns(), d.rows(), new int[total]);
+            int[] out = raster.getPixels(0, 0, d.columns(), d.rows(), buffers.take(total));
             for (String w : warnings) {
                 if (w.contains("premature end of data segment")) {
                     throw new PixelDecodeException(CODEC + ": codestream truncated (" + w + ")");

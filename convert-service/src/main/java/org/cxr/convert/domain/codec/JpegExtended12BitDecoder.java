@@ -3,6 +3,7 @@ package org.cxr.convert.domain.codec;
 import org.cxr.convert.domain.codec.JpegCodestream.HuffmanTable;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * JPEG extended sequential DCT, Huffman coded, 12-bit precision (process 4, in
@@ -47,6 +48,11 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        return decodeSamples(frame, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC0 && js.sofMarker != 0xC1) {
             throw js.error("frame is not sequential Huffman DCT (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
@@ -69,7 +75,7 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
         }
         int w = js.width;
         int h = js.height;
-        int[] out = new int[total];
+        int[] out = buffers.take(total);
         int bw = (w + 7) >> 3;
         int bh = (h + 7) >> 3;
         boolean twelve = js.precision == 12;

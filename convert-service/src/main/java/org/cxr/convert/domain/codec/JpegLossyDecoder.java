@@ -4,6 +4,7 @@ import org.cxr.convert.domain.pixels.DecodedFrame;
 import org.cxr.convert.domain.pixels.FrameDecoder;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * JPEG Baseline (1.2.840.10008.1.2.4.50) and JPEG Extended (.51): looks at the frame header's
@@ -23,6 +24,12 @@ public final class JpegLossyDecoder implements FrameDecoder {
     @Override
     public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
         return decoderFor(frame).decodeUnmasked(frame, d);
+    }
+
+    @Override
+    public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d, SampleBuffers buffers)
+            throws PixelDecodeException {
+        return decoderFor(frame).decodeUnmasked(frame, d, buffers);
     }
 
     private FrameDecoder decoderFor(byte[] frame) throws PixelDecodeException {

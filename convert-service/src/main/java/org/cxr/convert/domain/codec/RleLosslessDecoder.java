@@ -2,6 +2,7 @@ package org.cxr.convert.domain.codec;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * DICOM RLE Lossless (1.2.840.10008.1.2.5), PS3.5 Annex G: a 64-byte header with up to 15 segment
@@ -19,6 +20,11 @@ public final class RleLosslessDecoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
+        return decodeSamples(src, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] src, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         int bytesPerSample = switch (d.bitsAllocated()) {
             case 8 -> 1;
             case 16 -> 2;
@@ -36,7 +42,7 @@ public final class RleLosslessDecoder extends GuardedDecoder {
                     + expectedSegments + " for " + spp + " sample(s) of " + d.bitsAllocated() + " bits");
         }
         int pixels = d.rows() * d.columns();
-        int[] out = new int[total];
+        int[] out = buffers.take(total); // the planes are OR-ed in: needs zeros
         byte[] plane = new byte[pixels];
         for (int s = 0; s < expectedSegments; s++) {
             long start = le32(src, 4 + 4 * s);

@@ -16,4 +16,14 @@ public interface FrameDecoder {
     default DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor descriptor) throws PixelDecodeException {
         return decode(frame, descriptor);
     }
+
+    /**
+     * As {@link #decodeUnmasked(byte[], ImageDescriptor)}, with the samples in an array from {@code buffers}
+     * (which the caller may {@link SampleBuffers#recycle} once done with the frame); a decoder that
+     * allocates its own ignores them.
+     */
+    default DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor descriptor, SampleBuffers buffers)
+            throws PixelDecodeException {
+        return decodeUnmasked(frame, descriptor);
+    }
 }

@@ -26,6 +26,12 @@ public final class NativeFrameDecoder implements FrameDecoder {
 
     @Override
     public DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
+        return decodeUnmasked(frame, d, SampleBuffers.NONE); // masked anyway
+    }
+
+    @Override
+    public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d, SampleBuffers buffers)
+            throws PixelDecodeException {
         int ba = d.bitsAllocated();
         int bs = d.bitsStored();
         long need = frameBytes(d);
@@ -39,7 +45,7 @@ public final class NativeFrameDecoder implements FrameDecoder {
             throw new PixelDecodeException("pixel data has " + frame.length + " bytes, a frame needs " + need);
         }
         int n = (int) (need / (ba / 8));
-        int[] s = new int[n];
+        int[] s = buffers.take(n);
         int spp = d.samplesPerPixel();
         boolean planar = spp > 1 && d.planarConfiguration() == 1;
         int pixels = n / spp;
