@@ -306,9 +306,10 @@ public final class ConvertCommand {
      * Converts the jobs on {@code workers} lanes (fewer for fewer jobs). A lane is three threads in a row: one reads
      * and parses a file, the next decodes it, the last runs the recipe, the encode and the write, each on the
      * following file as soon as it has handed over its own. The decoding thread is the busiest (decoding is most of
-     * a conversion), so the other two keep work off it. Each hand-off has a buffer of one file, so that the
-     * decoding thread goes on while the finishing thread is behind on a slow file (the first encode waits for
-     * OpenCV to load): a lane holds at most three files' decoded pixels (within the {@link MemoryBudget}) and
+     * a conversion), so the other two keep work off it. The reading thread is at most one file ahead; the
+     * finishing thread may be two files behind, so that the decoding thread goes on while the finishing thread
+     * catches up after slow files (the first encode waits for OpenCV to load; uncompressed files finish slower than
+     * they decode): a lane holds at most four files' decoded pixels (within the {@link MemoryBudget}) and
      * two files' bytes read ahead (each at most {@link #READ_AHEAD_MAX_BYTES}), and up to {@link #SAMPLE_BUFFERS}
      * idle sample arrays of files it finished, zeroed for the next decodes of that size. Files go to lanes in
      * order as they free up.
@@ -335,7 +336,7 @@ public final class ConvertCommand {
             List<Future<?>> others = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
                 ArrayBlockingQueue<Ahead> ahead = new ArrayBlockingQueue<>(1);
-                ArrayBlockingQueue<Handoff> handoff = new ArrayBlockingQueue<>(1);
+                ArrayBlockingQueue<Handoff> handoff = new ArrayBlockingQueue<>(2);
                 // sample arrays go round the lane: the finishing thread zeroes them for the decoding thread
                 SampleBuffers buffers = new SampleBuffers(SAMPLE_BUFFERS);
                 others.add(pool.submit(() -> {
