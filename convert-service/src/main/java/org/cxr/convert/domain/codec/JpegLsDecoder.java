@@ -27,6 +27,15 @@ public final class JpegLsDecoder extends GuardedDecoder {
         return new Samples(out, parser.precision); // reconstruction clamps to 0..MAXVAL, MAXVAL < 2^precision
     }
 
+    /** Leading zero bits of a byte (8 for 0). */
+    private static final byte[] LEADING_ZEROS = new byte[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            LEADING_ZEROS[i] = (byte) (Integer.numberOfLeadingZeros(i) - 24);
+        }
+    }
+
     private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
         4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
@@ -505,8 +514,10 @@ public final class JpegLsDecoder extends GuardedDecoder {
                     nb = bits;
                 }
                 int m;
-                int zeros = Long.numberOfLeadingZeros(bb);
-                if (zeros < nb && zeros < escape && k <= 30 && nb - zeros - 1 >= k) {
+                // the unary part of most codes ends within the buffer's top byte: a table lookup, as
+                // C1 makes Long.numberOfLeadingZeros a call (8: none in that byte, decodeValue reads on)
+                int zeros = LEADING_ZEROS[(int) (bb >>> 56)];
+                if (zeros < 8 && zeros < escape && k <= 30 && nb - zeros - 1 >= k) {
                     bb <<= zeros + 1;
                     nb -= zeros + 1;
                     if (k == 0) {
