@@ -453,7 +453,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             final int rst = reset;
             // a Golomb code with this many zeros or more is the escape code (T.87 A.5.3)
             final int escape = limit - qbpp - 1;
-            final boolean lossless = near == 0;
+            final int losslessMask = near == 0 ? -1 : 0;
             long bb = buf;
             int nb = bits;
             int x = 1;
@@ -477,16 +477,16 @@ public final class JpegLsDecoder extends GuardedDecoder {
                     continue;
                 }
                 // prediction (T.87 A.4)
-                int px;
-                int hi = raV > rbV ? raV : rbV;
-                int lo = raV > rbV ? rbV : raV;
-                if (rcV >= hi) {
-                    px = lo;
-                } else if (rcV <= lo) {
-                    px = hi;
-                } else {
-                    px = raV + rbV - rcV;
-                }
+                // the median of Ra, Rb and Ra + Rb - Rc, i.e. Ra + Rb - Rc clamped to [min, max] of
+                // Ra and Rb; branch-free (C1 emits no conditional moves; the branches mispredict)
+                int dab = raV - rbV;
+                dab &= dab >> 31;
+                int lo = rbV + dab;
+                int hi = raV - dab;
+                int px = raV + rbV - rcV - lo;
+                px = lo + (px & ~(px >> 31));
+                px -= hi;
+                px = hi + (px & (px >> 31));
                 int sign = qs >> 31; // 0 or -1
                 int ctx = (qs ^ sign) - sign;
                 int bias = cc[ctx];
@@ -519,14 +519,10 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 int zeros = LEADING_ZEROS[(int) (bb >>> 56)];
                 if (zeros < 8 && zeros < escape && k <= 30 && nb - zeros - 1 >= k) {
                     bb <<= zeros + 1;
-                    nb -= zeros + 1;
-                    if (k == 0) {
-                        m = zeros;
-                    } else {
-                        m = (zeros << k) | (int) (bb >>> (64 - k));
-                        bb <<= k;
-                        nb -= k;
-                    }
+                    // the k low bits, also for k = 0 (no branch: k varies from sample to sample)
+                    m = (zeros << k) | (int) ((bb >>> 1) >>> (63 - k));
+                    bb <<= k;
+                    nb -= zeros + 1 + k;
                 } else {
                     buf = bb;
                     bits = nb;
@@ -536,11 +532,12 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 }
                 int err = (m >>> 1) ^ -(m & 1);
                 int bv = cb[ctx];
-                if (k == 0 && lossless && 2 * bv + nn - 1 < 0) {
-                    err = ~err;
-                }
+                // lossless, k = 0 and 2B <= -N: the error is mapped the other way (T.87 A.5.2);
+                // branch-free, as the condition changes from sample to sample
+                err ^= ((k - 1) & (2 * bv + nn - 1) & losslessMask) >> 31;
                 // update the context statistics (T.87 A.6)
-                aa += err < 0 ? -err : err;
+                int errSign = err >> 31;
+                aa += (err ^ errSign) - errSign;
                 bv += err * step;
                 if (nn == rst) {
                     aa >>= 1;
