@@ -498,11 +498,17 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 }
                 int nn = cn[ctx];
                 int aa = ca[ctx];
-                // T.87's own loop (k is a few steps): under C1 it costs less than two
-                // numberOfLeadingZeros calls
+                // the least k with N << k >= A (T.87 A.5.1): 0 (most samples of a near-lossless scan)
+                // by one test; 1..3 by counting the shifts that stay below A, without a branch (T.87's
+                // loop, whose number of steps varies, mispredicts); beyond by the loop
                 int k = 0;
-                while ((nn << k) < aa) {
-                    k++;
+                if (nn < aa) {
+                    k = 1 + (((nn << 1) - aa) >>> 31) + (((nn << 2) - aa) >>> 31);
+                    if (k == 3) {
+                        while ((nn << k) < aa) {
+                            k++;
+                        }
+                    }
                 }
                 // limited-length Golomb code (T.87 A.5.3): the unary part from the buffer when it
                 // holds the whole of it, else (a refill, a long code, the escape) by decodeValue
