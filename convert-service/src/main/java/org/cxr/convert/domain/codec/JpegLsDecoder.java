@@ -336,16 +336,6 @@ public final class JpegLsDecoder extends GuardedDecoder {
 
         // ---------------------------------------------------------------- bit reader
 
-        private boolean readBit() {
-            if (bits < 1) {
-                fill();
-            }
-            boolean one = buf < 0;
-            buf <<= 1;
-            bits--;
-            return one;
-        }
-
         /** Counts zero bits up to the next one bit (consumed); throws past maxZeros. */
         private int readZeros(int maxZeros) throws PixelDecodeException {
             int count = 0;
@@ -609,6 +599,18 @@ public final class JpegLsDecoder extends GuardedDecoder {
 
         /** Limited-length Golomb code (T.87 A.5.3). */
         private int decodeValue(int k, int lim) throws PixelDecodeException {
+            if (bits < 32) {
+                fill();
+            }
+            // the common case as in decodeLine (unary part within the top byte, no escape)
+            int zeros = LEADING_ZEROS[(int) (buf >>> 56)];
+            if (zeros < 8 && zeros < lim - qbpp - 1 && k <= 30 && bits - zeros - 1 >= k) {
+                long bb = buf << zeros + 1;
+                int m = (zeros << k) | (int) ((bb >>> 1) >>> (63 - k));
+                buf = bb << k;
+                bits -= zeros + 1 + k;
+                return m;
+            }
             int high = readZeros(lim - qbpp - 1);
             if (high >= lim - (qbpp + 1)) {
                 return take(qbpp) + 1;
@@ -626,26 +628,50 @@ public final class JpegLsDecoder extends GuardedDecoder {
         private int decodeRun(int[] prev, int[] cur, int x, int raV) throws PixelDecodeException {
             int remaining = width - x + 1;
             int count = 0;
-            while (readBit()) {
-                int rg = 1 << J[runIndex];
+            int ri = runIndex;
+            // the run's bits from the buffer in locals (C1: no call per bit)
+            if (bits < 32) {
+                fill();
+            }
+            long bb = buf;
+            int nb = bits;
+            while (true) {
+                if (nb < 16) {
+                    buf = bb;
+                    bits = nb;
+                    fill();
+                    bb = buf;
+                    nb = bits;
+                }
+                boolean one = bb < 0;
+                bb <<= 1;
+                nb--;
+                if (!one) {
+                    break;
+                }
+                int rg = 1 << J[ri];
                 int step = Math.min(rg, remaining - count);
                 count += step;
-                if (step == rg && runIndex < 31) {
-                    runIndex++;
+                if (step == rg && ri < 31) {
+                    ri++;
                 }
                 if (count == remaining) {
                     break;
                 }
             }
             if (count != remaining) {
-                int jbits = J[runIndex];
-                if (jbits > 0) {
-                    count += take(jbits);
-                }
+                // J[ri] (at most 15) more bits: the rest of the run
+                int jbits = J[ri];
+                count += (int) ((bb >>> 1) >>> (63 - jbits));
+                bb <<= jbits;
+                nb -= jbits;
                 if (count > remaining) {
                     throw new PixelDecodeException(CODEC + ": run length past the end of the line (corrupt data)");
                 }
             }
+            buf = bb;
+            bits = nb;
+            runIndex = ri;
             for (int i = 0; i < count; i++) {
                 cur[x + i] = raV;
             }
@@ -682,7 +708,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             int em = decodeValue(k, limit - J[runIndex] - 1);
             int t = em + riType;
             int map = t & 1;
-            int errAbs = (t + map) / 2;
+            int errAbs = (t + map) >> 1;
             int err;
             if ((k != 0 || 2 * rnn[riType] >= nn) == (map == 1)) {
                 err = -errAbs;
