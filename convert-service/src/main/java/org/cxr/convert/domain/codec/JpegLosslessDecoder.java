@@ -134,6 +134,7 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
 
     private static void decodeSingle(JpegCodestream js, HuffmanTable t, int[] out, int w, int h,
             int predictor, int initial, int mask, int restartRows) throws PixelDecodeException {
+        int[] pairs = pairTable(t);
         int rowsSinceRestart = 0;
         for (int y = 0; y < h; y++) {
             if (restartRows > 0 && y > 0 && y % restartRows == 0) {
@@ -142,36 +143,113 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             }
             int o = y * w;
             int end = o + w;
+            // the row's differences first, then the prediction over them in place (the row is in L1)
+            decodeDifferences(js, t, pairs, out, o, end);
             if (rowsSinceRestart == 0) {
                 int ra = initial;
                 for (; o < end; o++) {
-                    ra = (ra + js.decodeDifference(t, true)) & mask;
+                    ra = (ra + out[o]) & mask;
                     out[o] = ra;
                 }
             } else {
-                out[o] = (out[o - w] + js.decodeDifference(t, true)) & mask;
+                out[o] = (out[o - w] + out[o]) & mask;
                 o++;
                 switch (predictor) {
                     case 1 -> {
+                        int ra = out[o - 1];
                         for (; o < end; o++) {
-                            out[o] = (out[o - 1] + js.decodeDifference(t, true)) & mask;
+                            ra = (ra + out[o]) & mask;
+                            out[o] = ra;
                         }
                     }
                     case 2 -> {
                         for (; o < end; o++) {
-                            out[o] = (out[o - w] + js.decodeDifference(t, true)) & mask;
+                            out[o] = (out[o - w] + out[o]) & mask;
                         }
                     }
                     default -> {
                         for (; o < end; o++) {
-                            int pred = predict(predictor, out[o - 1], out[o - w], out[o - w - 1]);
-                            out[o] = (pred + js.decodeDifference(t, true)) & mask;
+                            out[o] = (predict(predictor, out[o - 1], out[o - w], out[o - w - 1]) + out[o]) & mask;
                         }
                     }
                 }
             }
             rowsSinceRestart++;
             js.checkOverrun();
+        }
+    }
+
+    /**
+     * For every {@link HuffmanTable#MAGNITUDE_LOOKAHEAD}-bit prefix of the data: the differences its
+     * codes give, two when both codes with their extra bits fit in it, as (1 &lt;&lt; 31 if two | bits
+     * used &lt;&lt; 24 | second &lt;&lt; 12 | first), each difference as 12 bits (a code and its extra bits
+     * in 12 bits carry at most 11 of them); 0 where the first code does not fit. From the table's
+     * one-difference entries ({@link HuffmanTable#magnitudes}).
+     */
+    private static int[] pairTable(HuffmanTable t) {
+        final int lookahead = HuffmanTable.MAGNITUDE_LOOKAHEAD;
+        int[] one = t.magnitudes;
+        int[] pairs = new int[one.length];
+        for (int p = 0; p < one.length; p++) {
+            int e1 = one[p];
+            if (e1 == 0) {
+                continue;
+            }
+            int len1 = e1 >>> 16;
+            int entry = len1 << 24 | (e1 & 0xFFF);
+            int e2 = one[(p << len1) & (one.length - 1)];
+            int len2 = e2 >>> 16;
+            if (e2 != 0 && len1 + len2 <= lookahead) {
+                entry = 1 << 31 | (len1 + len2) << 24 | (e2 & 0xFFF) << 12 | (e1 & 0xFFF);
+            }
+            pairs[p] = entry;
+        }
+        return pairs;
+    }
+
+    /**
+     * The differences of a one-component scan for out[from..to), two per table lookup where they fit
+     * (Huffman decoding is a chain of dependent lookups, and under C1, which the CLI runs, a call per
+     * sample besides), with the bit buffer in locals; codes longer than the table's lookahead go
+     * through {@link JpegCodestream#decodeDifference}.
+     */
+    private static void decodeDifferences(JpegCodestream js, HuffmanTable t, int[] pairs, int[] out, int from, int to)
+            throws PixelDecodeException {
+        final int shift = 64 - HuffmanTable.MAGNITUDE_LOOKAHEAD;
+        long bb = js.buf;
+        int nb = js.bits;
+        int x = from;
+        int last = to - 1;
+        // up to the row's last sample: a second difference is written to out[x + 1] even when the
+        // entry holds one (the next step overwrites it), so that no branch depends on the data
+        while (x < last) {
+            if (nb < 16) {
+                js.buf = bb;
+                js.bits = nb;
+                js.fill();
+                bb = js.buf;
+                nb = js.bits;
+            }
+            int e = pairs[(int) (bb >>> shift)];
+            if (e != 0) {
+                out[x] = e << 20 >> 20;
+                out[x + 1] = e << 8 >> 20;
+                int len = (e >>> 24) & 0x1F;
+                bb <<= len;
+                nb -= len;
+                x += 1 + (e >>> 31);
+            } else {
+                js.buf = bb;
+                js.bits = nb;
+                out[x++] = js.decodeDifference(t, true);
+                bb = js.buf;
+                nb = js.bits;
+            }
+        }
+        js.buf = bb;
+        js.bits = nb;
+        if (x == last) {
+            out[x] = js.decodeDifference(t, true);
         }
     }
 

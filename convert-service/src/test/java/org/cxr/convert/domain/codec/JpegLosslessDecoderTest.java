@@ -40,6 +40,17 @@ class JpegLosslessDecoderTest {
         assertThat(decoder.decode(stream, d).samples()).isEqualTo(v);
     }
 
+    /** Short codes decode two to a table lookup: rows of 1-4 samples end on either half of such a pair. */
+    @ParameterizedTest(name = "width {0}")
+    @CsvSource({"1", "2", "3", "4"})
+    void decodesNarrowRows(int w) throws Exception {
+        int h = 40;
+        int[] v = image(w, h, 1, 8, w);
+        ImageDescriptor d = new ImageDescriptor(h, w, 1, 8, 8, 7, false, "MONOCHROME2", 0, 1);
+        assertThat(decoder.decode(TestEncoders.jpegLossless(v, w, h, 1, 8, 1, 0), d).samples()).isEqualTo(v);
+        assertThat(decoder.decode(TestEncoders.jpegLossless(v, w, h, 1, 8, 1, 3), d).samples()).isEqualTo(v);
+    }
+
     @Test
     void handlesRestartIntervalsAndThreeComponents() throws Exception {
         int w = 17;
