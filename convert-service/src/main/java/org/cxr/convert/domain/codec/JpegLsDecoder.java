@@ -36,6 +36,9 @@ public final class JpegLsDecoder extends GuardedDecoder {
         }
     }
 
+    /** Samples per call of ScanDecoder.decodeSamples. */
+    private static final int CHUNK = 64;
+
     private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
         4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
@@ -403,7 +406,9 @@ public final class JpegLsDecoder extends GuardedDecoder {
                     p[width + 1] = p[width];
                     cl[0] = p[1];
                     runIndex = runIndexes[k];
-                    decodeLine(p, cl);
+                    for (int x = 1; x <= width; ) {
+                        x = decodeSamples(p, cl, x, Math.min(width, x + CHUNK - 1));
+                    }
                     runIndexes[k] = runIndex;
                     int o = y * width * allComponents + comps[k];
                     if (allComponents == 1) {
@@ -421,14 +426,18 @@ public final class JpegLsDecoder extends GuardedDecoder {
         }
 
         /**
-         * One line. The regular mode (most samples) is written out in this one method, with the
+         * The samples of a line from {@code from} to {@code to} (1-based; run mode may go on to the
+         * line's end), returning the position after the last one decoded. A line is decoded in
+         * pieces of {@link #CHUNK} so that the method is soon called often enough for the JIT to
+         * compile it (a first file otherwise runs tens of thousands of samples interpreted, until an
+         * on-stack replacement). The regular mode (most samples) is written out in this one method, with the
          * neighbours, the coding parameters and the bit buffer in locals: the CLI's short runs use
          * C1 only, which inlines only methods under 35 bytes, keeps every field load and would make
          * four calls per sample here (measured: docs/benchmarks.md#convert). Run mode, the escape
          * code and a refill of the bit buffer go through the methods below, with the buffer written
          * back to the fields around them.
          */
-        private void decodeLine(int[] prev, int[] cur) throws PixelDecodeException {
+        private int decodeSamples(int[] prev, int[] cur, int from, int to) throws PixelDecodeException {
             final byte[] q = quant;
             final int qo = qOffset;
             final int[] ca = a;
@@ -446,11 +455,11 @@ public final class JpegLsDecoder extends GuardedDecoder {
             final int losslessMask = near == 0 ? -1 : 0;
             long bb = buf;
             int nb = bits;
-            int x = 1;
-            int raV = cur[0];
-            int rcV = prev[0];
-            int rbV = prev[1];
-            while (x <= w) {
+            int x = from;
+            int raV = cur[x - 1];
+            int rcV = prev[x - 1];
+            int rbV = prev[x];
+            while (x <= to) {
                 int rdV = prev[x + 1];
                 int qs = (q[rdV - rbV + qo] * 9 + q[rbV - rcV + qo]) * 9 + q[rcV - raV + qo];
                 if (qs == 0) {
@@ -582,6 +591,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             }
             buf = bb;
             bits = nb;
+            return x;
         }
 
         private int reconstruct(int px, int err) {
@@ -602,7 +612,7 @@ public final class JpegLsDecoder extends GuardedDecoder {
             if (bits < 32) {
                 fill();
             }
-            // the common case as in decodeLine (unary part within the top byte, no escape)
+            // the common case as in decodeSamples (unary part within the top byte, no escape)
             int zeros = LEADING_ZEROS[(int) (buf >>> 56)];
             if (zeros < 8 && zeros < lim - qbpp - 1 && k <= 30 && bits - zeros - 1 >= k) {
                 long bb = buf << zeros + 1;
