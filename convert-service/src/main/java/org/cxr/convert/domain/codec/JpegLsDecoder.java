@@ -594,19 +594,6 @@ public final class JpegLsDecoder extends GuardedDecoder {
             return x;
         }
 
-        private int reconstruct(int px, int err) {
-            int v = px + err * twoNearPlus1;
-            if (v < -near) {
-                v += range * twoNearPlus1;
-            } else if (v > maxVal + near) {
-                v -= range * twoNearPlus1;
-            }
-            if (v < 0) {
-                return 0;
-            }
-            return Math.min(v, maxVal);
-        }
-
         /** Limited-length Golomb code (T.87 A.5.3). */
         private int decodeValue(int k, int lim) throws PixelDecodeException {
             if (bits < 32) {
@@ -679,55 +666,55 @@ public final class JpegLsDecoder extends GuardedDecoder {
                     throw new PixelDecodeException(CODEC + ": run length past the end of the line (corrupt data)");
                 }
             }
-            buf = bb;
-            bits = nb;
-            runIndex = ri;
             for (int i = 0; i < count; i++) {
                 cur[x + i] = raV;
             }
             if (count == remaining) {
+                buf = bb;
+                bits = nb;
+                runIndex = ri;
                 return count;
             }
-            // run interruption sample
+            // run interruption sample (T.87 A.7.2), here rather than in calls (C1 inlines none)
             int xi = x + count;
             int rbV = prev[xi];
-            int value;
-            if (Math.abs(raV - rbV) <= near) {
-                int err = decodeRunInterruption(1);
-                value = reconstruct(raV, err);
-            } else {
-                int err = decodeRunInterruption(0);
-                value = reconstruct(rbV, rbV < raV ? -err : err);
-            }
-            cur[xi] = value;
-            if (runIndex > 0) {
-                runIndex--;
-            }
-            return count + 1;
-        }
-
-        private int decodeRunInterruption(int riType) throws PixelDecodeException {
+            int diff = raV - rbV;
+            int riType = diff <= near && diff >= -near ? 1 : 0;
             int nn = rn[riType];
             int temp = ra[riType] + (nn >> 1) * riType;
             int k = 0;
-            int ntest = nn;
-            while (ntest < temp) {
-                ntest <<= 1;
+            while ((nn << k) < temp) {
                 k++;
             }
-            int em = decodeValue(k, limit - J[runIndex] - 1);
+            int lim = limit - J[ri] - 1;
+            int em;
+            if (nb < 32) {
+                buf = bb;
+                bits = nb;
+                fill();
+                bb = buf;
+                nb = bits;
+            }
+            int zeros = LEADING_ZEROS[(int) (bb >>> 56)];
+            if (zeros < 8 && zeros < lim - qbpp - 1 && k <= 30 && nb - zeros - 1 >= k) {
+                bb <<= zeros + 1;
+                em = (zeros << k) | (int) ((bb >>> 1) >>> (63 - k));
+                bb <<= k;
+                nb -= zeros + 1 + k;
+                buf = bb;
+                bits = nb;
+            } else {
+                buf = bb;
+                bits = nb;
+                em = decodeValue(k, lim);
+            }
             int t = em + riType;
             int map = t & 1;
             int errAbs = (t + map) >> 1;
-            int err;
-            if ((k != 0 || 2 * rnn[riType] >= nn) == (map == 1)) {
-                err = -errAbs;
-            } else {
-                err = errAbs;
-            }
-            if (err < 0) {
-                rnn[riType]++;
-            }
+            // negative when (k > 0 or 2 Nn >= N) equals map (T.87 A.7.2.2)
+            int negative = ((-k >>> 31) | (((2 * rnn[riType] - nn) >>> 31) ^ 1)) ^ map ^ 1;
+            int err = (errAbs ^ -negative) + negative;
+            rnn[riType] += err >>> 31;
             ra[riType] += (em + 1 - riType) >> 1;
             if (nn == reset) {
                 ra[riType] >>= 1;
@@ -735,7 +722,25 @@ public final class JpegLsDecoder extends GuardedDecoder {
                 rnn[riType] >>= 1;
             }
             rn[riType] = nn + 1;
-            return err;
+            // reconstruction from Ra (RItype 1) or Rb, the error's sign by Rb < Ra (RItype 0)
+            int px = riType == 1 ? raV : rbV;
+            if (riType == 0 && rbV < raV) {
+                err = -err;
+            }
+            int v = px + err * twoNearPlus1;
+            if (v < -near) {
+                v += range * twoNearPlus1;
+            } else if (v > maxVal + near) {
+                v -= range * twoNearPlus1;
+            }
+            if (v < 0) {
+                v = 0;
+            } else if (v > maxVal) {
+                v = maxVal;
+            }
+            cur[xi] = v;
+            runIndex = ri > 0 ? ri - 1 : 0;
+            return count + 1;
         }
     }
 }
