@@ -626,20 +626,15 @@ public final class JpegLsDecoder extends GuardedDecoder {
             int remaining = width - x + 1;
             int count = 0;
             int ri = runIndex;
-            // the run's bits from the buffer in locals (C1: no call per bit)
-            if (bits < 32) {
+            // the run's bits from the buffer in locals (C1: no call per bit). They fit in 48 bits
+            // whatever the data: at most 32 one bits (the 32 steps of J add up to 65,820, more than
+            // the longest line), a zero bit and at most 15 bits of J
+            if (bits < 49) {
                 fill();
             }
             long bb = buf;
             int nb = bits;
             while (true) {
-                if (nb < 16) {
-                    buf = bb;
-                    bits = nb;
-                    fill();
-                    bb = buf;
-                    nb = bits;
-                }
                 boolean one = bb < 0;
                 bb <<= 1;
                 nb--;
@@ -686,28 +681,9 @@ public final class JpegLsDecoder extends GuardedDecoder {
             while ((nn << k) < temp) {
                 k++;
             }
-            int lim = limit - J[ri] - 1;
-            int em;
-            if (nb < 32) {
-                buf = bb;
-                bits = nb;
-                fill();
-                bb = buf;
-                nb = bits;
-            }
-            int zeros = LEADING_ZEROS[(int) (bb >>> 56)];
-            if (zeros < 8 && zeros < lim - qbpp - 1 && k <= 30 && nb - zeros - 1 >= k) {
-                bb <<= zeros + 1;
-                em = (zeros << k) | (int) ((bb >>> 1) >>> (63 - k));
-                bb <<= k;
-                nb -= zeros + 1 + k;
-                buf = bb;
-                bits = nb;
-            } else {
-                buf = bb;
-                bits = nb;
-                em = decodeValue(k, lim);
-            }
+            buf = bb;
+            bits = nb;
+            int em = decodeValue(k, limit - J[ri] - 1);
             int t = em + riType;
             int map = t & 1;
             int errAbs = (t + map) >> 1;
