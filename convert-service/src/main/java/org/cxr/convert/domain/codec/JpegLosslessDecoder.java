@@ -143,25 +143,19 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             }
             int o = y * w;
             int end = o + w;
-            // the row's differences first, then the prediction over them in place (the row is in L1)
-            decodeDifferences(js, t, pairs, out, o, end);
             if (rowsSinceRestart == 0) {
-                int ra = initial;
-                for (; o < end; o++) {
-                    ra = (ra + out[o]) & mask;
-                    out[o] = ra;
-                }
+                // the first row: each sample predicted from the one before it, the first from 2^(P-Pt-1)
+                decodeRow(js, t, pairs, out, o, end, initial, mask, -1);
+            } else if (predictor == 1) {
+                // the first column from above, the others from the left (.70), as they are decoded
+                decodeRow(js, t, pairs, out, o, o + 1, out[o - w], mask, -1);
+                decodeRow(js, t, pairs, out, o + 1, end, out[o], mask, -1);
             } else {
+                // the row's differences first, then the prediction over them in place (the row is in L1)
+                decodeRow(js, t, pairs, out, o, end, 0, -1, 0);
                 out[o] = (out[o - w] + out[o]) & mask;
                 o++;
                 switch (predictor) {
-                    case 1 -> {
-                        int ra = out[o - 1];
-                        for (; o < end; o++) {
-                            ra = (ra + out[o]) & mask;
-                            out[o] = ra;
-                        }
-                    }
                     case 2 -> {
                         for (; o < end; o++) {
                             out[o] = (out[o - w] + out[o]) & mask;
@@ -208,20 +202,22 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
     }
 
     /**
-     * The differences of a one-component scan for out[from..to), two per table lookup where they fit
-     * (Huffman decoding is a chain of dependent lookups, and under C1, which the CLI runs, a call per
-     * sample besides), with the bit buffer in locals; codes longer than the table's lookahead go
-     * through {@link JpegCodestream#decodeDifference}.
+     * The samples out[from..to) of a one-component scan, two per table lookup where they fit (Huffman
+     * decoding is a chain of dependent lookups, and under C1, which the CLI runs, a call per sample
+     * besides), with the bit buffer in locals; codes longer than the table's lookahead go through
+     * {@link JpegCodestream#decodeDifference}. Each sample is (ra + its difference) &amp; mask, ra being
+     * the sample before it masked by {@code keep}: -1 predicts each from the one before it (the
+     * first from the given ra), 0 (with ra 0, mask -1) leaves the differences themselves.
      */
-    private static void decodeDifferences(JpegCodestream js, HuffmanTable t, int[] pairs, int[] out, int from, int to)
-            throws PixelDecodeException {
+    private static void decodeRow(JpegCodestream js, HuffmanTable t, int[] pairs, int[] out, int from, int to,
+            int ra, int mask, int keep) throws PixelDecodeException {
         final int shift = 64 - HuffmanTable.MAGNITUDE_LOOKAHEAD;
         long bb = js.buf;
         int nb = js.bits;
         int x = from;
         int last = to - 1;
-        // up to the row's last sample: a second difference is written to out[x + 1] even when the
-        // entry holds one (the next step overwrites it), so that no branch depends on the data
+        // up to the row's last sample: a second sample is written to out[x + 1] even when the
+        // entry holds one difference (the next step overwrites it), so that no branch depends on the data
         while (x < last) {
             if (nb < 16) {
                 js.buf = bb;
@@ -232,16 +228,22 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
             }
             int e = pairs[(int) (bb >>> shift)];
             if (e != 0) {
-                out[x] = e << 20 >> 20;
-                out[x + 1] = e << 8 >> 20;
+                int v1 = (ra + (e << 20 >> 20)) & mask;
+                int v2 = ((v1 & keep) + (e << 8 >> 20)) & mask;
+                out[x] = v1;
+                out[x + 1] = v2;
+                int two = e >>> 31;
+                ra = (v1 + ((v2 - v1) & -two)) & keep;
                 int len = (e >>> 24) & 0x1F;
                 bb <<= len;
                 nb -= len;
-                x += 1 + (e >>> 31);
+                x += 1 + two;
             } else {
                 js.buf = bb;
                 js.bits = nb;
-                out[x++] = js.decodeDifference(t, true);
+                int v = (ra + js.decodeDifference(t, true)) & mask;
+                out[x++] = v;
+                ra = v & keep;
                 bb = js.buf;
                 nb = js.bits;
             }
@@ -249,7 +251,7 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
         js.buf = bb;
         js.bits = nb;
         if (x == last) {
-            out[x] = js.decodeDifference(t, true);
+            out[x] = (ra + js.decodeDifference(t, true)) & mask;
         }
     }
 
