@@ -3,6 +3,7 @@ package org.cxr.convert.domain.codec;
 import org.cxr.convert.domain.codec.JpegCodestream.HuffmanTable;
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * JPEG lossless, non-hierarchical, process 14 (1.2.840.10008.1.2.4.57, all selection values
@@ -23,6 +24,11 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
+        return decodeSamples(frame, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC3) {
             throw js.error("frame is not lossless JPEG process 14 (SOF marker 0xFF" + JpegMarkers.hex(js.sofMarker) + ")");
@@ -37,7 +43,7 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
                 throw js.error("subsampled components are not supported");
             }
         }
-        int[] out = new int[total];
+        int[] out = buffers.take(total); // every sample is written (each component by its scan)
         boolean[] done = new boolean[nc];
         int decoded = 0;
         int pt = -1;

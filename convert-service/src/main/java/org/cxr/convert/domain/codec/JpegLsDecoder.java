@@ -2,6 +2,7 @@ package org.cxr.convert.domain.codec;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 
 /**
  * JPEG-LS lossless and near-lossless (1.2.840.10008.1.2.4.80 / .81), our own decoder after
@@ -22,7 +23,12 @@ public final class JpegLsDecoder extends GuardedDecoder {
 
     @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        Parser parser = new Parser(frame, d, total);
+        return decodeSamples(frame, d, total, SampleBuffers.NONE);
+    }
+
+    @Override
+    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
+        Parser parser = new Parser(frame, d, buffers.take(total)); // every sample is written (all scans, whole lines)
         int[] out = parser.run();
         return new Samples(out, parser.precision); // reconstruction clamps to 0..MAXVAL, MAXVAL < 2^precision
     }
@@ -61,10 +67,10 @@ public final class JpegLsDecoder extends GuardedDecoder {
         private int presetT3;
         private int presetReset;
 
-        Parser(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
+        Parser(byte[] src, ImageDescriptor d, int[] out) throws PixelDecodeException {
             this.src = src;
             this.d = d;
-            this.out = new int[total];
+            this.out = out;
             this.markers = new JpegMarkers(CODEC, src);
         }
 

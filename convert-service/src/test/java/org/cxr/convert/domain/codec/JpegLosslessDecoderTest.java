@@ -8,6 +8,7 @@ import java.util.Random;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,19 @@ class JpegLosslessDecoderTest {
         ImageDescriptor d = new ImageDescriptor(h, w, 1, 8, 8, 7, false, "MONOCHROME2", 0, 1);
         assertThat(decoder.decode(TestEncoders.jpegLossless(v, w, h, 1, 8, 1, 0), d).samples()).isEqualTo(v);
         assertThat(decoder.decode(TestEncoders.jpegLossless(v, w, h, 1, 8, 1, 3), d).samples()).isEqualTo(v);
+    }
+
+    /** The CLI's lanes pass arrays back (SampleBuffers): a decode fills the recycled one, every sample. */
+    @Test
+    void decodesIntoARecycledArray() throws Exception {
+        int[] v = image(61, 23, 1, 12, 8);
+        ImageDescriptor d = new ImageDescriptor(23, 61, 1, 16, 12, 11, false, "MONOCHROME2", 0, 1);
+        byte[] stream = TestEncoders.jpegLossless(v, 61, 23, 1, 12, 1, 0);
+        SampleBuffers buffers = new SampleBuffers(1);
+        int[] used = decoder.decodeUnmasked(stream, d, buffers).samples();
+        Arrays.fill(used, -1);
+        buffers.recycle(used);
+        assertThat(decoder.decodeUnmasked(stream, d, buffers).samples()).isSameAs(used).isEqualTo(v);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.cxr.convert.domain.pixels.ImageDescriptor;
 import org.cxr.convert.domain.pixels.PixelDecodeException;
+import org.cxr.convert.domain.pixels.SampleBuffers;
 import org.junit.jupiter.api.Test;
 
 class JpegLsDecoderTest {
@@ -29,6 +30,16 @@ class JpegLsDecoderTest {
     void decodesHandMadeRunModeStreamWithBitStuffing() throws Exception {
         assertThat(decoder.decode(zeros4x4(0), GRAY_4X4).samples()).containsOnly(0).hasSize(16);
         assertThat(decoder.decode(zeros4x4(2), GRAY_4X4).samples()).containsOnly(0).hasSize(16);
+    }
+
+    /** The CLI's lanes pass arrays back (SampleBuffers): a decode fills the recycled one. */
+    @Test
+    void decodesIntoARecycledArray() throws Exception {
+        SampleBuffers buffers = new SampleBuffers(1);
+        int[] used = new int[16];
+        java.util.Arrays.fill(used, 77);
+        buffers.recycle(used);
+        assertThat(decoder.decodeUnmasked(zeros4x4(0), GRAY_4X4, buffers).samples()).isSameAs(used).containsOnly(0);
     }
 
     @Test
