@@ -131,25 +131,14 @@ public final class Converter {
         }
     }
 
-    /** A file {@link #read}: its parsed header (or the failure), waiting for {@link #decode(Read)}. */
-    public static final class Read {
-        private final DicomFile dicom;
-        private final Decoded failed;
-        private final InstanceIds ids;
-        private final String fallbackKey;
-        private final long readNanos;
-
-        private Read(DicomFile dicom, Decoded failed, InstanceIds ids, String fallbackKey, long readNanos) {
-            this.dicom = dicom;
-            this.failed = failed;
-            this.ids = ids;
-            this.fallbackKey = fallbackKey;
-            this.readNanos = readNanos;
-        }
-
-        /** The file could not be read or parsed ({@link #decode(Read)} returns the failure). */
+    /**
+     * A file {@link #read}: its parsed header, or the failure ({@link #decode(Read)} returns it), waiting
+     * for {@link #decode(Read)}.
+     */
+    public record Read(DicomFile dicom, Decoded failure, InstanceIds ids, String fallbackKey, long readNanos) {
+        /** The file could not be read or parsed. */
         public boolean failed() {
-            return failed != null;
+            return failure != null;
         }
     }
 
@@ -164,8 +153,8 @@ public final class Converter {
      */
     public Decoded decode(Read read, SampleBuffers buffers) {
         // t0 as if the read had just happened: the read's own time, without the wait since
-        return read.failed != null ? read.failed
-                : decode(read.dicom, read.ids, read.fallbackKey, System.nanoTime() - read.readNanos, buffers);
+        return read.failed() ? read.failure()
+                : decode(read.dicom(), read.ids(), read.fallbackKey(), System.nanoTime() - read.readNanos(), buffers);
     }
 
     /** {@link #decode(Path, InstanceIds)} of a file held in memory. */
