@@ -333,13 +333,14 @@ public final class ConvertCommand {
                 : null;
         try {
             List<Future<?>> finishing = new ArrayList<>();
-            List<Future<?>> others = new ArrayList<>();
+            List<Future<?>> decoding = new ArrayList<>();
+            List<Future<?>> reading = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
                 ArrayBlockingQueue<Ahead> ahead = new ArrayBlockingQueue<>(1);
                 ArrayBlockingQueue<Handoff> handoff = new ArrayBlockingQueue<>(2);
                 // sample arrays go round the lane: the finishing thread zeroes them for the decoding thread
                 SampleBuffers buffers = new SampleBuffers(SAMPLE_BUFFERS);
-                others.add(pool.submit(() -> {
+                reading.add(pool.submit(() -> {
                     try {
                         for (int i; !stop.get() && (i = next.getAndIncrement()) < jobs.size(); ) {
                             Job job = jobs.get(i);
@@ -352,7 +353,7 @@ public final class ConvertCommand {
                     }
                     return null;
                 }));
-                others.add(pool.submit(() -> {
+                decoding.add(pool.submit(() -> {
                     try {
                         for (Ahead a; (a = ahead.take()) != Ahead.END; ) {
                             if (stop.get()) {
@@ -385,8 +386,9 @@ public final class ConvertCommand {
                     return null;
                 }));
             }
-            // finishing threads first: if one dies, shutdownNow below frees its lane's other threads
-            for (Future<?> f : concat(finishing, others)) {
+            // downstream first: a thread that died (an Error) is seen before the thread upstream of it, which may wait
+            // forever on a full queue, and shutdownNow below frees that one
+            for (Future<?> f : concat(finishing, decoding, reading)) {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -413,9 +415,12 @@ public final class ConvertCommand {
         }
     }
 
-    private static List<Future<?>> concat(List<Future<?>> a, List<Future<?>> b) {
-        List<Future<?>> all = new ArrayList<>(a);
-        all.addAll(b);
+    @SafeVarargs
+    private static List<Future<?>> concat(List<Future<?>>... lists) {
+        List<Future<?>> all = new ArrayList<>();
+        for (List<Future<?>> l : lists) {
+            all.addAll(l);
+        }
         return all;
     }
 
