@@ -184,7 +184,7 @@ public final class OpenJpeg implements Jpeg2000Library {
 
     /** The decoded image's memory is read only after its geometry is checked. */
     @Override
-    public int[] decode(byte[] data, int start, int columns, int rows, int components, int threads, int[] out)
+    public void decode(byte[] data, int start, int columns, int rows, int components, int threads, int[] out)
             throws PixelDecodeException {
         if (out.length != columns * rows * components) {
             throw new IllegalArgumentException("out has " + out.length + " samples, not " + columns + "x" + rows + "x" + components);
@@ -223,7 +223,7 @@ public final class OpenJpeg implements Jpeg2000Library {
             if (lib.opj_decode(codec, stream, image) == 0 || lib.opj_end_decompress(codec, stream) == 0) {
                 throw failure("corrupt or truncated codestream", source);
             }
-            return samples(image, columns, rows, components, out);
+            samples(image, columns, rows, components, out);
         } finally {
             if (image != null) {
                 lib.opj_image_destroy(image);
@@ -248,7 +248,7 @@ public final class OpenJpeg implements Jpeg2000Library {
     private static final int COMP_FACTOR = 40;
     private static final int COMP_DATA = 48;
 
-    private static int[] samples(Pointer image, int columns, int rows, int components, int[] out)
+    private static void samples(Pointer image, int columns, int rows, int components, int[] out)
             throws PixelDecodeException {
         int numcomps = image.getInt(IMAGE_NUMCOMPS);
         Pointer comps = image.getPointer(IMAGE_COMPS);
@@ -275,7 +275,6 @@ public final class OpenJpeg implements Jpeg2000Library {
                 }
             }
         }
-        return out;
     }
 
     private static PixelDecodeException failure(String what, Source source) {

@@ -61,17 +61,7 @@ final class CodecSupport {
     static DecodedFrame finish(int[] samples, int valueBits, ImageDescriptor d) {
         int bits = d.bitsStored();
         if (bits < 32 && (d.signed() || valueBits > bits)) {
-            if (d.signed()) {
-                int shift = 32 - bits;
-                for (int i = 0; i < samples.length; i++) {
-                    samples[i] = (samples[i] << shift) >> shift;
-                }
-            } else {
-                int mask = (1 << bits) - 1;
-                for (int i = 0; i < samples.length; i++) {
-                    samples[i] &= mask;
-                }
-            }
+            DecodedFrame.storedValues(samples, bits, d.signed());
         }
         return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), samples);
     }

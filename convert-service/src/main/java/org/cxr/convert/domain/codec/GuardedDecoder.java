@@ -9,8 +9,9 @@ import org.cxr.convert.domain.pixels.SampleBuffers;
 /**
  * The frame around every codec of this package: the descriptor's geometry is checked before
  * anything is allocated, a runtime failure inside the codec (an index past the end of a corrupt
- * stream, ...) becomes a {@link PixelDecodeException} naming the codec, and the samples are
- * masked and sign-extended as pydicom presents stored values ({@link CodecSupport#finish}).
+ * stream, ...) becomes a {@link PixelDecodeException} naming the codec, and {@link #decode}'s
+ * samples are masked and sign-extended as pydicom presents stored values ({@link CodecSupport#finish});
+ * {@link #decodeUnmasked}'s are as the codec gives them, in an array from the caller's buffers.
  */
 abstract class GuardedDecoder implements FrameDecoder {
     private final String codec;
@@ -21,23 +22,14 @@ abstract class GuardedDecoder implements FrameDecoder {
 
     @Override
     public final DecodedFrame decode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        Samples samples = guardedDecode(frame, d);
+        Samples samples = guardedDecode(frame, d, SampleBuffers.NONE);
         return CodecSupport.finish(samples.values(), samples.bits(), d);
-    }
-
-    @Override
-    public final DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        return decodeUnmasked(frame, d, SampleBuffers.NONE);
     }
 
     @Override
     public final DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d, SampleBuffers buffers)
             throws PixelDecodeException {
         return new DecodedFrame(d.rows(), d.columns(), d.samplesPerPixel(), guardedDecode(frame, d, buffers).values());
-    }
-
-    private Samples guardedDecode(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        return guardedDecode(frame, d, SampleBuffers.NONE);
     }
 
     private Samples guardedDecode(byte[] frame, ImageDescriptor d, SampleBuffers buffers) throws PixelDecodeException {
@@ -58,17 +50,9 @@ abstract class GuardedDecoder implements FrameDecoder {
 
     /**
      * The {@code total} (rows x columns x samples per pixel) samples of the frame, interleaved, as
-     * the codestream gives them; the descriptor's geometry is already checked.
+     * the codestream gives them, in {@code buffers.take(total)} (all zeros, as a new array); the
+     * descriptor's geometry is already checked.
      */
-    abstract Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException;
-
-    /**
-     * {@link #decodeSamples(byte[], ImageDescriptor, int)} with the samples in {@code buffers.take(total)} (all
-     * zeros, as a new array): a codec that fills an array it allocates itself overrides this one and has
-     * the other call it with {@link SampleBuffers#NONE}; the others ignore {@code buffers}.
-     */
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers)
-            throws PixelDecodeException {
-        return decodeSamples(frame, d, total);
-    }
+    abstract Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers)
+            throws PixelDecodeException;
 }

@@ -40,11 +40,6 @@ public final class Jpeg2000Decoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(frame, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         Siz siz = readSiz(frame);
         CodecSupport.checkGeometry(CODEC, d, siz.height(), siz.width(), siz.components());
@@ -52,8 +47,8 @@ public final class Jpeg2000Decoder extends GuardedDecoder {
             throw new PixelDecodeException(CODEC + ": codestream precision " + siz.precision()
                     + " exceeds BitsAllocated " + d.bitsAllocated());
         }
-        int[] out = library.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads,
-                buffers.take(total));
+        int[] out = buffers.take(total);
+        library.decode(frame, siz.start(), d.columns(), d.rows(), d.samplesPerPixel(), threads, out);
         int p = siz.precision();
         if (!siz.signed() && d.signed()) {
             int shift = 32 - p; // pydicom: unsigned J2K data with PixelRepresentation 1 is two's complement

@@ -14,8 +14,8 @@ public interface Jpeg2000Library {
      * stream, is a PixelDecodeException.
      *
      * @param threads worker threads for this one decode (1: the caller's thread only)
-     * @param out     {@code columns x rows x components} samples to write them to, and return
+     * @param out     {@code columns x rows x components} samples to write them to
      */
-    int[] decode(byte[] data, int start, int columns, int rows, int components, int threads, int[] out)
+    void decode(byte[] data, int start, int columns, int rows, int components, int threads, int[] out)
             throws PixelDecodeException;
 }

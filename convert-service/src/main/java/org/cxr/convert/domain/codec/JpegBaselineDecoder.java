@@ -51,11 +51,6 @@ public final class JpegBaselineDecoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(frame, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         FrameHeader header = FrameHeader.of(frame);
         if (header == null) {

@@ -47,11 +47,6 @@ public final class JpegExtended12BitDecoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(frame, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC0 && js.sofMarker != 0xC1) {

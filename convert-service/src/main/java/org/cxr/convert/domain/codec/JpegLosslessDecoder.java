@@ -23,11 +23,6 @@ public final class JpegLosslessDecoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(frame, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         JpegCodestream js = JpegCodestream.atFirstScan(CODEC, frame);
         if (js.sofMarker != 0xC3) {

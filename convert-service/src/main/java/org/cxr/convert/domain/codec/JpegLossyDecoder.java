@@ -22,11 +22,6 @@ public final class JpegLossyDecoder implements FrameDecoder {
     }
 
     @Override
-    public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d) throws PixelDecodeException {
-        return decoderFor(frame).decodeUnmasked(frame, d);
-    }
-
-    @Override
     public DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor d, SampleBuffers buffers)
             throws PixelDecodeException {
         return decoderFor(frame).decodeUnmasked(frame, d, buffers);

@@ -22,11 +22,6 @@ public final class JpegLsDecoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] frame, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(frame, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] frame, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         Parser parser = new Parser(frame, d, buffers.take(total)); // every sample is written (all scans, whole lines)
         int[] out = parser.run();

@@ -19,11 +19,6 @@ public final class RleLosslessDecoder extends GuardedDecoder {
     }
 
     @Override
-    Samples decodeSamples(byte[] src, ImageDescriptor d, int total) throws PixelDecodeException {
-        return decodeSamples(src, d, total, SampleBuffers.NONE);
-    }
-
-    @Override
     Samples decodeSamples(byte[] src, ImageDescriptor d, int total, SampleBuffers buffers) throws PixelDecodeException {
         int bytesPerSample = switch (d.bitsAllocated()) {
             case 8 -> 1;

@@ -11,19 +11,13 @@ public interface FrameDecoder {
     /**
      * As {@link #decode}, except that the bits above BitsStored may be left as the codestream gave
      * them (not masked, not sign-extended): for a caller that reads only the low BitsStored bits
-     * of each sample (the recipe), so the decoding thread saves a pass over the image.
-     */
-    default DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor descriptor) throws PixelDecodeException {
-        return decode(frame, descriptor);
-    }
-
-    /**
-     * As {@link #decodeUnmasked(byte[], ImageDescriptor)}, with the samples in an array from {@code buffers}
-     * (which the caller may {@link SampleBuffers#recycle} once done with the frame); a decoder that
-     * allocates its own ignores them.
+     * of each sample (the recipe), so the decoding thread saves a pass over the image. The samples
+     * are in an array from {@code buffers} ({@link SampleBuffers#NONE}: a new one), which the caller
+     * may {@link SampleBuffers#recycle} once done with the frame; a decoder that allocates its own
+     * ignores them.
      */
     default DecodedFrame decodeUnmasked(byte[] frame, ImageDescriptor descriptor, SampleBuffers buffers)
             throws PixelDecodeException {
-        return decodeUnmasked(frame, descriptor);
+        return decode(frame, descriptor);
     }
 }

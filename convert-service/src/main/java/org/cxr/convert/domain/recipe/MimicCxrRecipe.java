@@ -2,6 +2,8 @@ package org.cxr.convert.domain.recipe;
 
 import java.util.Arrays;
 
+import org.cxr.convert.domain.pixels.DecodedFrame;
+
 /**
  * The published MIMIC-CXR-JPG conversion (dataset-contract §1), up to but excluding the JPEG
  * encoding, with the reference implementation's arithmetic so that the result is identical to
@@ -35,7 +37,9 @@ public final class MimicCxrRecipe {
      * Steps 2-4 on the samples of one grayscale frame: the same image as {@code equalizeHist(rescale(...))}
      * of their stored values, in two passes over the samples. Each sample is read as a stored value
      * (its low {@code bitsStored} bits, sign-extended when {@code signed}), so the bits above BitsStored
-     * may still be set (a decoder may leave the mask to this step: {@code FrameDecoder.decodeUnmasked}).
+     * may still be set (a decoder may leave the mask to this step: {@code FrameDecoder.decodeUnmasked});
+     * above 16 bits stored, the samples are first masked in place ({@link DecodedFrame#storedValues}),
+     * so the caller's array then holds the stored values.
      * The first pass counts each stored value; min, max and the 8-bit histogram follow from the
      * counts, and the rescale and equalisation tables are composed into one, which the second pass
      * applies.
@@ -44,7 +48,7 @@ public final class MimicCxrRecipe {
                                  boolean monochrome1) {
         if (bitsStored > COUNTED_BITS) {
             if (bitsStored < 32) {
-                storedValues(samples, bitsStored, signed);
+                DecodedFrame.storedValues(samples, bitsStored, signed);
             }
             Rescaled r = rescale(rows, columns, samples, !signed && bitsStored == 32, monochrome1);
             return new Rescaled(equalizeHist(r.image()), r.constant());
@@ -160,15 +164,6 @@ public final class MimicCxrRecipe {
             }
         }
         return new Rescaled(new EightBitImage(rows, columns, out), false);
-    }
-
-    /** Masks the samples to {@code bits} in place, sign-extended when {@code signed}: their stored values. */
-    private static void storedValues(int[] samples, int bits, boolean signed) {
-        int shift = 32 - bits;
-        int mask = (1 << bits) - 1;
-        for (int i = 0; i < samples.length; i++) {
-            samples[i] = signed ? (samples[i] << shift) >> shift : samples[i] & mask;
-        }
     }
 
     /** A constant image: all zeros, 255 after the MONOCHROME1 inversion (equalisation leaves it so). */

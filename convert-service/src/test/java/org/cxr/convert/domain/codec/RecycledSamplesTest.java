@@ -39,7 +39,7 @@ class RecycledSamplesTest {
         FrameDecoder decoder = NativeConverter.decoders().forTransferSyntax(dicom.transferSyntax()).orElseThrow();
         ImageDescriptor d = dicom.descriptor();
         byte[] frame = dicom.frame(0);
-        int[] fresh = decoder.decodeUnmasked(frame, d).samples();
+        int[] fresh = decoder.decodeUnmasked(frame, d, SampleBuffers.NONE).samples();
 
         SampleBuffers buffers = new SampleBuffers(1);
         DecodedFrame first = decoder.decodeUnmasked(frame, d, buffers);
@@ -57,7 +57,7 @@ class RecycledSamplesTest {
         byte[] frame = new byte[30 * 40 * 2];
         new Random(5).nextBytes(frame);
         FrameDecoder decoder = new NativeFrameDecoder(false);
-        int[] fresh = decoder.decodeUnmasked(frame, d).samples();
+        int[] fresh = decoder.decodeUnmasked(frame, d, SampleBuffers.NONE).samples();
         SampleBuffers buffers = new SampleBuffers(1);
         int[] first = decoder.decodeUnmasked(frame, d, buffers).samples();
         Arrays.fill(first, -1);
