@@ -34,7 +34,6 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
@@ -155,8 +154,11 @@ public class ObjectStore implements AutoCloseable {
                 put(bucket, key, Channels.newInputStream(raf.getChannel()), size, contentType, userMetadata);
                 return;
             }
-            UploadObjectArgs args = call(what, () -> UploadObjectArgs.builder().bucket(bucket).object(key)
-                    .filename(file.toString()).contentType(contentType).userMetadata(userMetadata).build());
+            // the SDK gets the open file, never its path (UploadObjectArgs would check the path again and
+            // name it in its errors); the stream only tells the builder the size, the body comes from raf
+            PutObjectArgs args = PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(Channels.newInputStream(raf.getChannel()), size, -1L)
+                    .contentType(contentType).userMetadata(userMetadata).build();
             putObject(what, () -> new PutObjectAPIArgs(args, raf, size, args.contentType(), verifiedUnsignedPayload(sha256Hex)));
         } catch (IOException e) {
             // a local file that cannot be read is no store outage (not retried as one); no path in
