@@ -53,18 +53,21 @@ public final class ClassDataArchive {
 
     /**
      * After the process that wrote {@code start.writes()} exited with {@code exitValue}: the archive,
-     * if it wrote one and was not killed (a SIGKILL during the dump leaves half a file).
+     * if it wrote one and stopped normally (0, or 143 for SIGTERM). Not after a kill (a SIGKILL during
+     * the dump leaves half a file) nor after a failure (a JVM that failed to start, or ran out of
+     * memory, archived only the few classes it loaded, and that archive would look fresh until the
+     * next build).
      */
     public void exited(Start start, int exitValue) {
         Path tmp = start.writes();
         if (tmp == null) {
             return;
         }
-        boolean killed = exitValue > 128 && exitValue != 128 + 15; // SIGTERM is a normal stop
+        boolean normal = exitValue == 0 || exitValue == 128 + 15; // SIGTERM is a normal stop
         try {
             // a build that replaced jars while that JVM ran: the archive records the old ones and
             // the JVM would ignore it, while being newer than the jars it would look fresh here
-            if (!killed && Files.isRegularFile(tmp) && Files.size(tmp) > 0 && !changedSince(start.at())) {
+            if (normal && Files.isRegularFile(tmp) && Files.size(tmp) > 0 && !changedSince(start.at())) {
                 Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(tmp);

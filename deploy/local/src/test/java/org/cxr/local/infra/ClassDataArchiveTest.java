@@ -62,6 +62,13 @@ class ClassDataArchiveTest {
         new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app"))).exited(killed, 137);
         assertThat(killed.writes()).doesNotExist();
         assertThat(dir.resolve("app/other.jsa")).doesNotExist();
+        // a JVM that failed (exit 1: it did not start, or ran out of memory): its few classes are not kept
+        ClassDataArchive.Start failed = new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app")))
+                .start();
+        assertThat(run(failed, jar)).contains("probe ran");
+        new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app"))).exited(failed, 1);
+        assertThat(failed.writes()).doesNotExist();
+        assertThat(dir.resolve("app/other.jsa")).doesNotExist();
 
         // a rebuild while the JVM runs: the archive it writes records the replaced jar, so it is dropped
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
