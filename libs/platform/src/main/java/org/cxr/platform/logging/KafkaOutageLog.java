@@ -58,7 +58,8 @@ final class KafkaOutageLog {
             return false;
         }
         if (window != null && window.dropped > 0) {
-            appendToMessage(record, " (" + window.dropped + " more like it dropped in the previous "
+            // since the last one let through, which may be longer ago than one window
+            appendToMessage(record, " (" + window.dropped + " more like it dropped since the last one, at most one per "
                     + Duration.ofNanos(windowNanos).toSeconds() + " s)");
         }
         windows.put(id, new Window(now));

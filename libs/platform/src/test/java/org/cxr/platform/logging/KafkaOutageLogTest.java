@@ -55,7 +55,7 @@ class KafkaOutageLogTest {
         assertThat(next.getLevel()).isEqualTo(Level.WARN);
         assertThat(next.getFormattedMessage()).isEqualTo(
                 "SRMSG18206: Unable to write to Kafka from channel ingest-out (topic: cxr.studies)"
-                        + " (5 more like it dropped in the previous 10 s)");
+                        + " (5 more like it dropped since the last one, at most one per 10 s)");
 
         clock.addAndGet(Duration.ofSeconds(10).toNanos());
         ExtLogRecord quiet = expiring();
