@@ -8,18 +8,20 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.cxr.events.TopicAccess;
+
 /**
  * One of the four services as the deployment must run it: its public port (the API; health and
  * metrics are on {@link #MANAGEMENT_PORT}), its database, whether it has an HTTP API (and so
  * verifies tokens), and the environment it needs (docs/architecture.md, "Configuration";
  * docs/security.md for Kafka, S3 and OIDC).
  */
-record PlatformService(String name, int port, String database, boolean api, boolean consumes) {
+record PlatformService(String name, int port, String database, boolean api) {
     static final List<PlatformService> ALL = List.of(
-            new PlatformService("ingest-service", 8081, "ingest", true, false),
-            new PlatformService("convert-service", 8082, null, false, true),
-            new PlatformService("label-service", 8083, null, false, true),
-            new PlatformService("catalog-service", 8084, "catalog", true, true));
+            new PlatformService("ingest-service", 8081, "ingest", true),
+            new PlatformService("convert-service", 8082, null, false),
+            new PlatformService("label-service", 8083, null, false),
+            new PlatformService("catalog-service", 8084, "catalog", true));
 
     /**
      * A consumer's session timeout in every deployment, as the local launcher's
@@ -62,7 +64,7 @@ record PlatformService(String name, int port, String database, boolean api, bool
             env.addAll(Set.of("QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_CLIENT_ID", "QUARKUS_OIDC_TOKEN_AUDIENCE",
                     "QUARKUS_OIDC_TOKEN_ISSUER"));
         }
-        if (consumes) {
+        if (consumes()) {
             env.add("KAFKA_SESSION_TIMEOUT_MS");
         }
         if (name.equals("catalog-service")) {
@@ -121,6 +123,11 @@ record PlatformService(String name, int port, String database, boolean api, bool
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Whether it consumes from Kafka, as the event contract's ACLs say (the launcher asks the same). */
+    boolean consumes() {
+        return TopicAccess.of(name).map(TopicAccess::consumes).orElse(false);
     }
 
     String image() {
