@@ -58,8 +58,8 @@ fi
 data="$work/data"
 rm -rf "$data"
 export CXR_DATA_DIR="$data"
-ports=""; for p in kafka postgres s3 ingest convert label catalog; do
-  ports="$ports --$p-port $(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"; done
+# port 0: the launcher picks free ports outside the ephemeral range (FreePorts), which no client takes meanwhile
+ports=""; for p in kafka postgres s3 ingest convert label catalog; do ports="$ports --$p-port 0"; done
 trap './cxr down --data-dir "$data" > "$work/down.log" 2>&1 || true' EXIT
 logback="$work/logback-s3-requests.xml"
 tup=$(now)
