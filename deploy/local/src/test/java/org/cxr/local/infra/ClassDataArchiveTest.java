@@ -56,19 +56,9 @@ class ClassDataArchiveTest {
 
         FileTime mapped = Files.getLastModifiedTime(dir.resolve("app/cxr-launcher.jsa"));
         // a JVM killed (SIGKILL) while it wrote: its file is dropped
-        ClassDataArchive.Start killed = new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app")))
-                .start();
-        assertThat(run(killed, jar)).contains("probe ran");
-        new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app"))).exited(killed, 137);
-        assertThat(killed.writes()).doesNotExist();
-        assertThat(dir.resolve("app/other.jsa")).doesNotExist();
+        assertDroppedAfterExit(jar, 137);
         // a JVM that failed (exit 1: it did not start, or ran out of memory): its few classes are not kept
-        ClassDataArchive.Start failed = new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app")))
-                .start();
-        assertThat(run(failed, jar)).contains("probe ran");
-        new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app"))).exited(failed, 1);
-        assertThat(failed.writes()).doesNotExist();
-        assertThat(dir.resolve("app/other.jsa")).doesNotExist();
+        assertDroppedAfterExit(jar, 1);
 
         // a rebuild while the JVM runs: the archive it writes records the replaced jar, so it is dropped
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
@@ -80,6 +70,16 @@ class ClassDataArchiveTest {
         assertThat(fourth.writes()).doesNotExist();
         assertThat(Files.getLastModifiedTime(dir.resolve("app/cxr-launcher.jsa"))).isEqualTo(mapped);
         assertThat(archive.start().writes()).as("still stale: the next start writes it").isNotNull();
+    }
+
+    /** A JVM that wrote an archive and then exited with {@code exitValue} leaves none behind. */
+    private void assertDroppedAfterExit(Path jar, int exitValue) throws Exception {
+        ClassDataArchive other = new ClassDataArchive(dir.resolve("app/other.jsa"), List.of(dir.resolve("app")));
+        ClassDataArchive.Start start = other.start();
+        assertThat(run(start, jar)).contains("probe ran");
+        other.exited(start, exitValue);
+        assertThat(start.writes()).doesNotExist();
+        assertThat(dir.resolve("app/other.jsa")).doesNotExist();
     }
 
     private static String run(ClassDataArchive.Start start, Path jar, String... more) throws Exception {
